@@ -1,0 +1,29 @@
+"""API clients and their keys. A key is shown once; only its SHA-256 is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from candidates.models import ApiClient
+
+KEY_PREFIX = "vk_"
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_client_create(*, name: str, webhook_url: str = "") -> tuple[ApiClient, str, str]:
+    """Create a client; returns (client, api key, webhook secret). The key is never stored."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    secret = "whsec_" + secrets.token_urlsafe(32)
+    client = ApiClient.objects.create(name=name, key_prefix=key[:10], key_hash=key_hash(key),
+                                      webhook_url=webhook_url, webhook_secret=secret)
+    return client, key, secret
+
+
+def api_client_for_key(key: str) -> ApiClient | None:
+    if not key.startswith(KEY_PREFIX):
+        return None
+    return ApiClient.objects.filter(key_hash=key_hash(key), is_active=True).first()

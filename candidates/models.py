@@ -1,0 +1,371 @@
+"""Candidate data, assessments, reviews and the audit trail.
+
+Sensitive numbers (document, bank account) are never stored in clear: only an HMAC key (see
+`candidates.crypto`) and the last four characters. Images go through Django's storage API and are
+described, never returned, by the API.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ApiClient(models.Model):
+    """One integration (an ATS or HR system). Owns the candidates it posts."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=100, unique=True)
+    key_prefix = models.CharField(max_length=16, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    webhook_url = models.URLField(max_length=500, blank=True)
+    # Stored recoverably on purpose: signing each webhook needs the secret itself.
+    webhook_secret = models.CharField(max_length=100, blank=True, editable=False)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_authenticated(self) -> bool:  # lets DRF treat the client as request.user
+        return True
+
+
+class Image(models.Model):
+    """An uploaded JPEG/PNG (profile photo or document scan)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    file = models.FileField(upload_to="images/%Y/%m/")
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the file as uploaded")
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def describe(self) -> dict:
+        return {"sha256": self.sha256, "content_type": self.content_type,
+                "width": self.width, "height": self.height}
+
+
+class Candidate(models.Model):
+    class AssessmentStatus(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        COMPLETED = "completed"
+        FAILED = "failed"
+
+    class RiskLevel(models.TextChoices):
+        LOW = "low"
+        MEDIUM = "medium"
+        HIGH = "high"
+        CRITICAL = "critical"
+
+    class ReviewStatus(models.TextChoices):
+        UNREVIEWED = "unreviewed"
+        CLEARED = "cleared"
+        REJECTED = "rejected"
+        ESCALATED = "escalated"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="candidates")
+    external_id = models.CharField(max_length=200)
+    full_name = models.CharField(max_length=300)
+    email = models.CharField(max_length=320, blank=True)
+    phone = models.CharField(max_length=64, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    nationality = models.CharField(max_length=3, blank=True)
+    claimed_location = models.JSONField(null=True, blank=True)
+    home_address = models.JSONField(null=True, blank=True)
+    shipping_address = models.JSONField(null=True, blank=True)
+    claimed_country = models.CharField(max_length=2, blank=True, db_index=False,
+                                       help_text="Derived: claimed_location.country, else home country")
+    # Payout: the account itself only as a keyed hash plus its last four characters.
+    payout_account_holder = models.CharField(max_length=300, blank=True)
+    payout_bank_country = models.CharField(max_length=2, blank=True)
+    payout_routing_number = models.CharField(max_length=34, blank=True)
+    payout_account_key = models.CharField(max_length=64, blank=True)
+    payout_account_last4 = models.CharField(max_length=4, blank=True)
+    payout_iban_last4 = models.CharField(max_length=4, blank=True)
+    has_payout = models.BooleanField(default=False)
+    photo = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    resume_text = models.TextField(blank=True)
+    profiles = models.JSONField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Denormalised from the assessments and reviews so the queue and list filter on one table.
+    assessment_seq = models.PositiveIntegerField(default=0)
+    assessment_status = models.CharField(max_length=10, choices=AssessmentStatus, blank=True)
+    # 0 until the first assessment completes (`assessed_at` is null then): a non-null sort key
+    # keeps the queue's index usable on both PostgreSQL and SQLite.
+    risk_score = models.PositiveSmallIntegerField(default=0)
+    risk_level = models.CharField(max_length=10, choices=RiskLevel, blank=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    latest_assessment = models.ForeignKey("Assessment", null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="+")
+    completed_assessment = models.ForeignKey("Assessment", null=True, blank=True,
+                                             on_delete=models.SET_NULL, related_name="+")
+    review_status = models.CharField(max_length=10, choices=ReviewStatus,
+                                     default=ReviewStatus.UNREVIEWED)
+    review_note = models.TextField(blank=True)
+    review_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="+")
+    review_decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("client", "external_id"),
+                                    name="candidate_external_id_per_client"),
+        ]
+        indexes = [
+            # API list: a client's candidates, newest first, keyset on (created_at, id).
+            models.Index(fields=("client", "-created_at", "-id"), name="cand_client_created"),
+            models.Index(fields=("client", "updated_at"), name="cand_client_updated"),
+            # Review queue: highest risk first.
+            models.Index(fields=("review_status", "-risk_score", "-created_at", "-id"),
+                         name="cand_queue"),
+            models.Index(fields=("-risk_score", "-created_at", "-id"), name="cand_risk"),
+            models.Index(fields=("-created_at", "-id"), name="cand_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.external_id})"
+
+
+class Session(models.Model):
+    """One sighting of the candidate: an application, interview or login, with its IP."""
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application"
+        INTERVIEW = "interview"
+        LOGIN = "login"
+        OTHER = "other"
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="sessions")
+    ip = models.CharField(max_length=64, help_text="As sent; may be invalid (ip.invalid)")
+    seen_at = models.DateTimeField()
+    kind = models.CharField(max_length=12, choices=Kind)
+    user_agent = models.CharField(max_length=1000, blank=True)
+    timezone = models.CharField(max_length=64, blank=True)
+    utc_offset_minutes = models.SmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("seen_at", "id")
+        constraints = [
+            models.UniqueConstraint(fields=("candidate", "ip", "seen_at", "kind"),
+                                    name="session_unique_sighting"),
+        ]
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        PASSPORT = "passport"
+        ID_CARD = "id_card"
+        DRIVERS_LICENSE = "drivers_license"
+        RESIDENCE_PERMIT = "residence_permit"
+        OTHER = "other"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=20, choices=Kind)
+    issuing_country = models.CharField(max_length=3, help_text="As sent (alpha-2, alpha-3 or ICAO)")
+    number_key = models.CharField(max_length=64, help_text="HMAC of canonical country + number")
+    number_last4 = models.CharField(max_length=4)
+    expires_on = models.DateField(null=True, blank=True)
+    mrz = models.TextField(blank=True, help_text="As sent, with the document-number field masked")
+    # Facts read from the MRZ before masking (check digits, the number's key): masking destroys
+    # what the check digits cover, so they are judged once, on ingest.
+    mrz_facts = models.JSONField(default=dict, blank=True)
+    image = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        constraints = [
+            models.UniqueConstraint(fields=("candidate", "number_key"),
+                                    name="document_unique_per_candidate"),
+        ]
+
+
+class Observation(models.Model):
+    """A recruiter's structured observation from an interview; scored as an interview.* signal."""
+
+    class Code(models.TextChoices):
+        CAMERA_REFUSED = "interview.camera_refused", "Refused to turn the camera on"
+        DIFFERENT_PERSON = "interview.different_person", "A different person from an earlier interview"
+        REFUSED_IN_PERSON = "interview.refused_in_person", "Refused an in-person or video step"
+        PAYMENT_REDIRECT = "interview.payment_redirect", "Asked to be paid to another name or in crypto"
+        EQUIPMENT_REDIRECT = "interview.equipment_redirect", "Asked for equipment to be sent elsewhere"
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="observations")
+    code = models.CharField(max_length=40, choices=Code)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    client = models.ForeignKey(ApiClient, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+
+
+class Assessment(models.Model):
+    Status = Candidate.AssessmentStatus
+
+    class Trigger(models.TextChoices):
+        UPSERT = "upsert"
+        SESSIONS = "sessions"
+        OBSERVATION = "observation"
+        LINK = "link"
+        RULESET = "ruleset"
+        MANUAL = "manual"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="assessments")
+    seq = models.PositiveIntegerField(help_text="Candidate.assessment_seq when requested")
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    trigger = models.CharField(max_length=12, choices=Trigger)
+    risk_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    risk_level = models.CharField(max_length=10, choices=Candidate.RiskLevel, blank=True)
+    ruleset_version = models.PositiveIntegerField(null=True, blank=True)
+    # The rule set as it was applied, so an old score stays explainable after admins edit rules.
+    ruleset_snapshot = models.JSONField(null=True, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("-seq",)
+        constraints = [
+            models.UniqueConstraint(fields=("candidate", "seq"), name="assessment_seq_unique"),
+        ]
+        indexes = [
+            # The sweep: unfinished work, oldest first. Partial, so it stays tiny at 1M rows.
+            models.Index(fields=("requested_at",), name="assessment_unfinished",
+                         condition=Q(status__in=("pending", "running"))),
+        ]
+
+
+class Signal(models.Model):
+    """One signal code raised by an assessment, with its evidence and weighting."""
+
+    class Severity(models.TextChoices):
+        INFO = "info"
+        LOW = "low"
+        MEDIUM = "medium"
+        HIGH = "high"
+        CRITICAL = "critical"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="signals")
+    code = models.CharField(max_length=64)
+    check_name = models.CharField(max_length=32)
+    score = models.PositiveSmallIntegerField()
+    contribution = models.PositiveSmallIntegerField()
+    severity = models.CharField(max_length=10, choices=Severity)
+    message = models.TextField()
+    evidence = models.JSONField(default=dict)
+    related_candidates = models.JSONField(default=list)  # [{"id", "shared"}], at most 50
+    related_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("-contribution", "code")
+        constraints = [
+            models.UniqueConstraint(fields=("assessment", "code"), name="signal_code_per_assessment"),
+        ]
+        indexes = [models.Index(fields=("code", "assessment"), name="signal_code")]
+
+
+class ReviewDecision(models.Model):
+    """Review history: every decision, including the system's reset to unreviewed."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="reviews")
+    status = models.CharField(max_length=10, choices=Candidate.ReviewStatus)
+    note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=200, blank=True, help_text="Why the system changed it")
+
+    class Meta:
+        ordering = ("-decided_at", "-id")
+
+
+class LinkKey(models.Model):
+    """A normalised value a candidate holds that other candidates may share.
+
+    `kind` says what it is (phone, email, ip, ip_net, address, payout, document, photo_sha,
+    photo_band, document_image_sha, document_image_band, resume_band, ...), `value` is the
+    normalised or hashed value, `display` what a recruiter may see (masked where sensitive).
+    One (kind, value) index answers "who else holds this?" at any table size.
+    """
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="link_keys")
+    kind = models.CharField(max_length=32)
+    value = models.CharField(max_length=128)
+    display = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("candidate", "kind", "value"), name="linkkey_unique"),
+        ]
+        indexes = [models.Index(fields=("kind", "value"), name="linkkey_lookup")]
+
+
+class AuditEvent(models.Model):
+    """Append-only audit log. Keeps candidate ids (not foreign keys) so erasure leaves a trail."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    actor_client = models.ForeignKey(ApiClient, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=64)
+    candidate_id = models.UUIDField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ("-at", "-id")
+        indexes = [
+            models.Index(fields=("candidate_id", "-at"), name="audit_candidate"),
+            models.Index(fields=("action", "-at"), name="audit_action"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Audit events are append-only")
+        return super().save(*args, **kwargs)
+
+
+class Tombstone(models.Model):
+    """What stays of an erased candidate: its id and when it went."""
+
+    id = models.UUIDField(primary_key=True)
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="+")
+    erased_at = models.DateTimeField(auto_now_add=True)
+
+
+class IdempotencyRecord(models.Model):
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body")
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("client", "key"), name="idempotency_key_per_client"),
+        ]

@@ -1,0 +1,192 @@
+"""The assessment pipeline: request (after a change), run (in a worker), sweep (periodic).
+
+Requesting bumps the candidate's `assessment_seq` and creates a pending Assessment in the same
+transaction as the change; the task is queued on commit. If the broker is down the request still
+succeeds and the sweep queues the pending assessment later, so work is delayed, never lost.
+
+Running claims the assessment by compare-and-set (pending -> running, or a running one whose
+worker died), so a duplicate delivery or a retry does the work once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import timedelta
+from uuid import UUID
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from candidates.models import Assessment, Candidate, Signal
+from candidates.subject import subject_load
+from checks import engine
+from checks.base import Context
+from checks.rulesets import ruleset_active_snapshot
+
+log = logging.getLogger(__name__)
+
+
+def assessment_request(*, candidate: Candidate, trigger: str) -> Assessment:
+    """Create a pending assessment for `candidate` and queue it after commit.
+
+    Call inside the transaction that changed the candidate.
+    """
+    Candidate.objects.filter(pk=candidate.pk).update(assessment_seq=F("assessment_seq") + 1)
+    seq = Candidate.objects.values_list("assessment_seq", flat=True).get(pk=candidate.pk)
+    assessment = Assessment.objects.create(candidate_id=candidate.pk, seq=seq, trigger=trigger)
+    Candidate.objects.filter(pk=candidate.pk).update(
+        latest_assessment=assessment, assessment_status=Assessment.Status.PENDING)
+    candidate.assessment_seq = seq
+    candidate.latest_assessment = assessment
+    candidate.assessment_status = Assessment.Status.PENDING
+    transaction.on_commit(lambda: assessment_enqueue(assessment_id=assessment.id))
+    return assessment
+
+
+def assessment_request_many(*, candidate_ids: list[UUID], trigger: str) -> int:
+    """Request a reassessment of each candidate (used for linked candidates). Returns the count."""
+    count = 0
+    for candidate in Candidate.objects.filter(pk__in=candidate_ids).only("id", "assessment_seq"):
+        assessment_request(candidate=candidate, trigger=trigger)
+        count += 1
+    return count
+
+
+def assessment_enqueue(*, assessment_id: UUID) -> bool:
+    """Hand the assessment to Celery. A broker fault is logged, not raised: the sweep retries."""
+    from candidates.tasks import assess_candidate_task
+
+    try:
+        assess_candidate_task.delay(str(assessment_id))
+    except Exception:  # the broker is down or unreachable; kombu raises many kinds
+        log.warning("Could not queue assessment %s; the sweep will retry", assessment_id,
+                    exc_info=True)
+        return False
+    return True
+
+
+def assessment_claim(*, assessment_id: UUID) -> bool:
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.VETTING_STALE_RUNNING_SECONDS)
+    claimed = Assessment.objects.filter(
+        Q(status=Assessment.Status.PENDING)
+        | Q(status=Assessment.Status.RUNNING, started_at__lt=stale),
+        id=assessment_id,
+    ).update(status=Assessment.Status.RUNNING, started_at=now,
+             attempts=F("attempts") + 1)
+    return claimed == 1
+
+
+def assessment_run(*, assessment_id: UUID) -> None:
+    if not assessment_claim(assessment_id=assessment_id):
+        log.info("Assessment %s already claimed or finished; skipping", assessment_id)
+        return
+    assessment = Assessment.objects.select_related(None).get(id=assessment_id)
+    _candidate_status(assessment, Assessment.Status.RUNNING)
+    try:
+        subject = subject_load(candidate_id=assessment.candidate_id)
+        if subject is None:  # erased meanwhile
+            return
+        rules = ruleset_active_snapshot()
+        from checks.links.index import link_index_for  # imported late: heavy data
+
+        outcome = engine.evaluate(subject, rules, Context(links=link_index_for()))
+    except (OperationalError, InterfaceError):
+        # The database blinked: give the claim back so the task's retry can take it again.
+        with contextlib.suppress(OperationalError, InterfaceError):
+            Assessment.objects.filter(id=assessment_id).update(status=Assessment.Status.PENDING)
+        raise
+    except Exception as exc:
+        log.exception("Assessment %s failed", assessment_id)
+        assessment_fail(assessment_id=assessment_id, error=f"{type(exc).__name__}: {exc}")
+        return
+    assessment_store(assessment_id=assessment_id, rules=rules, outcome=outcome)
+
+
+def assessment_fail(*, assessment_id: UUID, error: str) -> None:
+    with transaction.atomic():
+        updated = Assessment.objects.filter(id=assessment_id).update(
+            status=Assessment.Status.FAILED, error=error[:2000], assessed_at=timezone.now())
+        if updated:
+            assessment = Assessment.objects.get(id=assessment_id)
+            _candidate_status(assessment, Assessment.Status.FAILED)
+            _on_finished(assessment)
+
+
+@transaction.atomic
+def assessment_store(*, assessment_id: UUID, rules: dict, outcome: engine.Outcome) -> None:
+    """Write the outcome in one transaction; nothing if the candidate was erased meanwhile."""
+    assessment = Assessment.objects.get(id=assessment_id)
+    candidate = (Candidate.objects.select_for_update().filter(pk=assessment.candidate_id)
+                 .select_related("completed_assessment").first())
+    if candidate is None:
+        return
+    now = timezone.now()
+    Signal.objects.filter(assessment=assessment).delete()  # a retried run replaces, not adds
+    Signal.objects.bulk_create([
+        Signal(assessment=assessment, code=s.code, check_name=s.check, score=s.score,
+               contribution=s.contribution, severity=s.severity, message=s.message,
+               evidence=s.evidence,
+               related_candidates=[{"id": str(r.candidate_id), "shared": r.shared}
+                                   for r in s.related],
+               related_count=s.related_count)
+        for s in outcome.signals
+    ])
+    assessment.status = Assessment.Status.COMPLETED
+    assessment.risk_score = outcome.risk_score
+    assessment.risk_level = outcome.risk_level
+    assessment.ruleset_version = rules["version"]
+    assessment.ruleset_snapshot = rules
+    assessment.assessed_at = now
+    assessment.error = ""
+    assessment.save(update_fields=["status", "risk_score", "risk_level", "ruleset_version",
+                                   "ruleset_snapshot", "assessed_at", "error"])
+
+    previous = candidate.completed_assessment
+    if previous is not None and previous.seq > assessment.seq:
+        # A newer assessment already completed; this older one only joins the history.
+        _candidate_status(assessment, Assessment.Status.COMPLETED)
+        return
+    from candidates.services import review_reset_if_worse
+
+    review_reset_if_worse(candidate=candidate, previous=previous, current=assessment,
+                          current_codes={s.code for s in outcome.signals})
+    Candidate.objects.filter(pk=candidate.pk).update(
+        completed_assessment=assessment, risk_score=outcome.risk_score,
+        risk_level=outcome.risk_level, assessed_at=now)
+    _candidate_status(assessment, Assessment.Status.COMPLETED)
+    _on_finished(assessment)
+
+
+def _candidate_status(assessment: Assessment, status: str) -> None:
+    """The candidate shows the status of its newest requested assessment only."""
+    Candidate.objects.filter(pk=assessment.candidate_id, latest_assessment=assessment).update(
+        assessment_status=status)
+
+
+def _on_finished(assessment: Assessment) -> None:
+    from candidates import hooks
+
+    transaction.on_commit(lambda: hooks.assessment_finished(assessment_id=assessment.id))
+
+
+def assessment_sweep(*, limit: int = 1000) -> int:
+    """Queue assessments left pending (broker was down) or running on a dead worker."""
+    now = timezone.now()
+    pending_before = now - timedelta(seconds=settings.VETTING_SWEEP_GRACE_SECONDS)
+    stale_before = now - timedelta(seconds=settings.VETTING_STALE_RUNNING_SECONDS)
+    ids = list(
+        Assessment.objects.filter(
+            Q(status=Assessment.Status.PENDING, requested_at__lt=pending_before)
+            | Q(status=Assessment.Status.RUNNING, started_at__lt=stale_before)
+        ).order_by("requested_at").values_list("id", flat=True)[:limit]
+    )
+    queued = 0
+    for assessment_id in ids:
+        if not assessment_enqueue(assessment_id=assessment_id):
+            break  # the broker is still down; try again next sweep
+        queued += 1
+    return queued

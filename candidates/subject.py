@@ -1,0 +1,57 @@
+"""Loading a candidate into the read-only `Subject` the checks see: a fixed number of queries."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.utils import timezone
+
+from candidates.models import Candidate
+from checks.base import DocumentFacts, ObservationFacts, SessionFacts, Subject
+
+
+def subject_load(*, candidate_id: UUID) -> Subject | None:
+    candidate = (Candidate.objects.filter(pk=candidate_id)
+                 .prefetch_related("sessions", "documents", "observations").first())
+    if candidate is None:
+        return None
+    return subject_from(candidate)
+
+
+def subject_from(c: Candidate) -> Subject:
+    return Subject(
+        id=c.id,
+        full_name=c.full_name,
+        now=timezone.now(),
+        email=c.email,
+        phone=c.phone,
+        date_of_birth=c.date_of_birth,
+        nationality=c.nationality,
+        claimed_location=c.claimed_location or {},
+        home_address=c.home_address or {},
+        shipping_address=c.shipping_address or {},
+        payout_account_holder=c.payout_account_holder,
+        payout_bank_country=c.payout_bank_country,
+        payout_routing_number=c.payout_routing_number,
+        payout_account_key=c.payout_account_key,
+        payout_account_last4=c.payout_account_last4 or c.payout_iban_last4,
+        has_payout=c.has_payout,
+        sessions=tuple(
+            SessionFacts(ip=s.ip, seen_at=s.seen_at, kind=s.kind, user_agent=s.user_agent,
+                         timezone=s.timezone, utc_offset_minutes=s.utc_offset_minutes)
+            for s in c.sessions.all()
+        ),
+        documents=tuple(
+            DocumentFacts(kind=d.kind, issuing_country=d.issuing_country,
+                          number_key=d.number_key, number_last4=d.number_last4,
+                          expires_on=d.expires_on, mrz=d.mrz, mrz_facts=d.mrz_facts or {},
+                          image_id=d.image_id)
+            for d in c.documents.all()
+        ),
+        observations=tuple(
+            ObservationFacts(code=o.code, note=o.note, created_at=o.created_at)
+            for o in c.observations.all()
+        ),
+        resume_text=c.resume_text,
+        photo_id=c.photo_id,
+    )

@@ -1,0 +1,19 @@
+"""Celery tasks: each is a line calling a service."""
+
+from uuid import UUID
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from candidates import pipeline
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError),
+             retry_backoff=True, max_retries=5)
+def assess_candidate_task(assessment_id: str) -> None:
+    pipeline.assessment_run(assessment_id=UUID(assessment_id))
+
+
+@shared_task(ignore_result=True)
+def assessment_sweep_task() -> int:
+    return pipeline.assessment_sweep()

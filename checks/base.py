@@ -1,0 +1,147 @@
+"""The check contract: what a check sees (`Subject`), what it returns (`Finding`), how it is shaped.
+
+A check is a small class with a stable `name` (the part of its codes before the first dot), the
+codes it may raise with a one-line description each, a `Params` dataclass of what admins may tune
+(with safe defaults), and one method:
+
+    run(subject, params, ctx) -> list[Finding]
+
+`run` is a pure function of the candidate's data and the parameters: no transactions, no HTTP,
+no settings read at import time. Cross-candidate lookups go through `ctx.links` (the link index),
+never through ad-hoc queries. Malformed values are reported as findings, never raised.
+
+A `Finding` carries the code, a sentence a recruiter understands, JSON-safe evidence and the
+related candidates. The engine turns findings into scored signals with the active rule set's
+points and severity: checks never decide weights.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, ClassVar, Protocol
+from uuid import UUID
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    candidate_id: UUID
+    shared: str  # what is shared, masked where sensitive: "phone +1 314 ***-0100"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str  # contract code, never renamed: "phone.voip"
+    message: str  # one sentence a recruiter understands
+    evidence: dict[str, Any] = field(default_factory=dict)  # facts: value, reference, source
+    related: tuple[Related, ...] = ()
+    related_count: int | None = None  # the full number when `related` is capped
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFacts:
+    ip: str
+    seen_at: datetime
+    kind: str
+    user_agent: str = ""
+    timezone: str = ""
+    utc_offset_minutes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFacts:
+    kind: str
+    issuing_country: str
+    number_key: str
+    number_last4: str
+    expires_on: date | None = None
+    mrz: str = ""  # document-number field masked
+    mrz_facts: dict[str, Any] = field(default_factory=dict)  # judged on ingest, before masking
+    image_id: UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationFacts:
+    code: str
+    note: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """Everything a check may read about one candidate, loaded once per assessment."""
+
+    id: UUID
+    full_name: str
+    now: datetime
+    email: str = ""
+    phone: str = ""
+    date_of_birth: date | None = None
+    nationality: str = ""  # read only to compare with documents, never scored by itself
+    claimed_location: dict[str, Any] = field(default_factory=dict)
+    home_address: dict[str, Any] = field(default_factory=dict)
+    shipping_address: dict[str, Any] = field(default_factory=dict)
+    payout_account_holder: str = ""
+    payout_bank_country: str = ""
+    payout_routing_number: str = ""
+    payout_account_key: str = ""
+    payout_account_last4: str = ""
+    has_payout: bool = False
+    sessions: tuple[SessionFacts, ...] = ()
+    documents: tuple[DocumentFacts, ...] = ()
+    observations: tuple[ObservationFacts, ...] = ()
+    resume_text: str = ""
+    photo_id: UUID | None = None
+
+    @property
+    def claimed_country(self) -> str:
+        return ((self.claimed_location or {}).get("country")
+                or (self.home_address or {}).get("country") or "").upper()
+
+    @property
+    def claimed_timezone(self) -> str:
+        return (self.claimed_location or {}).get("timezone") or ""
+
+
+class LinkIndex(Protocol):
+    """Cross-candidate lookups the link checks need; implemented in `checks.links.index`."""
+
+    def holders(self, kind: str, values: list[str], exclude: UUID,
+                limit: int) -> dict[str, tuple[list[UUID], int]]: ...
+
+
+@dataclass(slots=True)
+class Context:
+    """What the engine hands every check besides the subject."""
+
+    links: Any = None  # a LinkIndex; None where a check is run on its own (unit tests)
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A signal code as the catalogue shows it. Points and severity here are the defaults that
+    a rule-set migration copies; the active rule set decides what an assessment applies."""
+
+    description: str
+    points: int
+    severity: str  # info | low | medium | high | critical
+    guidance: str = ""  # the public guidance this follows
+
+
+class Check:
+    name: ClassVar[str]
+    codes: ClassVar[dict[str, Code]]
+
+    @dataclass(frozen=True)
+    class Params:
+        pass
+
+    def run(self, subject: Subject, params: Any, ctx: Context) -> list[Finding]:
+        raise NotImplementedError
+
+    @classmethod
+    def params_from(cls, raw: dict[str, Any] | None) -> Any:
+        """Build Params from a rule set's JSON, keeping defaults for what it does not set."""
+        names = {f.name for f in dataclasses.fields(cls.Params)}
+        return cls.Params(**{k: v for k, v in (raw or {}).items() if k in names})

@@ -1,0 +1,99 @@
+"""Runs every enabled check on a subject and scores the findings under a rule set snapshot.
+
+The snapshot is plain JSON (see `checks.rulesets.ruleset_snapshot`) so an assessment can store
+exactly what it applied.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from checks import scoring
+from checks.base import Context, Finding, Related, Subject
+from checks.registry import CHECKS, code_info
+
+log = logging.getLogger(__name__)
+RELATED_CAP = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredSignal:
+    code: str
+    check: str
+    score: int
+    contribution: int
+    severity: str
+    message: str
+    evidence: dict[str, Any]
+    related: tuple[Related, ...]
+    related_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    risk_score: int
+    risk_level: str
+    signals: list[ScoredSignal]
+
+
+def evaluate(subject: Subject, rules: dict[str, Any], ctx: Context) -> Outcome:
+    findings: list[Finding] = []
+    for check in CHECKS:
+        rule = rules["checks"].get(check.name, {})
+        if not rule.get("enabled", True):
+            continue
+        findings.extend(check.run(subject, check.params_from(rule.get("params")), ctx))
+
+    merged = _merge_by_code(findings)
+    kept: list[tuple[Finding, int, str]] = []
+    for finding in merged:
+        rule = rules["signals"].get(finding.code)
+        default = code_info(finding.code)
+        if rule is not None and not rule.get("enabled", True):
+            continue
+        points = rule["points"] if rule else (default.points if default else 0)
+        severity = rule["severity"] if rule else (default.severity if default else "info")
+        kept.append((finding, points, severity))
+
+    points = [p for _, p, _ in kept]
+    shares = scoring.contributions(points)
+    total = scoring.risk_score(points)
+    bands = scoring.Bands(**rules["bands"])
+    signals = [
+        ScoredSignal(
+            code=f.code, check=f.code.split(".", 1)[0], score=p, contribution=share,
+            severity=sev, message=f.message, evidence=f.evidence,
+            related=f.related[:RELATED_CAP],
+            related_count=f.related_count if f.related_count is not None else len(f.related),
+        )
+        for (f, p, sev), share in zip(kept, shares, strict=True)
+    ]
+    signals.sort(key=lambda s: (-s.contribution, s.code))
+    return Outcome(risk_score=total, risk_level=scoring.risk_level_for(total, bands),
+                   signals=signals)
+
+
+def _merge_by_code(findings: list[Finding]) -> list[Finding]:
+    """One signal per code: several instances go into its evidence."""
+    by_code: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_code.setdefault(f.code, []).append(f)
+    merged = []
+    for code, group in by_code.items():
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
+        seen: dict[Any, Related] = {}
+        for f in group:
+            for r in f.related:
+                seen.setdefault(r.candidate_id, r)
+        merged.append(Finding(
+            code=code,
+            message=f"{group[0].message} (+{len(group) - 1} more)",
+            evidence={"instances": [f.evidence for f in group]},
+            related=tuple(seen.values()),
+            related_count=max([len(seen)] + [f.related_count or 0 for f in group]),
+        ))
+    return merged

@@ -1,0 +1,28 @@
+"""The explicit list of checks. Adding a check: its module, one line here, its tests, and a
+rule-set migration with its codes' default points (see README, "Adding a check")."""
+
+from checks.base import Check, Code
+from checks.email import EmailCheck
+from checks.interview import InterviewCheck
+from checks.phone import PhoneCheck
+
+CHECKS: tuple[Check, ...] = (
+    PhoneCheck(),
+    EmailCheck(),
+    InterviewCheck(),
+)
+
+_CODES: dict[str, tuple[str, Code]] = {
+    code: (check.name, info) for check in CHECKS for code, info in check.codes.items()
+}
+
+
+def code_info(code: str) -> Code | None:
+    entry = _CODES.get(code)
+    return entry[1] if entry else None
+
+
+def catalogue() -> list[tuple[str, str, Code]]:
+    """(code, check name, info) for every code any check may raise, sorted by code."""
+    return sorted(((code, name, info) for code, (name, info) in _CODES.items()),
+                  key=lambda row: row[0])

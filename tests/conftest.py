@@ -1,0 +1,26 @@
+"""Shared fixtures. Tests run on the database and broker named by DATABASE_URL / REDIS_URL
+(`make test` points them at local PostgreSQL and Redis)."""
+
+import pytest
+
+from vetting.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _inline_tasks():
+    """Tasks run inline unless a test starts a real worker (see tests/test_worker.py)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def api_client_factory(db):
+    from candidates.api_clients import api_client_create
+
+    def make(name="ats", webhook_url=""):
+        client, key, _secret = api_client_create(name=name, webhook_url=webhook_url)
+        return client, key
+
+    return make

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.urls import include, path
+
+from candidates.views_health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("candidates.api.urls")),
+    path("", include("candidates.urls")),
+]
