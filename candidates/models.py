@@ -120,6 +120,11 @@ class Candidate(models.Model):
     review_decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        permissions = [
+            ("review_candidate", "Can record review decisions"),
+            ("add_observation", "Can record interview observations"),
+            ("view_sensitive_candidate", "Can view a candidate's documents and photo"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=("client", "external_id"),
                                     name="candidate_external_id_per_client"),
