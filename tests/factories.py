@@ -1,0 +1,46 @@
+"""Factories for tests. Build data the way the API would store it."""
+
+import factory
+
+from candidates.api_clients import key_hash
+from candidates.models import ApiClient, Candidate, Session
+
+
+class ApiClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApiClient
+
+    name = factory.Sequence(lambda n: f"ats-{n}")
+    key_prefix = "vk_test"
+    key_hash = factory.Sequence(lambda n: key_hash(f"vk_test_{n}"))
+    webhook_secret = "whsec_test"
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    """A consistent, honest US candidate (the contract's example)."""
+
+    class Meta:
+        model = Candidate
+
+    client = factory.SubFactory(ApiClientFactory)
+    external_id = factory.Sequence(lambda n: f"ats-{n:05d}")
+    full_name = "Anna Maria Eriksson"
+    email = factory.Sequence(lambda n: f"anna.eriksson{n}@example.com")
+    phone = "+1 314 200 0100"
+    claimed_location = factory.LazyFunction(lambda: {
+        "country": "US", "region": "MO", "city": "St. Louis", "timezone": "America/Chicago"})
+    home_address = factory.LazyFunction(lambda: {
+        "line1": "1 Main St", "line2": "", "city": "St. Louis", "region": "MO",
+        "postal_code": "63101", "country": "US"})
+    claimed_country = "US"
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    candidate = factory.SubFactory(CandidateFactory)
+    ip = "73.54.120.18"
+    seen_at = factory.Faker("date_time_this_month", tzinfo=__import__("datetime").UTC)
+    kind = "application"
+    timezone = "America/Chicago"
