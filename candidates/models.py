@@ -138,6 +138,11 @@ class Candidate(models.Model):
                          name="cand_queue"),
             models.Index(fields=("-risk_score", "-created_at", "-id"), name="cand_risk"),
             models.Index(fields=("-created_at", "-id"), name="cand_created"),
+            # Dashboard queue filtered by level or by client, still in queue order.
+            models.Index(fields=("risk_level", "review_status", "-risk_score", "-created_at",
+                                 "-id"), name="cand_queue_level"),
+            models.Index(fields=("client", "review_status", "-risk_score", "-created_at", "-id"),
+                         name="cand_queue_client"),
         ]
 
     def __str__(self) -> str:
