@@ -34,3 +34,37 @@ def to_alpha2(code: str) -> str | None:
 @cache
 def is_alpha2(code: str) -> bool:
     return len(code or "") == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None
+
+
+# Time zones per country come from the tz database's zone1970.tab and zone.tab, shipped by the
+# `tzdata` package (the IANA release it names; no network). zone1970.tab lists every country a
+# zone covers since 1970; zone.tab adds the one-country aliases (e.g. Europe/Oslo for NO).
+_TZ_TABLES = ("zone1970.tab", "zone.tab")
+
+
+@cache
+def _zones_by_country() -> dict[str, tuple[str, ...]]:
+    from importlib import resources
+
+    found: dict[str, set[str]] = {}
+    for table in _TZ_TABLES:
+        text = resources.files("tzdata").joinpath("zoneinfo", table).read_text("utf-8")
+        for line in text.splitlines():
+            if not line or line.startswith("#"):
+                continue
+            codes, _coords, zone = line.split("\t")[:3]
+            for code in codes.split(","):
+                found.setdefault(code, set()).add(zone)
+    return {code: tuple(sorted(zones)) for code, zones in found.items()}
+
+
+def zones_for_country(code: str) -> tuple[str, ...]:
+    """IANA zones in use in a country (alpha-2 or alpha-3); () when unknown."""
+    alpha2 = to_alpha2(code or "")
+    return _zones_by_country().get(alpha2 or "", ())
+
+
+def tz_data_version() -> str:
+    from importlib.metadata import version
+
+    return f"tzdata {version('tzdata')}"

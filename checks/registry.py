@@ -1,14 +1,24 @@
 """The explicit list of checks. Adding a check: its module, one line here, its tests, and a
 rule-set migration with its codes' default points (see README, "Adding a check")."""
 
+from checks.address import AddressCheck
 from checks.base import Check, Code
+from checks.documents import DocumentsCheck
 from checks.email import EmailCheck
 from checks.interview import InterviewCheck
+from checks.ip import IpCheck
+from checks.payout import PayoutCheck
 from checks.phone import PhoneCheck
+from checks.timezone import TimezoneCheck
 
 CHECKS: tuple[Check, ...] = (
     PhoneCheck(),
     EmailCheck(),
+    IpCheck(),
+    TimezoneCheck(),
+    AddressCheck(),
+    PayoutCheck(),
+    DocumentsCheck(),
     InterviewCheck(),
 )
 

@@ -1,0 +1,138 @@
+"""Browser time zones and activity hours against the claimed location.
+
+The claimed zone is claimed_location.timezone, else every zone of the claimed country (from the
+tz database's zone tables in the `tzdata` package). Offsets are compared at each session's
+instant with zoneinfo, so daylight saving time is honoured; names are never compared, so
+aliases (US/Central, America/Chicago) agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from checks.base import Check, Code, Context, Finding, SessionFacts, Subject
+from checks.countries import tz_data_version, zones_for_country
+from checks.guidance import FBI_2023, JOINT_2022
+
+
+@cache
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def utc_offsets(zones: Iterable[str], at: datetime) -> set[int]:
+    """Minutes east of UTC of each known zone at instant `at` (unknown names are skipped)."""
+    found = set()
+    for name in zones:
+        zone = _zone(name)
+        offset = at.astimezone(zone).utcoffset() if zone else None
+        if offset is not None:
+            found.add(int(offset.total_seconds() // 60))
+    return found
+
+
+def claimed_zones(subject: Subject) -> tuple[str, ...]:
+    if _zone(subject.claimed_timezone):
+        return (subject.claimed_timezone,)
+    return zones_for_country(subject.claimed_country)
+
+
+class TimezoneCheck(Check):
+    name = "timezone"
+    codes = {
+        "timezone.mismatch": Code(
+            "Browser time zone or UTC offset inconsistent with the claimed location", 35,
+            "medium", JOINT_2022),
+        "timezone.off_hours_activity": Code(
+            "Most sessions fall at night in the claimed location's local time", 20, "low",
+            FBI_2023),
+    }
+
+    @dataclass(frozen=True)
+    class Params:
+        mismatch_min_count: int = 1
+        mismatch_min_share: float = 0.25
+        tolerance_minutes: int = 0
+        night_start_hour: int = 0
+        night_end_hour: int = 6
+        off_hours_min_count: int = 3
+        off_hours_min_share: float = 0.6
+
+    def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
+        zones = claimed_zones(subject)
+        if not zones or not subject.sessions:
+            return []
+        findings = _mismatch(subject.sessions, zones, params)
+        findings += _off_hours(subject.sessions, zones, params)
+        return findings
+
+
+def _session_mismatch(s: SessionFacts, zones: tuple[str, ...], tolerance: int) -> dict | None:
+    claimed = utc_offsets(zones, s.seen_at)
+    if not claimed:
+        return None
+    reasons = {}
+    browser = utc_offsets([s.timezone], s.seen_at) if s.timezone else set()
+    if browser and not browser & claimed:
+        reasons["timezone"] = s.timezone
+        reasons["timezone_offset_minutes"] = next(iter(browser))
+    if s.utc_offset_minutes is not None and all(
+            abs(s.utc_offset_minutes - c) > tolerance for c in claimed):
+        reasons["utc_offset_minutes"] = s.utc_offset_minutes
+    if not reasons:
+        return None
+    return {"seen_at": s.seen_at.isoformat(), "kind": s.kind, **reasons,
+            "claimed_offsets_minutes": sorted(claimed)}
+
+
+def _mismatch(sessions: tuple[SessionFacts, ...], zones: tuple[str, ...],
+              params: TimezoneCheck.Params) -> list[Finding]:
+    judged = [s for s in sessions if s.timezone or s.utc_offset_minutes is not None]
+    bad = [m for s in judged if (m := _session_mismatch(s, zones, params.tolerance_minutes))]
+    if not judged or len(bad) < params.mismatch_min_count:
+        return []
+    if len(bad) / len(judged) < params.mismatch_min_share:
+        return []
+    first = bad[0]
+    seen = first.get("timezone") or f"UTC offset {first.get('utc_offset_minutes')} min"
+    return [Finding(
+        "timezone.mismatch",
+        f"{len(bad)} of {len(judged)} sessions report a browser time zone ({seen}) that does "
+        f"not match the claimed location ({', '.join(zones[:3])})",
+        {"claimed_zones": list(zones), "sessions": bad[:20], "mismatched": len(bad),
+         "judged": len(judged), "source": f"zoneinfo, {tz_data_version()}"},
+    )]
+
+
+def _is_night(hour: int, start: int, end: int) -> bool:
+    return start <= hour < end if start <= end else (hour >= start or hour < end)
+
+
+def _off_hours(sessions: tuple[SessionFacts, ...], zones: tuple[str, ...],
+               params: TimezoneCheck.Params) -> list[Finding]:
+    start, end = params.night_start_hour, params.night_end_hour
+    tzs = [z for z in (_zone(n) for n in zones) if z is not None]
+    if not tzs:
+        return []
+    # With several candidate zones (a country), a session is at night only if it is in all.
+    night = [s for s in sessions
+             if all(_is_night(s.seen_at.astimezone(z).hour, start, end) for z in tzs)]
+    if len(night) < params.off_hours_min_count:
+        return []
+    if len(night) / len(sessions) < params.off_hours_min_share:
+        return []
+    return [Finding(
+        "timezone.off_hours_activity",
+        f"{len(night)} of {len(sessions)} sessions happened between {start:02d}:00 and "
+        f"{end:02d}:00 local time at the claimed location",
+        {"claimed_zones": list(zones), "night_hours": [start, end],
+         "night_sessions": len(night), "sessions": len(sessions),
+         "examples": [s.seen_at.isoformat() for s in night[:10]]},
+    )]
