@@ -1,9 +1,17 @@
-"""Dashboard URLs. Until the dashboard exists, / leads to the admin."""
+"""Dashboard URLs (the contract's operating surface: /, /candidates/<id>/, /rules/, /audit/)."""
 
 from django.urls import path
-from django.views.generic import RedirectView
+
+from candidates.dashboard import views, views_manage
 
 app_name = "dashboard"
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="queue"),
+    path("", views.queue, name="queue"),
+    path("queue.csv", views.queue_export, name="queue_export"),
+    path("candidates/<uuid:candidate_id>/", views.candidate, name="candidate"),
+    path("candidates/<uuid:candidate_id>/images/<uuid:image_id>/", views.image, name="image"),
+    path("candidates/<uuid:candidate_id>/observations/", views.observe, name="observe"),
+    path("candidates/<uuid:candidate_id>/decision/", views.decide, name="decide"),
+    path("audit/", views_manage.audit, name="audit"),
+    path("rules/", views_manage.rules, name="rules"),
 ]

@@ -1,0 +1,115 @@
+"""Django admin for the candidates app: an operator's read-mostly view.
+
+Who may enter /admin/ at all: superusers, and staff who hold an admin permission
+(`checks.change_ruleset`, i.e. rules admins, for the rule-set admin) or belong to no role group
+(operator accounts). Recruiters and auditors are staff (so they can sign in) but are refused:
+their place is the dashboard. The audit log is append-only here too.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from candidates.models import (
+    ApiClient,
+    Assessment,
+    AuditEvent,
+    Candidate,
+    Observation,
+    ReviewDecision,
+    Signal,
+)
+from candidates.roles import ROLE_GROUPS
+
+
+def admin_site_has_permission(request: HttpRequest) -> bool:
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser or user.has_perm("checks.change_ruleset"):
+        return True
+    return not user.groups.filter(name__in=ROLE_GROUPS.values()).exists()
+
+
+admin.site.has_permission = admin_site_has_permission  # type: ignore[method-assign]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Data written by the API and the pipeline: viewable, never edited by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    list_display = ("name", "key_prefix", "is_active", "webhook_url", "created_at")
+    list_filter = ("is_active",)
+    readonly_fields = ("key_prefix", "created_at")
+    search_fields = ("name",)
+
+
+@admin.register(Candidate)
+class CandidateAdmin(ReadOnlyAdmin):
+    list_display = ("full_name", "external_id", "client", "risk_score", "risk_level",
+                    "review_status", "created_at")
+    list_filter = ("risk_level", "review_status", "client")
+    list_select_related = ("client",)
+    # Prefix search on the columns the dashboard indexes (see migration 0004).
+    search_fields = ("^external_id", "^full_name", "^email")
+    show_full_result_count = False  # no COUNT(*) over a million rows per page
+    exclude = ("payout_account_key", "resume_text")
+    raw_id_fields = ("photo", "latest_assessment", "completed_assessment", "review_decided_by")
+
+
+class SignalInline(admin.TabularInline):
+    model = Signal
+    fields = ("code", "severity", "score", "contribution", "message", "related_count")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ("candidate", "seq", "status", "trigger", "risk_score", "ruleset_version",
+                    "assessed_at")
+    list_filter = ("status", "trigger")
+    list_select_related = ("candidate",)
+    raw_id_fields = ("candidate",)
+    show_full_result_count = False
+    inlines = (SignalInline,)
+
+
+@admin.register(ReviewDecision)
+class ReviewDecisionAdmin(ReadOnlyAdmin):
+    list_display = ("candidate", "status", "decided_by", "decided_at", "reason")
+    list_filter = ("status",)
+    list_select_related = ("candidate", "decided_by")
+    raw_id_fields = ("candidate", "decided_by")
+
+
+@admin.register(Observation)
+class ObservationAdmin(ReadOnlyAdmin):
+    list_display = ("candidate", "code", "created_by", "created_at")
+    list_filter = ("code",)
+    list_select_related = ("candidate", "created_by")
+    raw_id_fields = ("candidate", "created_by", "client")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "action", "actor_user", "actor_client", "candidate_id")
+    list_filter = ("action",)
+    list_select_related = ("actor_user", "actor_client")
+    show_full_result_count = False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -1,0 +1,1 @@
+"""The recruiter dashboard: server-rendered pages with htmx (queue, detail, audit log, rules)."""

@@ -1,0 +1,138 @@
+"""Reads for the candidate detail page: a fixed number of queries whatever the candidate holds.
+
+The related candidates come from the completed assessment's `Signal.related_candidates` (one
+hop, as the checks stored them): no graph walk happens at view time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from candidates.models import Candidate, Document, Observation, ReviewDecision, Signal
+from checks.registry import code_info
+
+MAX_GRAPH_NODES = 24
+_RELATED_FIELDS = ("id", "full_name", "external_id", "risk_score", "risk_level",
+                   "review_status", "photo_id", "client_id")
+
+
+@dataclass(slots=True)
+class SignalView:
+    signal: Signal
+    description: str
+    evidence: list[tuple[str, str]]
+    related: list[tuple[Candidate | None, str, str]]  # (candidate, id, shared)
+
+
+@dataclass(slots=True)
+class CheckGroup:
+    check_name: str
+    contribution: int
+    signals: list[SignalView] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Detail:
+    candidate: Candidate
+    groups: list[CheckGroup]
+    signals: list[Signal]
+    related: dict[str, Candidate]
+    documents: list[Document]
+    observations: list[Observation]
+    reviews: list[ReviewDecision]
+    session_times: list[Any]
+
+
+def candidate_detail(*, candidate_id: UUID) -> Detail | None:
+    candidate = (Candidate.objects.select_related("client", "completed_assessment",
+                                                  "review_decided_by")
+                 .filter(pk=candidate_id).first())
+    if candidate is None:
+        return None
+    signals = (list(Signal.objects.filter(assessment_id=candidate.completed_assessment_id))
+               if candidate.completed_assessment_id else [])
+    related = related_candidates(signals)
+    return Detail(
+        candidate=candidate,
+        groups=_grouped(signals, related),
+        signals=signals,
+        related=related,
+        documents=list(Document.objects.filter(candidate=candidate).select_related("image")),
+        observations=list(Observation.objects.filter(candidate=candidate)
+                          .select_related("created_by")),
+        reviews=list(ReviewDecision.objects.filter(candidate=candidate)
+                     .select_related("decided_by")[:20]),
+        session_times=list(candidate.sessions.values_list("seen_at", flat=True)),
+    )
+
+
+def related_candidates(signals: list[Signal]) -> dict[str, Candidate]:
+    """Every candidate any signal names, in one query, keyed by the id as stored (a string)."""
+    ids = {str(r["id"]) for s in signals for r in s.related_candidates if r.get("id")}
+    if not ids:
+        return {}
+    return {str(c.id): c for c in Candidate.objects.filter(pk__in=ids).only(*_RELATED_FIELDS)}
+
+
+def evidence_lines(evidence: Any) -> list[tuple[str, str]]:
+    """Evidence as (label, value) pairs a recruiter can read; nesting flattened into text."""
+    if not isinstance(evidence, dict):
+        return [("Detail", _plain(evidence))] if evidence not in (None, "", [], {}) else []
+    return [(str(k).replace("_", " ").capitalize(), _plain(v)) for k, v in evidence.items()
+            if v not in (None, "", [], {})]
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{str(k).replace('_', ' ')}: {_plain(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_plain(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _grouped(signals: list[Signal], related: dict[str, Candidate]) -> list[CheckGroup]:
+    groups: dict[str, CheckGroup] = {}
+    for s in signals:  # already ordered by contribution, then code
+        group = groups.setdefault(s.check_name, CheckGroup(s.check_name, 0))
+        group.contribution += s.contribution
+        info = code_info(s.code)
+        group.signals.append(SignalView(
+            signal=s,
+            description=info.description if info else "",
+            evidence=evidence_lines(s.evidence),
+            related=[(related.get(str(r.get("id"))), str(r.get("id")), str(r.get("shared", "")))
+                     for r in s.related_candidates],
+        ))
+    return sorted(groups.values(), key=lambda g: -g.contribution)
+
+
+def duplicate_images(detail: Detail) -> list[dict[str, Any]]:
+    """Pairs of (this candidate's image, the related candidate's image it duplicates)."""
+    pairs: list[dict[str, Any]] = []
+    c = detail.candidate
+    for s in detail.signals:
+        if s.code == "link.photo_duplicate" and c.photo_id:
+            for r in s.related_candidates[:6]:
+                other = detail.related.get(str(r.get("id")))
+                if other is not None and other.photo_id:
+                    pairs.append({"label": "Profile photo", "mine": (c.id, c.photo_id),
+                                  "other": other, "theirs": (other.id, other.photo_id),
+                                  "shared": r.get("shared", "")})
+    doc_signal = next((s for s in detail.signals if s.code == "link.document_image_duplicate"),
+                      None)
+    mine = [d for d in detail.documents if d.image_id]
+    if doc_signal is not None and mine:
+        ids = [str(r.get("id")) for r in doc_signal.related_candidates[:6]]
+        theirs = (Document.objects.filter(candidate_id__in=ids, image__isnull=False)
+                  .only("candidate_id", "image_id", "kind"))
+        for doc in theirs:
+            other = detail.related.get(str(doc.candidate_id))
+            if other is not None:
+                pairs.append({"label": f"Document ({doc.kind})",
+                              "mine": (c.id, mine[0].image_id), "other": other,
+                              "theirs": (other.id, doc.image_id), "shared": "document image"})
+    return pairs

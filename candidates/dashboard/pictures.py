@@ -1,0 +1,113 @@
+"""Geometry and comparisons behind the detail page's pictures, as plain data for templates.
+
+The templates draw inline SVG from these numbers; all text goes through autoescaping there.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from candidates.models import Candidate
+
+WORK_START, WORK_END = 9, 18  # local working hours shaded on the activity chart
+_SHINGLE = 5
+_MIN_LINE = 12
+_WORD = re.compile(r"[a-z0-9]+")
+
+RISK_COLOURS = {"critical": "#8b0000", "high": "#c2410c", "medium": "#a16207", "low": "#15803d",
+                "": "#64748b"}
+DECISION_COLOURS = {"cleared": "#15803d", "rejected": "#3f3f46", "escalated": "#7c3aed"}
+
+
+def activity_hours(times: list[datetime], tz_name: str) -> dict[str, Any]:
+    """Sessions per local hour of the claimed time zone, with bar geometry (24 x 20 px)."""
+    try:
+        tz = ZoneInfo(tz_name) if tz_name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = None
+    counts = [0] * 24
+    for t in times:
+        counts[(t.astimezone(tz) if tz else t).hour] += 1
+    peak = max(counts) or 1
+    bars = [{"hour": h, "count": n, "x": 30 + h * 20, "h": round(80 * n / peak),
+             "y": 100 - round(80 * n / peak), "work": WORK_START <= h < WORK_END}
+            for h, n in enumerate(counts)]
+    in_work = sum(n for h, n in enumerate(counts) if WORK_START <= h < WORK_END)
+    return {"bars": bars, "total": len(times), "in_work": in_work, "tz": tz_name if tz else "UTC",
+            "work_x": 30 + WORK_START * 20, "work_w": (WORK_END - WORK_START) * 20,
+            "ticks": [{"hour": h, "x": 40 + h * 20} for h in range(0, 24, 3)]}
+
+
+def link_graph(candidate: Candidate, signals: list[Any],
+               related: dict[str, Candidate], limit: int = 24) -> dict[str, Any]:
+    """A star: the candidate in the middle, each related candidate around it, each edge labelled
+    with everything the two share according to the stored signals."""
+    shared: dict[str, list[str]] = {}
+    for s in signals:
+        for r in s.related_candidates:
+            rid = str(r.get("id"))
+            label = r.get("shared") or s.code
+            if label not in shared.setdefault(rid, []):
+                shared[rid].append(label)
+    ids = [rid for rid in shared if rid in related][:limit]
+    cx, cy, radius = 330, 210, 160
+    nodes = [_node(candidate, cx, cy, centre=True)]
+    edges = []
+    for i, rid in enumerate(ids):
+        angle = 2 * math.pi * i / max(len(ids), 1) - math.pi / 2
+        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+        nodes.append(_node(related[rid], x, y))
+        edges.append({"x1": cx, "y1": cy, "x2": round(x, 1), "y2": round(y, 1),
+                      "lx": round((cx + x) / 2, 1), "ly": round((cy + y) / 2, 1),
+                      "label": "; ".join(shared[rid])})
+    return {"nodes": nodes, "edges": edges, "hidden": max(len(shared) - len(ids), 0)}
+
+
+def _node(c: Candidate, x: float, y: float, centre: bool = False) -> dict[str, Any]:
+    decided = c.review_status in DECISION_COLOURS
+    colour = DECISION_COLOURS[c.review_status] if decided else RISK_COLOURS.get(c.risk_level, "")
+    name = c.full_name if len(c.full_name) <= 22 else c.full_name[:21] + "…"
+    return {"id": c.id, "x": round(x, 1), "y": round(y, 1), "r": 26 if centre else 20,
+            "colour": colour or RISK_COLOURS[""], "name": name, "full_name": c.full_name,
+            "score": c.risk_score, "status": c.review_status, "centre": centre}
+
+
+def resume_overlap(text: str, others: dict[str, str]) -> dict[str, Any]:
+    """This resume's lines, each marked when it (or most of its 5-word shingles) appears in a
+    related candidate's resume."""
+    other_lines = {k: {_norm(line) for line in v.splitlines()} for k, v in others.items()}
+    other_shingles = {k: _shingles(v) for k, v in others.items()}
+    lines, shared = [], 0
+    for line in text.splitlines():
+        hit = _overlap_with(line, other_lines, other_shingles)
+        shared += bool(hit)
+        lines.append({"text": line, "shared_with": hit})
+    meaningful = sum(1 for line in text.splitlines() if len(_norm(line)) >= _MIN_LINE) or 1
+    return {"lines": lines, "shared": shared, "percent": round(100 * shared / meaningful)}
+
+
+def _overlap_with(line: str, other_lines: dict[str, set[str]],
+                  other_shingles: dict[str, set[tuple[str, ...]]]) -> str:
+    norm = _norm(line)
+    if len(norm) < _MIN_LINE:
+        return ""
+    mine = _shingles(line)
+    for key, lines in other_lines.items():
+        if norm in lines:
+            return key
+        if mine and len(mine & other_shingles[key]) / len(mine) >= 0.6:
+            return key
+    return ""
+
+
+def _norm(line: str) -> str:
+    return " ".join(_WORD.findall(line.lower()))
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i:i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
