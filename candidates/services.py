@@ -6,21 +6,31 @@ queue reassessments after commit.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
-from django.utils import timezone
+from django.conf import settings
+from django.db import IntegrityError, transaction
 
+from candidates.crypto import document_number_key, last4, payout_account_key
+from candidates.images import DecodedImage, image_delete, image_store
 from candidates.models import (
     ApiClient,
     Assessment,
     AuditEvent,
     Candidate,
+    Document,
+    IdempotencyRecord,
     Observation,
     ReviewDecision,
+    Session,
+    Tombstone,
 )
-from candidates.pipeline import assessment_request
+from candidates.pipeline import assessment_request, assessment_request_many
+from checks.links.sync import link_keys_erase, link_keys_sync
+from checks.mrz import mrz_ingest
 from checks.scoring import LEVELS
 
 
@@ -96,3 +106,288 @@ def _notify_review_updated(candidate_id: UUID) -> None:
     from candidates import hooks
 
     transaction.on_commit(lambda: hooks.review_updated(candidate_id=candidate_id))
+
+
+# --- The HR-facing API's writes: upsert, batch, sessions, reassess, erase -----------------------
+
+MAX_SESSIONS_PER_CANDIDATE = 1000
+_SCALARS = ("full_name", "email", "phone", "date_of_birth", "nationality", "resume_text",
+            "profiles", "claimed_location", "home_address", "shipping_address")
+_BLANK_IF_NULL = {"email", "phone", "nationality", "resume_text"}
+
+
+class CandidateInvalid(ValueError):
+    """A write refused for a reason the shape could not know; `fields` are dotted paths."""
+
+    def __init__(self, fields: dict[str, list[str]]):
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items()))
+        self.fields = fields
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    candidate: Candidate
+    created: bool
+    changed: bool
+
+
+def candidate_upsert(*, client: ApiClient, data: dict[str, Any],
+                     request_id: str = "") -> UpsertResult:
+    """Create or merge-update the client's candidate `data["external_id"]`.
+
+    Merge: an omitted field is unchanged, `None` clears it; objects (locations, addresses, payout)
+    are replaced whole; sessions are appended and de-duplicated on (ip, seen_at, kind); documents
+    are upserted by number key. Only a real change syncs link keys and queues reassessments.
+    """
+    with transaction.atomic():
+        candidate, created = _candidate_lock_or_create(client=client, data=data)
+        changed = _candidate_apply(candidate=candidate, data=data, created=created)
+        if created or changed:
+            candidate.save()
+            changed |= _sessions_add(candidate=candidate, sessions=data.get("sessions") or [])
+            changed |= _documents_apply(candidate=candidate, data=data)
+        else:
+            changed = _sessions_add(candidate=candidate, sessions=data.get("sessions") or [])
+            changed |= _documents_apply(candidate=candidate, data=data)
+            if changed:
+                candidate.save(update_fields=["updated_at"])
+        if created or changed:
+            audit_record(action="candidate.created" if created else "candidate.updated",
+                         candidate_id=candidate.pk, client=client, request_id=request_id,
+                         detail={"fields": sorted(k for k in data if k != "external_id")})
+            _reassess_with_links(candidate=candidate, trigger=Assessment.Trigger.UPSERT)
+    return UpsertResult(candidate=candidate, created=created, changed=created or changed)
+
+
+def candidates_batch_upsert(*, client: ApiClient, items: list[tuple[int, dict[str, Any]]],
+                            request_id: str = "") -> dict[int, UpsertResult | CandidateInvalid]:
+    """Upsert each (index, data) in order, each in its own savepoint: one failure blocks none."""
+    results: dict[int, UpsertResult | CandidateInvalid] = {}
+    with transaction.atomic():
+        for index, data in items:
+            try:
+                results[index] = candidate_upsert(client=client, data=data,
+                                                  request_id=request_id)
+            except CandidateInvalid as exc:
+                results[index] = exc
+    return results
+
+
+@transaction.atomic
+def sessions_append(*, candidate: Candidate, sessions: list[dict[str, Any]],
+                    client: ApiClient | None = None, request_id: str = "") -> int:
+    """Append new sightings; returns how many were new (0 queues nothing)."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    before = candidate.sessions.count()
+    if not _sessions_add(candidate=candidate, sessions=sessions):
+        return 0
+    added = candidate.sessions.count() - before
+    candidate.save(update_fields=["updated_at"])
+    audit_record(action="candidate.sessions_appended", candidate_id=candidate.pk, client=client,
+                 detail={"added": added}, request_id=request_id)
+    _reassess_with_links(candidate=candidate, trigger=Assessment.Trigger.SESSIONS)
+    return added
+
+
+@transaction.atomic
+def candidate_reassess(*, candidate: Candidate, client: ApiClient | None = None, user=None,
+                       request_id: str = "") -> Assessment:
+    audit_record(action="candidate.reassess_requested", candidate_id=candidate.pk, user=user,
+                 client=client, request_id=request_id)
+    return assessment_request(candidate=candidate, trigger=Assessment.Trigger.MANUAL)
+
+
+@transaction.atomic
+def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = "") -> bool:
+    """Erase the client's candidate; True if it existed or was already erased (a tombstone).
+
+    Personal data, images (files after commit), link keys, assessments with their signals and the
+    stored idempotent responses about it go; a Tombstone and an audit event stay. The candidates
+    it was linked to are reassessed (one hop, capped).
+    """
+    candidate = (Candidate.objects.select_for_update(of=("self",))
+                 .filter(pk=candidate_id, client=client).select_related("photo").first())
+    if candidate is None:
+        return Tombstone.objects.filter(pk=candidate_id, client=client).exists()
+    linked = [pk for pk in link_keys_erase(candidate_id=candidate.pk) if pk != candidate.pk]
+    images = [candidate.photo] + [d.image for d in candidate.documents.select_related("image")]
+    IdempotencyRecord.objects.filter(client=client, response_body__id=str(candidate.pk)).delete()
+    candidate.delete()
+    for image in images:
+        image_delete(image=image)
+    Tombstone.objects.create(id=candidate_id, client=client)
+    audit_record(action="candidate.erased", candidate_id=candidate_id, client=client,
+                 request_id=request_id, detail={"linked_reassessed": len(linked)})
+    assessment_request_many(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP],
+                            trigger=Assessment.Trigger.LINK)
+    return True
+
+
+def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:
+    linked = [pk for pk in link_keys_sync(candidate=candidate) if pk != candidate.pk]
+    assessment_request(candidate=candidate, trigger=trigger)
+    if linked:
+        # One hop, capped: the periodic sweep of stale links picks up the rest.
+        assessment_request_many(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP],
+                                trigger=Assessment.Trigger.LINK)
+
+
+def _candidate_lock_or_create(*, client: ApiClient,
+                              data: dict[str, Any]) -> tuple[Candidate, bool]:
+    external_id = data["external_id"]
+    existing = (Candidate.objects.select_for_update(of=("self",)).select_related("photo")
+                .filter(client=client, external_id=external_id).first())
+    if existing is not None:
+        return existing, False
+    if not data.get("full_name"):
+        raise CandidateInvalid({"full_name": ["This field is required to create a candidate."]})
+    try:
+        with transaction.atomic():  # a concurrent create of the same external_id loses here
+            return Candidate.objects.create(client=client, external_id=external_id,
+                                            full_name=data["full_name"]), True
+    except IntegrityError:
+        return Candidate.objects.select_for_update().get(client=client,
+                                                         external_id=external_id), False
+
+
+def _candidate_apply(*, candidate: Candidate, data: dict[str, Any], created: bool) -> bool:
+    """Set the scalar, object, payout and photo fields in memory; True if anything differs."""
+    changed = False
+    for name in _SCALARS:
+        if name not in data:
+            continue
+        value = data[name]
+        if value is None and name in _BLANK_IF_NULL:
+            value = ""
+        if name in ("claimed_location", "home_address", "shipping_address") and value:
+            value = {k: v for k, v in value.items() if v is not None}
+        if getattr(candidate, name) != value:
+            setattr(candidate, name, value)
+            changed = True
+    candidate.claimed_country = _claimed_country(candidate)
+    if "payout" in data:
+        changed |= _payout_apply(candidate=candidate, payout=data["payout"])
+    if "photo" in data:
+        changed |= _photo_apply(candidate=candidate, decoded=data["photo"])
+    return changed
+
+
+def _claimed_country(candidate: Candidate) -> str:
+    country = ((candidate.claimed_location or {}).get("country")
+               or (candidate.home_address or {}).get("country") or "")
+    return country.upper()[:2]
+
+
+_PAYOUT_FIELDS = ("payout_account_holder", "payout_bank_country", "payout_routing_number",
+                  "payout_account_key", "payout_account_last4", "payout_iban_last4", "has_payout")
+
+
+def payout_fields(payout: dict[str, Any] | None) -> dict[str, Any]:
+    """The stored payout columns for a payout object: the account only as a key and last 4."""
+    p = {k: (v or "") for k, v in (payout or {}).items()}
+    iban = re.sub(r"\s", "", p.get("iban", "")).upper()
+    bank_country = p.get("bank_country", "") or iban[:2]
+    key = account_last4 = iban_last4 = ""
+    if iban:
+        # Bank part = IBAN characters 5-8; what follows identifies the account within the bank.
+        key = payout_account_key(bank_country, iban[4:8], iban[8:])
+        iban_last4 = last4(iban)
+    elif p.get("account_number"):
+        key = payout_account_key(bank_country, p.get("routing_number", ""), p["account_number"])
+        account_last4 = last4(p["account_number"])
+    return {"payout_account_holder": p.get("account_holder", ""),
+            "payout_bank_country": p.get("bank_country", ""),
+            "payout_routing_number": p.get("routing_number", ""),
+            "payout_account_key": key, "payout_account_last4": account_last4,
+            "payout_iban_last4": iban_last4, "has_payout": any(p.values())}
+
+
+def _payout_apply(*, candidate: Candidate, payout: dict[str, Any] | None) -> bool:
+    new = payout_fields(payout)
+    changed = any(getattr(candidate, name) != new[name] for name in _PAYOUT_FIELDS)
+    for name in _PAYOUT_FIELDS:
+        setattr(candidate, name, new[name])
+    return changed
+
+
+def _photo_apply(*, candidate: Candidate, decoded: DecodedImage | None) -> bool:
+    old = candidate.photo
+    if decoded is not None and old is not None and old.sha256 == decoded.sha256:
+        return False
+    if decoded is None and old is None:
+        return False
+    candidate.photo = image_store(decoded=decoded) if decoded is not None else None
+    if old is not None:
+        # Save the new reference before the old row goes, or SET_NULL would race it.
+        candidate.save(update_fields=["photo"])
+        image_delete(image=old)
+    return True
+
+
+def _sessions_add(*, candidate: Candidate, sessions: list[dict[str, Any]]) -> bool:
+    if not sessions:
+        return False
+    known = set(candidate.sessions.values_list("ip", "seen_at", "kind"))
+    new: dict[tuple, dict[str, Any]] = {}
+    for s in sessions:
+        key = (s["ip"], s["seen_at"], s["kind"])
+        if key not in known:
+            new.setdefault(key, s)
+    if len(known) + len(new) > MAX_SESSIONS_PER_CANDIDATE:
+        raise CandidateInvalid({"sessions": [
+            f"A candidate has at most {MAX_SESSIONS_PER_CANDIDATE} sessions "
+            f"({len(known)} stored, {len(new)} new)."]})
+    Session.objects.bulk_create([
+        Session(candidate=candidate, ip=s["ip"], seen_at=s["seen_at"], kind=s["kind"],
+                user_agent=s.get("user_agent") or "", timezone=s.get("timezone") or "",
+                utc_offset_minutes=s.get("utc_offset_minutes"))
+        for s in new.values()
+    ])
+    return bool(new)
+
+
+def _documents_apply(*, candidate: Candidate, data: dict[str, Any]) -> bool:
+    if "documents" not in data:
+        return False
+    if data["documents"] is None:  # null clears: every document and its image goes
+        docs = list(candidate.documents.select_related("image"))
+        for doc in docs:
+            doc.delete()
+            image_delete(image=doc.image)
+        return bool(docs)
+    changed = False
+    for doc_data in data["documents"]:
+        changed |= _document_upsert(candidate=candidate, doc_data=doc_data)
+    return changed
+
+
+def _document_upsert(*, candidate: Candidate, doc_data: dict[str, Any]) -> bool:
+    number_key = document_number_key(doc_data["issuing_country"], doc_data["number"])
+    doc = (Document.objects.select_related("image")
+           .filter(candidate=candidate, number_key=number_key).first())
+    created = doc is None
+    if doc is None:
+        doc = Document(candidate=candidate, number_key=number_key,
+                       number_last4=last4(doc_data["number"]))
+    before = (doc.kind, doc.issuing_country, doc.expires_on, doc.mrz, doc.mrz_facts)
+    doc.kind = doc_data["kind"]
+    doc.issuing_country = doc_data["issuing_country"]
+    if "expires_on" in doc_data:
+        doc.expires_on = doc_data["expires_on"]
+    if "mrz" in doc_data:
+        doc.mrz, doc.mrz_facts = mrz_ingest(doc_data["mrz"]) if doc_data["mrz"] else ("", {})
+    changed = created or before != (doc.kind, doc.issuing_country, doc.expires_on, doc.mrz,
+                                    doc.mrz_facts)
+    old_image = doc.image if "image" in doc_data else None
+    if "image" in doc_data:
+        decoded = doc_data["image"]
+        if decoded is not None and old_image is not None and old_image.sha256 == decoded.sha256:
+            old_image = None
+        elif decoded is not None or old_image is not None:
+            doc.image = image_store(decoded=decoded) if decoded is not None else None
+            changed = True
+    if changed:
+        doc.save()
+    if old_image is not None and old_image != doc.image:
+        image_delete(image=old_image)
+    return changed

@@ -1,0 +1,53 @@
+"""Request ids on every response, and JSON errors for everything under /api/.
+
+Django answers some errors before DRF is involved (its 404 page, a CSRF failure, a 500, a body
+over DATA_UPLOAD_MAX_MEMORY_SIZE); under /api/ those become the contract's JSON error shape, so
+an integration never has to parse an HTML page.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+
+from candidates.api.errors import json_error
+
+HEADER = "X-Request-Id"
+# An incoming id is reused only if it is short and plain, so it is safe in logs and headers.
+_SANE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
+
+
+def request_id_for(request: HttpRequest) -> str:
+    incoming = request.headers.get(HEADER, "")
+    return incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.request_id = request_id_for(request)  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if is_api(request) and response.status_code >= 400 and not _is_json(response):
+            response = json_error(status_code=response.status_code,
+                                  request_id=request.request_id)  # type: ignore[attr-defined]
+        response[HEADER] = request.request_id  # type: ignore[attr-defined]
+        return response
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if is_api(request) and isinstance(exc, RequestDataTooBig):
+            return json_error(status_code=413, request_id=request.request_id)  # type: ignore[attr-defined]
+        return None
+
+
+def _is_json(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith("application/json")

@@ -1,0 +1,110 @@
+"""Uploaded images: decode base64 or a data: URI, prove it is a JPEG/PNG within limits, store it.
+
+Validation happens before anything is stored, so a bad image is a 400 at its field's path. Pillow
+reads the header first; the pixel count is checked against our limit *before* decoding, so a
+decompression bomb never allocates its pixels. Then the whole image is decoded once, which is
+what proves it is a real JPEG/PNG rather than a file with the right magic bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import re
+import uuid
+import warnings
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from PIL import Image as PILImage
+
+from candidates.models import Image
+
+MAX_BYTES = 8 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
+# Base64 of MAX_BYTES plus room for a data: prefix and line breaks.
+MAX_ENCODED_CHARS = (MAX_BYTES + 2) // 3 * 4 + 4096
+_DATA_URI = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?P<params>(;[^,;]*)*?);base64,",
+                       re.IGNORECASE)
+_WHITESPACE = re.compile(r"\s+")
+
+
+class ImageInvalid(ValueError):
+    """The value is not a decodable JPEG/PNG within limits; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedImage:
+    raw: bytes
+    sha256: str
+    content_type: str
+    extension: str
+    width: int
+    height: int
+
+
+def image_decode(value: str) -> DecodedImage:
+    """Base64 text or a `data:image/...;base64,` URI -> a verified image, or ImageInvalid."""
+    if len(value) > MAX_ENCODED_CHARS:
+        raise ImageInvalid(f"Image is over {MAX_BYTES // (1024 * 1024)} MiB.")
+    match = _DATA_URI.match(value)
+    payload = value[match.end():] if match else value
+    if not match and value[:5].lower() == "data:":
+        raise ImageInvalid("A data: URI must be base64-encoded (data:image/png;base64,...).")
+    try:
+        raw = base64.b64decode(_WHITESPACE.sub("", payload), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ImageInvalid("Image is not valid base64.") from exc
+    if not raw:
+        raise ImageInvalid("Image is empty.")
+    if len(raw) > MAX_BYTES:
+        raise ImageInvalid(f"Image is over {MAX_BYTES // (1024 * 1024)} MiB.")
+    return image_verify(raw)
+
+
+def image_verify(raw: bytes) -> DecodedImage:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(io.BytesIO(raw), formats=list(FORMATS)) as img:
+                width, height = img.size
+                if width * height > MAX_PIXELS:
+                    raise ImageInvalid(f"Image is over {MAX_PIXELS // 1_000_000} megapixels.")
+                fmt = img.format or ""
+                img.load()
+    except ImageInvalid:
+        raise
+    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError,
+            PILImage.DecompressionBombWarning, EOFError) as exc:
+        raise ImageInvalid("Image is not a decodable JPEG or PNG.") from exc
+    if fmt not in FORMATS:
+        raise ImageInvalid("Image must be a JPEG or PNG.")
+    content_type, extension = FORMATS[fmt]
+    return DecodedImage(raw=raw, sha256=hashlib.sha256(raw).hexdigest(),
+                        content_type=content_type, extension=extension, width=width,
+                        height=height)
+
+
+def image_store(*, decoded: DecodedImage) -> Image:
+    """Write the file through Django's default storage and describe it in an Image row."""
+    image = Image(sha256=decoded.sha256, content_type=decoded.content_type,
+                  width=decoded.width, height=decoded.height)
+    name = f"{uuid.uuid4().hex}.{decoded.extension}"
+    image.file.save(name, ContentFile(decoded.raw), save=False)
+    image.save()
+    return image
+
+
+def image_delete(*, image: Image | None) -> None:
+    """Delete the row now and its file once the transaction commits (a rollback keeps both)."""
+    if image is None:
+        return
+    name = image.file.name
+    image.delete()
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
