@@ -133,6 +133,13 @@ class Candidate(models.Model):
             # API list: a client's candidates, newest first, keyset on (created_at, id).
             models.Index(fields=("client", "-created_at", "-id"), name="cand_client_created"),
             models.Index(fields=("client", "updated_at"), name="cand_client_updated"),
+            # API list filters: each leads with the client and keeps the list's order.
+            models.Index(fields=("client", "risk_level", "-created_at", "-id"),
+                         name="cand_client_risk_level"),
+            models.Index(fields=("client", "review_status", "-created_at", "-id"),
+                         name="cand_client_review"),
+            models.Index(fields=("client", "assessment_status", "-created_at", "-id"),
+                         name="cand_client_assess"),
             # Review queue: highest risk first.
             models.Index(fields=("review_status", "-risk_score", "-created_at", "-id"),
                          name="cand_queue"),
