@@ -38,7 +38,8 @@ def names_match(reference: str, other: str) -> bool:
     names dropped and names shortened to initials.
 
     Every word of `other` must be accounted for by a distinct word of `reference` (equal, or an
-    initial of it); at least two full words must match unless `reference` has only one.
+    initial of it); at least two words must match (one of them in full) unless `reference`
+    has only one word.
     """
     ref = name_tokens(reference)
     oth = name_tokens(other)
@@ -58,4 +59,4 @@ def names_match(reference: str, other: str) -> bool:
             unused.remove(initial)
         else:
             return False
-    return full_matches >= min(2, len(set(ref)))
+    return full_matches >= 1 and len(oth) >= min(2, len(ref))

@@ -42,7 +42,7 @@ def address_problem(text: str) -> tuple[Any, str]:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
     for attribute in ("is_unspecified", "is_loopback", "is_link_local", "is_multicast",
-                      "is_private", "is_reserved"):
+                      "is_reserved", "is_private"):
         if getattr(address, attribute):
             return address, attribute.removeprefix("is_").replace("_", "-")
     if not address.is_global:

@@ -1,0 +1,89 @@
+"""Session IP checks on real ranges: DigitalOcean, Tor exits, Comcast, Pyongyang's Star JV."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from checks.base import Context
+from checks.ip import IpCheck
+from checks.ip.lookup import address_problem, ip_lookup, source_info
+from tests.checks.subjects import example, session
+
+CHECK = IpCheck()
+COMCAST = "73.54.120.18"
+DIGITALOCEAN = "167.99.14.200"
+TOR = "185.220.101.1"
+KP = "175.45.176.1"
+DT_GERMANY = "84.128.0.1"  # Deutsche Telekom
+
+
+def _sessions(*ips: str):
+    start = datetime(2026, 11, 1, 15, tzinfo=UTC)
+    return tuple(session(ip, start + timedelta(days=i)) for i, ip in enumerate(ips))
+
+
+def _run(*ips: str, country: str = "US", **params):
+    subject = example(sessions=_sessions(*ips), claimed_location={"country": country},
+                      home_address={"country": country})
+    return {f.code: f for f in CHECK.run(subject, IpCheck.Params(**params), Context())}
+
+
+def test_lookup_maps_country_network_and_kind():
+    info = ip_lookup(DIGITALOCEAN)
+    assert (info.country, info.network, info.kind, info.provider) == (
+        "US", "DIGITALOCEAN-ASN", "hosting", "DigitalOcean")
+    assert ip_lookup(KP).country == "KP"
+    assert ip_lookup(COMCAST).kind == "unknown"  # not in the lists: no evidence either way
+    assert "GeoLite2" in source_info() and "iporigin" in source_info()
+
+
+@pytest.mark.parametrize(("raw", "reason"), [
+    ("garbage", "unparseable"), ("1.2.3", "unparseable"), ("999.1.1.1", "unparseable"),
+    ("10.1.2.3", "private"), ("192.168.0.1", "private"), ("127.0.0.1", "loopback"),
+    ("::1", "loopback"), ("169.254.1.1", "link-local"), ("224.0.0.1", "multicast"),
+    ("0.0.0.0", "unspecified"), ("240.0.0.1", "reserved"), ("100.64.0.1", "not-global"),
+    ("::ffff:10.0.0.1", "private"),
+])
+def test_invalid_addresses_say_why(raw, reason):
+    assert address_problem(raw)[1] == reason
+    found = _run(raw)
+    assert found["ip.invalid"].evidence["reason"] == reason
+
+
+def test_residential_home_country_raises_nothing():
+    assert _run(COMCAST, COMCAST, COMCAST) == {}
+    assert address_problem("2001:4860:4860::8888")[1] == ""
+
+
+def test_hosting_and_tor():
+    found = _run(DIGITALOCEAN, TOR)
+    assert found["ip.hosting_provider"].evidence["provider"] == "DigitalOcean"
+    assert found["ip.tor_exit"].evidence["ip"] == TOR
+    assert "ip.country_mismatch" not in found  # server locations are not the person's
+
+
+def test_admin_list_of_network_names_and_kinds():
+    assert "ip.hosting_provider" not in _run(COMCAST)
+    found = _run(COMCAST, hosting_network_names=("comcast-7922",))
+    assert found["ip.hosting_provider"].evidence["network"] == "COMCAST-7922"
+    assert _run(DIGITALOCEAN, hosting_kinds=(), hosting_network_names=()) == {}
+
+
+def test_one_trip_is_not_a_pattern():
+    assert _run(COMCAST, COMCAST, COMCAST, DT_GERMANY) == {}
+
+
+def test_foreign_pattern_by_count_and_share():
+    found = _run(KP, KP, COMCAST)
+    evidence = found["ip.country_mismatch"].evidence
+    assert evidence["countries"] == {"KP": 2}
+    assert (evidence["foreign_sessions"], evidence["located_sessions"]) == (2, 3)
+    assert "ip.country_mismatch" not in _run(KP, KP, COMCAST, foreign_min_share=0.9)
+    assert "ip.country_mismatch" not in _run(KP, KP, COMCAST, foreign_min_count=3)
+
+
+def test_no_sessions_or_no_claimed_country():
+    assert CHECK.run(example(sessions=()), IpCheck.Params(), Context()) == []
+    assert "ip.country_mismatch" not in _run(KP, KP, country="")

@@ -1,0 +1,21 @@
+"""Name matching helpers."""
+
+from __future__ import annotations
+
+from checks.names import name_tokens, names_match, normalise_text
+
+
+def test_tokens_fold_case_accents_and_separators():
+    assert name_tokens("Jean-Luc Ørsted Straße") == ["JEAN", "LUC", "OERSTED", "STRASSE"]
+    assert name_tokens("ERIKSSON<<ANNA<MARIA") == ["ERIKSSON", "ANNA", "MARIA"]
+    assert normalise_text("  São   Paulo ") == "SAO PAULO"
+
+
+def test_match_rules():
+    assert names_match("Anna Maria Eriksson", "ERIKSSON ANNA M")
+    assert names_match("Anna Maria Eriksson", "Anna Eriksson")
+    assert not names_match("Anna Maria Eriksson", "John Smith")
+    assert not names_match("Anna Maria Eriksson", "Anna")  # one word of two is not enough
+    assert not names_match("Anna Maria Eriksson", "A M E")  # initials alone are not enough
+    assert names_match("Madonna", "MADONNA")
+    assert not names_match("", "Anna")
