@@ -17,7 +17,7 @@ class QueueFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200,
                         help_text="Start of a name, email or external id")
     status = forms.ChoiceField(label="Review status", required=False,
-                               choices=[("", "All statuses")] + Candidate.ReviewStatus.choices)
+                               choices=[("", "All statuses"), *Candidate.ReviewStatus.choices])
     level = forms.ChoiceField(label="Risk level", required=False,
                               choices=_ANY + Candidate.RiskLevel.choices)
     code = forms.CharField(label="Signal code", required=False, max_length=64)
