@@ -120,7 +120,8 @@ def assessment_fail(*, assessment_id: UUID, error: str) -> None:
 def assessment_store(*, assessment_id: UUID, rules: dict, outcome: engine.Outcome) -> None:
     """Write the outcome in one transaction; nothing if the candidate was erased meanwhile."""
     assessment = Assessment.objects.get(id=assessment_id)
-    candidate = (Candidate.objects.select_for_update().filter(pk=assessment.candidate_id)
+    candidate = (Candidate.objects.select_for_update(of=("self",))
+                 .filter(pk=assessment.candidate_id)
                  .select_related("completed_assessment").first())
     if candidate is None:
         return

@@ -1,7 +1,14 @@
 """Shared fixtures. Tests run on the database and broker named by DATABASE_URL / REDIS_URL
 (`make test` points them at local PostgreSQL and Redis)."""
 
+import os
+import uuid
+
 import pytest
+
+# Before settings load: this test run's own Celery queue, so a worker started by the tests takes
+# only this run's tasks (and a stray worker of another checkout never takes them).
+os.environ["VETTING_QUEUE"] = f"test-{uuid.uuid4().hex[:12]}"
 
 from vetting.celery import app as celery_app
 

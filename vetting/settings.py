@@ -169,6 +169,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
                                    "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
                                     "interval_step": 0.2, "interval_max": 0.5}
+CELERY_TASK_DEFAULT_QUEUE = env_str("VETTING_QUEUE", "vetting")
 CELERY_BEAT_SCHEDULE = {
     "assessment-sweep": {
         "task": "candidates.tasks.assessment_sweep_task",

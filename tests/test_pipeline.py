@@ -1,0 +1,113 @@
+"""The assessment pipeline in-process: request, claim, store, sweep."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from candidates import pipeline
+from candidates.models import Assessment, Candidate, Signal
+from tests.factories import CandidateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _request(candidate, trigger="upsert"):
+    return pipeline.assessment_request(candidate=candidate, trigger=trigger)
+
+
+def test_request_creates_a_pending_assessment_and_marks_the_candidate():
+    candidate = CandidateFactory()
+    assessment = _request(candidate)
+    candidate.refresh_from_db()
+    assert assessment.status == "pending"
+    assert assessment.seq == 1
+    assert candidate.assessment_status == "pending"
+    assert candidate.latest_assessment_id == assessment.id
+
+
+def test_run_scores_and_denormalises_onto_the_candidate():
+    candidate = CandidateFactory(phone="12")  # does not parse as a number: phone.invalid
+    assessment = _request(candidate)
+    pipeline.assessment_run(assessment_id=assessment.id)
+    assessment.refresh_from_db()
+    candidate.refresh_from_db()
+    assert assessment.status == "completed"
+    assert list(assessment.signals.values_list("code", flat=True)) == ["phone.invalid"]
+    assert assessment.risk_score == 15 and assessment.ruleset_version >= 1
+    assert assessment.ruleset_snapshot["signals"]["phone.invalid"]["points"] == 15
+    assert candidate.risk_score == 15 and candidate.completed_assessment_id == assessment.id
+    assert candidate.assessment_status == "completed"
+
+
+def test_a_duplicate_delivery_writes_one_assessment():
+    candidate = CandidateFactory(phone="12")
+    assessment = _request(candidate)
+    pipeline.assessment_run(assessment_id=assessment.id)
+    pipeline.assessment_run(assessment_id=assessment.id)  # redelivered
+    assert Assessment.objects.filter(candidate=candidate).count() == 1
+    assert Signal.objects.filter(assessment=assessment).count() == 1
+    assessment.refresh_from_db()
+    assert assessment.attempts == 1
+
+
+def test_a_run_abandoned_by_a_dead_worker_is_taken_again_once_stale(settings):
+    candidate = CandidateFactory()
+    assessment = _request(candidate)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status="running", started_at=timezone.now() - timedelta(hours=1))
+    pipeline.assessment_run(assessment_id=assessment.id)
+    assessment.refresh_from_db()
+    assert assessment.status == "completed" and assessment.attempts == 1
+
+
+def test_an_older_assessment_finishing_late_does_not_overwrite_a_newer_one():
+    candidate = CandidateFactory(phone="12")
+    old = _request(candidate)
+    Candidate.objects.filter(pk=candidate.pk).update(phone="+1 314 200 0100")
+    candidate.refresh_from_db()
+    new = _request(candidate)
+    pipeline.assessment_run(assessment_id=new.id)
+    pipeline.assessment_run(assessment_id=old.id)
+    candidate.refresh_from_db()
+    assert candidate.completed_assessment_id == new.id
+    assert candidate.risk_score == 0
+    assert Assessment.objects.get(pk=old.pk).status == "completed"  # kept in the history
+
+
+def test_an_assessment_of_an_erased_candidate_writes_nothing():
+    candidate = CandidateFactory(phone="12")
+    assessment = _request(candidate)
+    candidate.delete()  # cascades to the assessment row too; the task still arrives
+    pipeline.assessment_run(assessment_id=assessment.id)
+    assert not Signal.objects.exists()
+    assert not Assessment.objects.exists()
+
+
+def test_the_sweep_requeues_pending_work_past_its_grace(settings):
+    settings.VETTING_SWEEP_GRACE_SECONDS = 0
+    candidate = CandidateFactory(phone="12")
+    assessment = _request(candidate)  # on_commit never fires here: as if the broker was down
+    assert pipeline.assessment_sweep() == 1  # inline in tests: runs it
+    assessment.refresh_from_db()
+    assert assessment.status == "completed"
+    assert pipeline.assessment_sweep() == 0
+
+
+def test_a_clear_decision_is_reset_when_the_risk_level_rises():
+    from candidates.services import review_decide
+
+    candidate = CandidateFactory()
+    pipeline.assessment_run(assessment_id=_request(candidate).id)
+    candidate.refresh_from_db()
+    review_decide(candidate=candidate, status="cleared", note="", user=None)
+    candidate.refresh_from_db()
+    assert candidate.review_status == "cleared"
+    from candidates.services import observation_create
+
+    observation_create(candidate=candidate, code="interview.different_person", note="new face")
+    pipeline.assessment_run(assessment_id=candidate.assessments.first().id)
+    candidate.refresh_from_db()
+    assert candidate.risk_level == "high"
+    assert candidate.review_status == "unreviewed"
+    assert list(candidate.reviews.values_list("status", flat=True)) == ["unreviewed", "cleared"]

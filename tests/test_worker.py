@@ -1,0 +1,127 @@
+"""The pipeline with a real Celery worker process on Redis and PostgreSQL (not eager mode)."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+
+from candidates import pipeline
+from candidates.models import Assessment, Signal
+from candidates.tasks import assess_candidate_task
+from tests.factories import CandidateFactory
+from vetting.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+# serialized_rollback: the rule sets that migrations create survive the flush between tests.
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    if s["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("a real worker needs a shared database server (PostgreSQL)")
+    return f"postgres://{s['USER'] or 'postgres'}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def queue():
+    """This run's own queue (tests/conftest.py names it), with tasks really sent to Redis."""
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("a real worker needs REDIS_URL")
+    celery_app.conf.task_always_eager = False
+    return celery_app.conf.task_default_queue
+
+
+def _env(queue: str, database_url: str, **extra: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database_url, "VETTING_QUEUE": queue, "DEBUG": "1",
+            **extra}
+
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup, django_db_blocker):
+    """One worker process for the module, on the test database; stopped before it is dropped."""
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("a real worker needs REDIS_URL")
+    with django_db_blocker.unblock():
+        database_url = _database_url()
+    queue = celery_app.conf.task_default_queue
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "vetting", "worker", "--pool=solo",
+         "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "--loglevel=WARNING", "-Q", queue],
+        cwd=ROOT, env=_env(queue, database_url), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _wait_for(predicate, timeout=45.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_saved_candidate_is_assessed_by_a_real_worker(queue, worker):
+    with transaction.atomic():
+        candidate = CandidateFactory(phone="12")
+        assessment = pipeline.assessment_request(candidate=candidate, trigger="upsert")
+    # The task was queued on commit; the worker process picks it up from Redis.
+    assert _wait_for(lambda: Assessment.objects.get(pk=assessment.pk).status == "completed"), \
+        worker.stdout.read() if worker.poll() is not None else "worker did not finish in time"
+    candidate.refresh_from_db()
+    assert candidate.assessment_status == "completed"
+    assert candidate.risk_score == 15
+    assert list(Signal.objects.filter(assessment=assessment).values_list("code", flat=True)) == [
+        "phone.invalid"]
+
+
+def test_a_duplicate_delivery_leaves_one_assessment(queue, worker):
+    with transaction.atomic():
+        candidate = CandidateFactory(phone="12")
+        assessment = pipeline.assessment_request(candidate=candidate, trigger="upsert")
+    assess_candidate_task.delay(str(assessment.id))  # the same task delivered again
+    assess_candidate_task.delay(str(assessment.id))
+    assert _wait_for(lambda: Assessment.objects.get(pk=assessment.pk).status == "completed")
+    time.sleep(1.0)  # let the duplicates arrive and be refused
+    assert Assessment.objects.filter(candidate=candidate).count() == 1
+    assert Signal.objects.filter(assessment=assessment).count() == 1
+    assert Assessment.objects.get(pk=assessment.pk).attempts == 1
+
+
+def test_a_save_while_the_broker_is_down_is_kept_and_the_sweep_queues_it(queue, worker):
+    # A separate process whose broker is unreachable saves a candidate: the save succeeds.
+    script = (
+        "import django; django.setup()\n"
+        "from django.db import transaction\n"
+        "from tests.factories import CandidateFactory\n"
+        "from candidates import pipeline\n"
+        "with transaction.atomic():\n"
+        "    c = CandidateFactory(phone='12')\n"
+        "    a = pipeline.assessment_request(candidate=c, trigger='upsert')\n"
+        "print(a.id)\n"
+    )
+    down = _env(queue, _database_url(), REDIS_URL="redis://127.0.0.1:1/0", DJANGO_SETTINGS_MODULE="vetting.settings")
+    started = time.monotonic()
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=down, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert time.monotonic() - started < 20  # the save does not hang on the dead broker
+    assessment_id = out.stdout.strip().splitlines()[-1]
+    time.sleep(2.0)
+    assert Assessment.objects.get(pk=assessment_id).status == "pending"  # kept, not lost
+
+    from django.test import override_settings
+
+    with override_settings(VETTING_SWEEP_GRACE_SECONDS=0):
+        assert pipeline.assessment_sweep() >= 1
+    assert _wait_for(lambda: Assessment.objects.get(pk=assessment_id).status == "completed")
