@@ -1,0 +1,12 @@
+# One image for web, worker and beat. Build: docker compose build
+FROM python:3.13-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY requirements.lock ./
+RUN pip install --no-cache-dir -r requirements.lock
+COPY . .
+RUN DEBUG=1 python manage.py collectstatic --noinput
+RUN useradd --system --home /app vetting && mkdir -p /app/var && chown -R vetting /app/var
+USER vetting
+EXPOSE 8000
+CMD ["gunicorn", "vetting.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
