@@ -1,0 +1,82 @@
+"""Image fingerprints for duplicate detection: exact (decoded pixels) and perceptual.
+
+Measured on synthetic same-template passports and face-like photos (docs/links.md, figures from
+`python -m tests.links.measure_hashes`):
+- `whole`: pHash with hash_size=16 (256 bits) of the grey image after a 1 % autocontrast, which
+  undoes most of a brightness change. A photo and its re-encoded/resized/brightened copies stay
+  within 18 bits; two different faces are 24+ apart.
+- `quads`: the same 256-bit pHash of each quarter of a document. Same-template documents of
+  different people share most of the page, so their whole-image hashes can be as close as 16
+  bits; but the quarter holding the portrait or the printed fields always differs (46+ bits)
+  while a transformed copy stays within 28 bits in every quarter.
+- Index: the whole hash split into 16 bands of 16 bits, stored as LinkKey rows. A copy within 20
+  bits keeps a given band intact with p ~ 0.27, so it shares at least one band with p ~ 0.994;
+  candidates found by a band are verified against the full hashes, never all stored images.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+
+import imagehash
+import numpy as np
+from PIL import Image, ImageOps
+
+HASH_SIZE = 16  # 16x16 = 256-bit pHash
+BANDS = 16
+BAND_BITS = HASH_SIZE * HASH_SIZE // BANDS
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    pixels_sha256: str
+    whole: str  # 64 hex characters
+    quads: str  # four 256-bit hashes, base64 (171 characters); "" when not computed
+
+
+def fingerprint(img: Image.Image, *, with_quads: bool) -> Fingerprint:
+    rgb = img.convert("RGB")
+    digest = hashlib.sha256(f"{rgb.width}x{rgb.height}:".encode() + rgb.tobytes()).hexdigest()
+    grey = ImageOps.autocontrast(rgb.convert("L"), cutoff=1)
+    whole = str(imagehash.phash(grey, hash_size=HASH_SIZE))
+    quads = ""
+    if with_quads:
+        w, h = grey.size
+        boxes = [(0, 0, w // 2, h // 2), (w // 2, 0, w, h // 2),
+                 (0, h // 2, w // 2, h), (w // 2, h // 2, w, h)]
+        raw = b"".join(bytes.fromhex(str(imagehash.phash(grey.crop(b), hash_size=HASH_SIZE)))
+                       for b in boxes)
+        quads = base64.b64encode(raw).decode().rstrip("=")
+    return Fingerprint(pixels_sha256=digest, whole=whole, quads=quads)
+
+
+def fingerprint_file(fileobj, *, with_quads: bool) -> Fingerprint | None:
+    """From an open file; None when it is not an image Pillow can decode."""
+    try:
+        with Image.open(fileobj) as img:
+            img.load()
+            return fingerprint(img, with_quads=with_quads)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def bands(whole: str) -> list[str]:
+    """"b{i}:{hex}" for each 16-bit band of the whole hash (multi-index hashing)."""
+    step = BAND_BITS // 4
+    return [f"b{i}:{whole[i * step:(i + 1) * step]}" for i in range(BANDS)]
+
+
+def hamming(a: str, b: str) -> int:
+    return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+def quads_distance(a: str, b: str) -> int:
+    """The largest Hamming distance between corresponding quarters."""
+    qa, qb = (np.frombuffer(base64.b64decode(q + "=" * (-len(q) % 4)), dtype=np.uint8)
+              for q in (a, b))
+    if qa.size != qb.size or qa.size == 0:
+        return 1 << 16
+    bits = np.unpackbits(np.bitwise_xor(qa, qb)).reshape(4, -1).sum(axis=1)
+    return int(bits.max())
