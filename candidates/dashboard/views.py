@@ -106,7 +106,8 @@ def candidate(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
         "can_sensitive": request.user.has_perm("candidates.view_sensitive_candidate"),
         "can_review": request.user.has_perm("candidates.review_candidate"),
         "can_observe": request.user.has_perm("candidates.add_observation"),
-        "decision_form": DecisionForm(), "observation_form": ObservationForm(),
+        "decision_form": DecisionForm(prefix="decision"),
+        "observation_form": ObservationForm(prefix="obs"),
     }
     if context["can_sensitive"]:
         context["image_pairs"] = duplicate_images(detail)
@@ -146,7 +147,7 @@ def image(request: HttpRequest, candidate_id: UUID, image_id: UUID) -> FileRespo
 @_perm("candidates.add_observation")
 def observe(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
     c = _candidate_or_404(candidate_id)
-    form = ObservationForm(request.POST)
+    form = ObservationForm(request.POST, prefix="obs")
     if form.is_valid():
         services.observation_create(candidate=c, code=form.cleaned_data["code"],
                                     note=form.cleaned_data["note"], user=request.user,
@@ -161,7 +162,7 @@ def observe(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
 @_perm("candidates.review_candidate")
 def decide(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
     c = _candidate_or_404(candidate_id)
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, prefix="decision")
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("dashboard:candidate", candidate_id=candidate_id)

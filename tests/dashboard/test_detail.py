@@ -113,10 +113,11 @@ def test_images_are_served_audited_and_paired_with_duplicates(client, recruiter,
 def test_decision_requires_note_to_reject_and_is_audited(client, recruiter, flagged):
     client.force_login(recruiter)
     url = f"/candidates/{flagged.id}/decision/"
-    client.post(url, {"status": "rejected", "note": "  "})
+    client.post(url, {"decision-status": "rejected", "decision-note": "  "})
     flagged.refresh_from_db()
     assert flagged.review_status == "unreviewed"
-    response = client.post(url, {"status": "escalated", "note": "Same phone as Boris"},
+    response = client.post(url, {"decision-status": "escalated",
+                                 "decision-note": "Same phone as Boris"},
                            follow=True)
     flagged.refresh_from_db()
     assert flagged.review_status == "escalated" and flagged.review_decided_by == recruiter
@@ -131,7 +132,7 @@ def test_observation_becomes_a_scored_signal(client, recruiter, flagged,
     before = flagged.risk_score
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/candidates/{flagged.id}/observations/",
-                    {"code": "interview.camera_refused", "note": "Camera 'broken' again"})
+                    {"obs-code": "interview.camera_refused", "obs-note": "Camera 'broken' again"})
     flagged.refresh_from_db()
     codes = set(flagged.completed_assessment.signals.values_list("code", flat=True))
     assert "interview.camera_refused" in codes

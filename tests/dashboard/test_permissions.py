@@ -70,9 +70,9 @@ def test_auditor_cannot_decide_or_observe(client, auditor, flagged):
     client.force_login(auditor)
     url = f"/candidates/{flagged.id}/"
     assert client.get(url).status_code == 200
-    assert client.post(url + "decision/", {"status": "cleared"}).status_code == 403
+    assert client.post(url + "decision/", {"decision-status": "cleared"}).status_code == 403
     assert client.post(url + "observations/",
-                       {"code": "interview.camera_refused"}).status_code == 403
+                       {"obs-code": "interview.camera_refused"}).status_code == 403
     flagged.refresh_from_db()
     assert flagged.review_status == "unreviewed"
     assert not flagged.observations.exists()

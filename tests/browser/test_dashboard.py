@@ -1,0 +1,99 @@
+"""A recruiter's day in a real browser: sign in, filter, open, decide; then the auditor."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from candidates.roles import AUDITORS, RECRUITERS
+from tests.browser.conftest import sign_in
+from tests.dashboard.conftest import PASSWORD, assessed
+from tests.factories import CandidateFactory
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _user(name: str, group: str) -> User:
+    user = User.objects.create_user(username=name, password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def _flagged():
+    twin = CandidateFactory(full_name="Boris Twin")
+    calm = CandidateFactory(full_name="Calm Candidate")
+    assessed(calm, [("email.disposable", 10, [])])
+    c = CandidateFactory(full_name="Alex Flagged")
+    assessed(c, [("phone.voip", 25, []), ("link.phone_shared", 40, [twin])],
+             **{"link.phone_shared": "phone +1 555 ***-0100"})
+    return c, twin
+
+
+def test_recruiter_reviews_and_auditor_finds_the_decision(new_page):
+    _user("rita", RECRUITERS)
+    _user("audrey", AUDITORS)
+    flagged, twin = _flagged()
+
+    page = new_page()
+    sign_in(page, "rita", PASSWORD)
+    assert page.get_by_role("heading", name="Review queue").is_visible()
+    page.get_by_label("Signal code").fill("link.phone_shared")
+    page.get_by_role("button", name="Apply").click()
+    rows = page.locator("#queue-rows tr")
+    assert rows.count() == 1 and "Alex Flagged" in rows.first.inner_text()
+
+    page.get_by_role("link", name="Alex Flagged").click()
+    page.wait_for_url(f"**/candidates/{flagged.id}/")
+    assert page.locator("#sig-link\\.phone_shared").is_visible()
+    graph = page.locator("svg.graph")
+    assert graph.is_visible() and graph.locator("a.node").count() == 1
+    assert "phone +1 555 ***-0100" in graph.inner_html()
+
+    page.get_by_label("Escalate", exact=True).check()
+    note = page.get_by_role("textbox", name="Note (required to reject or escalate)")
+    note.fill("Shares a VoIP phone with Boris Twin")
+    page.get_by_role("button", name="Record decision").click()
+    assert page.get_by_role("status").get_by_text("Decision recorded").is_visible()
+
+    # The graph's node leads to the related candidate.
+    page.locator("svg.graph a.node").first.click()
+    page.wait_for_url(f"**/candidates/{twin.id}/")
+
+    auditor = new_page()
+    sign_in(auditor, "audrey", PASSWORD, "/audit/")
+    auditor.get_by_label("Action").fill("review.decided")
+    auditor.get_by_role("button", name="Apply").click()
+    table = auditor.locator("table.audit tbody").inner_text()
+    assert "rita" in table and "escalated" in table and "Shares a VoIP phone" in table
+    assert auditor.get_by_role("button", name="Record decision").count() == 0
+
+
+def test_recruiter_refused_on_admin_and_rules(new_page):
+    _user("rita", RECRUITERS)
+    page = new_page()
+    sign_in(page, "rita", PASSWORD)
+    page.goto("/admin/")
+    assert "/admin/login/" in page.url
+    assert "not authorized" in page.content()
+    response = page.goto("/rules/")
+    assert response.status == 403
+    assert page.get_by_role("heading", name="Not allowed").is_visible()
+
+
+def test_markup_in_a_name_renders_as_text(new_page):
+    _user("rita", RECRUITERS)
+    name = "<script>alert(1)</script><b>x</b>"
+    evil = CandidateFactory(full_name=name)
+    other = CandidateFactory(full_name="Plain Person")
+    assessed(evil, [("link.phone_shared", 40, [other])])
+    assessed(other, [("link.phone_shared", 40, [evil])])
+    page = new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    sign_in(page, "rita", PASSWORD)
+    assert page.get_by_role("link", name=name).is_visible()
+    page.get_by_role("link", name=name).click()
+    assert page.get_by_role("heading", level=1).inner_text() == name
+    assert page.locator("main b").count() == 0
+    page.goto(f"/candidates/{other.id}/")
+    assert name in page.locator("svg.graph").text_content()
+    assert dialogs == []
