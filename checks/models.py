@@ -75,3 +75,32 @@ class SignalRule(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class LinkAllowlist(models.Model):
+    """A shared value that is legitimately common (a corporate VPN egress, an agency's shipping
+    address, a family home): it never produces link.* signals. `value` is stored normalised the
+    way `checks.links` keys it, so any spelling an admin types matches (see checks.links.admin)."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone"
+        EMAIL = "email"
+        IP = "ip"
+        IP_NET = "ip_net", "IP network (/24 or /64)"
+        ADDRESS = "address"
+
+    kind = models.CharField(max_length=32, choices=Kind)
+    value = models.CharField(max_length=128, help_text="Normalised on save")
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("kind", "value")
+        constraints = [
+            models.UniqueConstraint(fields=("kind", "value"), name="link_allowlist_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.value}"

@@ -7,6 +7,7 @@ from checks.documents import DocumentsCheck
 from checks.email import EmailCheck
 from checks.interview import InterviewCheck
 from checks.ip import IpCheck
+from checks.links.check import LinkCheck
 from checks.payout import PayoutCheck
 from checks.phone import PhoneCheck
 from checks.timezone import TimezoneCheck
@@ -20,6 +21,7 @@ CHECKS: tuple[Check, ...] = (
     PayoutCheck(),
     DocumentsCheck(),
     InterviewCheck(),
+    LinkCheck(),
 )
 
 _CODES: dict[str, tuple[str, Code]] = {

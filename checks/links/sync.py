@@ -2,20 +2,90 @@
 
 Both functions run inside the transaction that changed the candidate and return the other
 candidates whose links changed (holders of an old or a new value), for a one-hop reassessment.
+At most settings.VETTING_LINK_REASSESS_CAP are returned; the rest of a crowded value's holders
+are handed to `link_reassess_rest_task` after commit, which works through them in pages.
 """
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from candidates.models import Candidate
+from django.conf import settings
+from django.db import transaction
+
+from candidates.models import Candidate, LinkKey
+from checks.links.index import LinkIndex, Pair
+from checks.links.keys import Key, candidate_keys
+
+# Band rows only say "maybe": their holders are reassessed only when the full hash is close.
+_BAND_PREFILTER = {"photo_band": 24, "document_image_band": 48}
+_NO_REASSESS = ("document_image_quads",)
 
 
 def link_keys_sync(*, candidate: Candidate) -> list[UUID]:
     """Recompute `candidate`'s LinkKey rows; return the other holders of old and new values."""
-    return []
+    existing = {(k, v, d): pk for pk, k, v, d in
+                LinkKey.objects.filter(candidate_id=candidate.pk)
+                .values_list("id", "kind", "value", "display")}
+    wanted = candidate_keys(candidate, existing)
+    removed = [key for key in existing if key not in wanted]
+    added = [key for key in wanted if key not in existing]
+    if removed:
+        LinkKey.objects.filter(id__in=[existing[k] for k in removed]).delete()
+    LinkKey.objects.bulk_create(
+        [LinkKey(candidate_id=candidate.pk, kind=k, value=v, display=d) for k, v, d in added],
+        batch_size=500, ignore_conflicts=True)
+    return _other_holders(candidate.pk, removed + added)
 
 
 def link_keys_erase(*, candidate_id: UUID) -> list[UUID]:
     """Before erasure: drop the candidate's keys; return the candidates it was linked to."""
-    return []
+    keys = list(LinkKey.objects.filter(candidate_id=candidate_id)
+                .values_list("kind", "value", "display"))
+    LinkKey.objects.filter(candidate_id=candidate_id).delete()
+    return _other_holders(candidate_id, keys)
+
+
+def _other_holders(candidate_id: UUID, keys: list[Key]) -> list[UUID]:
+    cap = settings.VETTING_LINK_REASSESS_CAP
+    pairs: list[Pair] = [(k, v) for k, v, _ in keys if k not in _NO_REASSESS]
+    if not pairs or cap <= 0:
+        return []
+    own_hash = {k: d.rsplit(":", 1)[-1] for k, _, d in keys if k in _BAND_PREFILTER}
+    found = LinkIndex().holders_many(pairs, exclude=candidate_id, limit=cap, count=False)
+    others: dict[UUID, None] = {}
+    overflow: list[tuple[Pair, UUID]] = []
+    for pair, (rows, total) in found.items():
+        for cid, display in rows:
+            if pair[0] in _BAND_PREFILTER and not _close(pair[0], own_hash.get(pair[0]), display):
+                continue
+            others.setdefault(cid, None)
+        if total > cap and pair[0] not in _BAND_PREFILTER:
+            overflow.append((pair, rows[-1][0]))
+    ids = list(others)[:cap]
+    for pair, after in overflow:
+        _queue_rest(pair, after, exclude=candidate_id)
+    return ids
+
+
+def _close(kind: str, own: str | None, display: str) -> bool:
+    from checks.links.images import hamming
+
+    other = display.rsplit(":", 1)[-1]
+    return bool(own) and len(other) == len(own) and hamming(own, other) <= _BAND_PREFILTER[kind]
+
+
+def _queue_rest(pair: Pair, after: UUID, *, exclude: UUID) -> None:
+    from checks.links.tasks import link_reassess_rest_task
+
+    transaction.on_commit(lambda: _send(link_reassess_rest_task, pair, after, exclude))
+
+
+def _send(task, pair: Pair, after: UUID, exclude: UUID) -> None:
+    try:
+        task.delay(pair[0], pair[1], str(after), str(exclude))
+    except Exception:  # broker down: the holders keep their previous assessment until the next
+        import logging  # change touches them; logged so an operator can re-run `link_sweep`
+
+        logging.getLogger(__name__).warning("Could not queue link reassessment for %s", pair[0],
+                                            exc_info=True)

@@ -1,0 +1,85 @@
+"""The `link` check: values this candidate shares with any other stored candidate.
+
+All lookups go through `ctx.links` (checks.links.index.LinkIndex) and read the candidate's own
+keys as `checks.links.sync` stored them. Allowlisted values never produce a signal. Query count
+per assessment is fixed: own keys, allowlist, exact holders, band holders, quads, resume texts,
+plus the bounded cluster walk (docs/links.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checks.base import Check, Code, Context, Finding, Subject
+from checks.links.cluster import cluster_finding
+from checks.links.exact import EXACT_CODES, exact_findings
+from checks.links.near import ids, image_findings, merge, resume_findings
+
+BAND_KINDS = ("photo_band", "document_image_band", "resume_band")
+RELATED_LIMIT = 50
+
+
+class LinkCheck(Check):
+    name = "link"
+    codes = {
+        "link.phone_shared": Code("Same phone (normalised E.164) as other candidates", 35,
+                                  "medium"),
+        "link.email_shared": Code("Same mailbox (case, provider dots and plus-tags removed) as "
+                                  "other candidates", 40, "medium"),
+        "link.ip_shared": Code("Session IPs shared with other candidates", 15, "low"),
+        "link.ip_subnet_shared": Code("Session IPs in the same /24 (IPv4) or /64 (IPv6) network "
+                                      "as other candidates' (same building or provider)", 5,
+                                      "info"),
+        "link.address_shared": Code("Same normalised home or shipping address as other "
+                                    "candidates", 25, "low"),
+        "link.payout_shared": Code("Same payout account as other candidates", 70, "high"),
+        "link.document_number_shared": Code("Same identity document number as other candidates",
+                                            80, "critical"),
+        "link.document_image_duplicate": Code("Document image identical or near-identical to "
+                                              "another candidate's", 80, "critical"),
+        "link.photo_duplicate": Code("Profile photo identical or near-identical to another "
+                                     "candidate's", 70, "high"),
+        "link.resume_duplicate": Code("Resume text is a near-duplicate of another candidate's",
+                                      35, "medium"),
+        "link.identity_cluster": Code("Belongs to a group of 3+ candidates joined by shared "
+                                      "attributes", 40, "high"),
+    }
+
+    @dataclass(frozen=True)
+    class Params:
+        ip_subnet_enabled: bool = True  # the weaker "same /24 or /64" signal
+        photo_max_distance: int = 20  # of 256 pHash bits (measured: copies <= 18, others >= 24)
+        document_max_distance: int = 48  # whole-page prefilter; the quarters decide
+        document_quad_max_distance: int = 36  # copies <= 28, same-template others >= 46
+        band_fetch_limit: int = 200  # holders read per hash band before verifying
+        resume_min_jaccard: float = 0.5  # of 3-word shingles, boilerplate removed
+        cluster_min_size: int = 3
+        cluster_max_depth: int = 3
+        cluster_node_cap: int = 100
+        cluster_fanout: int = 20
+
+    def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
+        index = ctx.links
+        if index is None:
+            return []
+        own = [(k, v, d) for _c, k, v, d in index.keys_of([subject.id])]
+        blocked = index.allowlisted([(k, v) for k, v, _ in own if k in EXACT_CODES])
+        own = [key for key in own if (key[0], key[1]) not in blocked]
+        if not params.ip_subnet_enabled:
+            own = [key for key in own if key[0] != "ip_net"]
+        exact = index.holders_many([(k, v) for k, v, _ in own if k in EXACT_CODES],
+                                   exclude=subject.id, limit=RELATED_LIMIT)
+        bands = index.holders_many([(k, v) for k, v, _ in own if k in BAND_KINDS],
+                                   exclude=subject.id, limit=params.band_fetch_limit,
+                                   count=False)
+        by_ip = {cid for (k, _v), (rows, _t) in exact.items() if k == "ip" for cid, _ in rows}
+        found = exact_findings(own, exact, skip={"ip_net": by_ip})
+        near = image_findings(own, bands, index, params)
+        near |= resume_findings(own, bands, index, subject.resume_text, params)
+        for code, finding in near.items():
+            found[code] = merge(found.get(code), finding)
+        direct = ids(f for code, f in found.items() if code != "link.ip_subnet_shared")
+        cluster = cluster_finding(subject.id, direct, index, params)
+        if cluster is not None:
+            found[cluster.code] = cluster
+        return sorted(found.values(), key=lambda f: f.code)

@@ -1,0 +1,51 @@
+"""link.identity_cluster: a bounded breadth-first walk over exact shared values.
+
+The walk starts from the subject's direct links (exact and verified near-duplicates), then
+follows exact keys (EXACT_KINDS) at most `max_depth` hops from the subject, fetching at most
+`fanout` holders per value and stopping at `node_cap` members. Cost: at most
+3 * (max_depth - 1) queries, each an index range scan with a LIMIT, whatever the table size.
+A cluster that hits the cap is reported as "at least" that size.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from checks.base import Finding, Related
+from checks.links.keys import EXACT_KINDS
+
+
+def cluster_finding(subject_id: UUID, direct: set[UUID], index, params) -> Finding | None:
+    members, capped = _walk(subject_id, direct, index, params)
+    if len(members) < params.cluster_min_size:
+        return None
+    others = sorted(members - {subject_id}, key=str)
+    size = f"at least {len(members)}" if capped else str(len(members))
+    return Finding(
+        code="link.identity_cluster",
+        message=f"Belongs to a group of {size} candidates joined by shared attributes",
+        evidence={"size": len(members), "capped": capped, "max_depth": params.cluster_max_depth},
+        related=tuple(Related(cid, "same cluster") for cid in others),
+        related_count=len(others),
+    )
+
+
+def _walk(subject_id: UUID, direct: set[UUID], index, params) -> tuple[set[UUID], bool]:
+    members = {subject_id} | set(direct)
+    frontier = set(direct)
+    for _ in range(params.cluster_max_depth - 1):
+        if not frontier or len(members) >= params.cluster_node_cap:
+            break
+        pairs = {(kind, value) for _c, kind, value, _d in index.keys_of(frontier, EXACT_KINDS)}
+        pairs -= index.allowlisted(pairs)
+        found = index.holders_many(pairs, exclude=None, limit=params.cluster_fanout, count=False)
+        frontier = set()
+        for rows, _total in found.values():
+            for cid, _d in rows:
+                if cid not in members:
+                    members.add(cid)
+                    frontier.add(cid)
+    capped = len(members) >= params.cluster_node_cap
+    if capped:
+        members = set(sorted(members, key=str)[: params.cluster_node_cap]) | {subject_id}
+    return members, capped

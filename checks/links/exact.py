@@ -1,0 +1,64 @@
+"""Findings for values shared exactly: phone, mailbox, address, payout, document, IP, images."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from checks.base import Finding, Related
+
+# kind -> (code, what the message calls it)
+EXACT_CODES: dict[str, tuple[str, str]] = {
+    "phone": ("link.phone_shared", "phone number"),
+    "email": ("link.email_shared", "mailbox"),
+    "address": ("link.address_shared", "address"),
+    "payout": ("link.payout_shared", "payout account"),
+    "document": ("link.document_number_shared", "document number"),
+    "ip": ("link.ip_shared", "session IP"),
+    "ip_net": ("link.ip_subnet_shared", "session network"),
+    "photo_sha": ("link.photo_duplicate", "photo (identical pixels)"),
+    "document_image_sha": ("link.document_image_duplicate", "document image (identical pixels)"),
+}
+
+Holders = dict[tuple[str, str], tuple[list[tuple[UUID, str]], int]]
+
+
+def exact_findings(own: Iterable[tuple[str, str, str]], holders: Holders,
+                   *, skip: dict[str, set[UUID]] | None = None) -> dict[str, Finding]:
+    """One finding per code from the holders of the subject's own (kind, value, display)."""
+    by_kind: dict[str, list[tuple[str, list[tuple[UUID, str]], int]]] = {}
+    for kind, value, display in own:
+        if kind not in EXACT_CODES or (kind, value) not in holders:
+            continue
+        rows, total = holders[(kind, value)]
+        rows = [(cid, d) for cid, d in rows if cid not in (skip or {}).get(kind, set())]
+        if rows:
+            by_kind.setdefault(kind, []).append((_shown(kind, display), rows, total))
+    return {EXACT_CODES[kind][0]: _finding(kind, shared) for kind, shared in by_kind.items()}
+
+
+def _shown(kind: str, display: str) -> str:
+    if kind.endswith("_sha"):
+        return EXACT_CODES[kind][1]
+    return display
+
+
+def _finding(kind: str, shared: list[tuple[str, list[tuple[UUID, str]], int]]) -> Finding:
+    code, noun = EXACT_CODES[kind]
+    related: dict[UUID, Related] = {}
+    for display, rows, _ in shared:
+        for cid, _d in rows:
+            related.setdefault(cid, Related(candidate_id=cid, shared=display))
+    overflowed = any(total > len(rows) for _, rows, total in shared)
+    # Exact when nothing overflowed; otherwise the largest single holder count (a lower bound).
+    count = max([len(related)] + [total for _, _, total in shared]) if overflowed \
+        else len(related)
+    values = [{"shared": display, "holders": total} for display, _, total in shared]
+    plural = "s" if count != 1 else ""
+    return Finding(
+        code=code,
+        message=f"Shares a {noun} with {count} other candidate{plural}",
+        evidence={"values": values},
+        related=tuple(related.values()),
+        related_count=count,
+    )

@@ -1,0 +1,117 @@
+"""Near-duplicates: band rows point at candidates, full hashes and texts decide."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from uuid import UUID
+
+from checks.base import Finding, Related
+from checks.links import resume
+from checks.links.images import hamming, quads_distance
+
+Holders = dict[tuple[str, str], tuple[list[tuple[UUID, str]], int]]
+OwnKey = tuple[str, str, str]
+
+
+def image_findings(own: list[OwnKey], holders: Holders, index, params) -> dict[str, Finding]:
+    found: dict[str, Finding] = {}
+    photo = _close_by_whole(own, holders, "photo_band", params.photo_max_distance)
+    if photo:
+        found["link.photo_duplicate"] = _finding(
+            "link.photo_duplicate", "profile photo", photo, "photo")
+    docs = _close_by_whole(own, holders, "document_image_band", params.document_max_distance)
+    docs = _verify_quads(own, docs, index, params.document_quad_max_distance)
+    if docs:
+        found["link.document_image_duplicate"] = _finding(
+            "link.document_image_duplicate", "document image", docs, "document image")
+    return found
+
+
+def _close_by_whole(own: list[OwnKey], holders: Holders, kind: str,
+                    limit: int) -> dict[UUID, tuple[int, str]]:
+    """{other candidate: (bits apart, own image id)} for band holders within `limit` bits."""
+    close: dict[UUID, tuple[int, str]] = {}
+    for k, value, display in own:
+        if k != kind or (k, value) not in holders:
+            continue
+        _img, own_id, own_hash = display.split(":", 2)
+        for cid, other in holders[(k, value)][0]:
+            distance = hamming(own_hash, other.rsplit(":", 1)[-1])
+            if distance <= limit and distance < close.get(cid, (limit + 1, ""))[0]:
+                close[cid] = (distance, own_id)
+    return close
+
+
+def _verify_quads(own: list[OwnKey], close: dict[UUID, tuple[int, str]], index,
+                  limit: int) -> dict[UUID, tuple[int, str]]:
+    """Same-template documents are close as a whole; every quarter must be close too."""
+    if not close:
+        return {}
+    own_quads = {value: display for k, value, display in own if k == "document_image_quads"}
+    theirs: dict[UUID, list[str]] = {}
+    for cid, _k, _v, display in index.keys_of(close, kinds=["document_image_quads"]):
+        theirs.setdefault(cid, []).append(display)
+    kept = {}
+    for cid, (distance, own_id) in close.items():
+        mine = own_quads.get(own_id)
+        if mine and any(quads_distance(mine, q) <= limit for q in theirs.get(cid, [])):
+            kept[cid] = (distance, own_id)
+    return kept
+
+
+def resume_findings(own: list[OwnKey], holders: Holders, index, text: str,
+                    params) -> dict[str, Finding]:
+    votes: Counter[UUID] = Counter()
+    for k, value, _d in own:
+        if k == "resume_band" and (k, value) in holders:
+            votes.update(cid for cid, _ in holders[(k, value)][0])
+    if not votes:
+        return {}
+    mine = resume.shingles(text)
+    similar: dict[UUID, float] = {}
+    for cid, other in index.resume_texts([c for c, _ in votes.most_common(100)]).items():
+        score = resume.jaccard(mine, resume.shingles(other))
+        if score >= params.resume_min_jaccard:
+            similar[cid] = score
+    if not similar:
+        return {}
+    ranked = sorted(similar.items(), key=lambda item: -item[1])
+    return {"link.resume_duplicate": Finding(
+        code="link.resume_duplicate",
+        message=f"Resume is a near-copy of {len(ranked)} other candidate"
+                f"{'s' if len(ranked) != 1 else ''}",
+        evidence={"jaccard": {str(c): round(s, 2) for c, s in ranked[:50]},
+                  "threshold": params.resume_min_jaccard},
+        related=tuple(Related(c, f"resume (similarity {s:.2f})") for c, s in ranked),
+        related_count=len(ranked),
+    )}
+
+
+def _finding(code: str, noun: str, close: dict[UUID, tuple[int, str]], label: str) -> Finding:
+    ranked = sorted(close.items(), key=lambda item: item[1][0])
+    return Finding(
+        code=code,
+        message=f"{noun.capitalize()} is a near-copy of {len(ranked)} other candidate"
+                f"{'s' if len(ranked) != 1 else ''}",
+        evidence={"bits_apart": {str(c): d for c, (d, _) in ranked[:50]}},
+        related=tuple(Related(c, f"{label} (near-identical, {d} bits apart)")
+                      for c, (d, _) in ranked),
+        related_count=len(ranked),
+    )
+
+
+def merge(first: Finding | None, second: Finding) -> Finding:
+    """Exact and near duplicates of one code become one finding."""
+    if first is None:
+        return second
+    related = {r.candidate_id: r for r in second.related}
+    related.update({r.candidate_id: r for r in first.related})
+    count = max(len(related), first.related_count or 0, second.related_count or 0)
+    return Finding(code=first.code, message=first.message if len(first.related) >= len(
+        second.related) else second.message, evidence={**second.evidence, **first.evidence},
+        related=tuple(related.values()), related_count=count)
+
+
+def ids(findings: Iterable[Finding]) -> set[UUID]:
+    return {r.candidate_id for f in findings for r in f.related}
