@@ -15,7 +15,10 @@ ROLE_GROUPS = {"recruiter": RECRUITERS, "rules_admin": RULES_ADMINS, "auditor": 
 # app_label.codename, all defined in Meta.permissions or by Django's defaults.
 _REVIEW = ["candidates.view_candidate", "candidates.review_candidate",
            "candidates.add_observation", "candidates.view_sensitive_candidate"]
-_RULES = ["checks.view_ruleset", "checks.change_ruleset"]
+_RULES = ["checks.view_ruleset", "checks.change_ruleset",
+          # The link allowlist (checks.links.admin): values that never link candidates.
+          "checks.view_linkallowlist", "checks.add_linkallowlist",
+          "checks.change_linkallowlist", "checks.delete_linkallowlist"]
 _AUDIT = ["candidates.view_candidate", "candidates.view_auditevent"]
 
 GROUP_PERMISSIONS = {
