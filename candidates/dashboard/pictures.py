@@ -54,15 +54,16 @@ def link_graph(candidate: Candidate, signals: list[Any],
             if label not in shared.setdefault(rid, []):
                 shared[rid].append(label)
     ids = [rid for rid in shared if rid in related][:limit]
-    cx, cy, radius = 330, 210, 160
+    cx, cy, rx, ry = 330, 200, 240, 150  # an ellipse uses the wide box better than a circle
     nodes = [_node(candidate, cx, cy, centre=True)]
     edges = []
     for i, rid in enumerate(ids):
-        angle = 2 * math.pi * i / max(len(ids), 1) - math.pi / 2
-        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+        # Start off the vertical so no edge label sits on the centre node's own label.
+        angle = 2 * math.pi * i / max(len(ids), 1) - math.pi / 2 + 0.35
+        x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
         nodes.append(_node(related[rid], x, y))
         edges.append({"x1": cx, "y1": cy, "x2": round(x, 1), "y2": round(y, 1),
-                      "lx": round((cx + x) / 2, 1), "ly": round((cy + y) / 2, 1),
+                      "lx": round(cx + 0.6 * (x - cx), 1), "ly": round(cy + 0.6 * (y - cy), 1),
                       "label": "; ".join(shared[rid])})
     return {"nodes": nodes, "edges": edges, "hidden": max(len(shared) - len(ids), 0)}
 
