@@ -78,7 +78,7 @@ def _session_mismatch(s: SessionFacts, zones: tuple[str, ...], tolerance: int) -
     claimed = utc_offsets(zones, s.seen_at)
     if not claimed:
         return None
-    reasons = {}
+    reasons: dict[str, object] = {}
     browser = utc_offsets([s.timezone], s.seen_at) if s.timezone else set()
     if browser and not browser & claimed:
         reasons["timezone"] = s.timezone
