@@ -27,3 +27,11 @@ def api_client_for_key(key: str) -> ApiClient | None:
     if not key.startswith(KEY_PREFIX):
         return None
     return ApiClient.objects.filter(key_hash=key_hash(key), is_active=True).first()
+
+
+def api_client_rotate_key(*, client: ApiClient) -> str:
+    """Give the client a new key (the old one stops working); returns it, shown once."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    client.key_prefix, client.key_hash = key[:10], key_hash(key)
+    client.save(update_fields=["key_prefix", "key_hash"])
+    return key

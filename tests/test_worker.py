@@ -17,14 +17,16 @@ from vetting.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
 # serialized_rollback: the rule sets that migrations create survive the flush between tests.
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _database_url() -> str:
     s = connection.settings_dict
     if s["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("a real worker needs a shared database server (PostgreSQL)")
-    return f"postgres://{s['USER'] or 'postgres'}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    user, host, port = s["USER"] or "postgres", s["HOST"] or "127.0.0.1", s["PORT"] or 5432
+    return f"postgres://{user}@{host}:{port}/{s['NAME']}"
 
 
 @pytest.fixture
@@ -110,7 +112,8 @@ def test_a_save_while_the_broker_is_down_is_kept_and_the_sweep_queues_it(queue, 
         "    a = pipeline.assessment_request(candidate=c, trigger='upsert')\n"
         "print(a.id)\n"
     )
-    down = _env(queue, _database_url(), REDIS_URL="redis://127.0.0.1:1/0", DJANGO_SETTINGS_MODULE="vetting.settings")
+    down = _env(queue, _database_url(), REDIS_URL="redis://127.0.0.1:1/0",
+                DJANGO_SETTINGS_MODULE="vetting.settings")
     started = time.monotonic()
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=down, capture_output=True,
                          text=True, timeout=60)

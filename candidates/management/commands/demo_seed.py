@@ -1,0 +1,86 @@
+"""Loads the demo: users for each role, an API client, and a few hundred synthetic candidates.
+
+Only for the embedded demo (`make demo`): it refuses to run unless DEBUG is on. Re-running it is
+safe: users keep their passwords, the API client gets a fresh key (keys are shown only once),
+and candidates already loaded are left as they are.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from candidates.api.serializers import CandidateIn
+from candidates.api_clients import api_client_create, api_client_rotate_key
+from candidates.demo import demo_payloads
+from candidates.models import ApiClient, Candidate
+from candidates.roles import ROLE_GROUPS
+from candidates.services import candidate_upsert
+
+DEMO_CLIENT = "demo-ats"
+DEMO_USERS = [  # (username, password, role or None for the superuser)
+    ("admin", "vetting-admin", None),
+    ("recruiter", "vetting-recruiter", "recruiter"),
+    ("rules", "vetting-rules", "rules_admin"),
+    ("auditor", "vetting-auditor", "auditor"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo users, an API client and synthetic candidates (DEBUG only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, default=300)
+
+    def handle(self, *args, count: int, **options):
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # inline: quiet
+        if not settings.DEBUG:
+            raise CommandError("demo_seed loads fake people and known passwords: DEBUG only.")
+        self._users()
+        client = ApiClient.objects.filter(name=DEMO_CLIENT).first()
+        if client is None:
+            client, key, _secret = api_client_create(name=DEMO_CLIENT)
+        else:
+            key = api_client_rotate_key(client=client)
+        loaded = self._candidates(client, count)
+        flagged = Candidate.objects.filter(risk_level__in=("high", "critical")).count()
+        self.stdout.write(f"Demo candidates: {loaded} loaded now, "
+                          f"{Candidate.objects.count()} in all, {flagged} high or critical.")
+        self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ as:")
+        for username, password, role in DEMO_USERS:
+            self.stdout.write(f"  {username:<10} {password:<18} {role or 'superuser'}")
+        self.stdout.write("API key for the demo client (shown once; re-run to get a new one):")
+        self.stdout.write(key)
+
+    def _users(self) -> None:
+        users = get_user_model()
+        for username, password, role in DEMO_USERS:
+            if users.objects.filter(username=username).exists():
+                continue
+            if role is None:
+                users.objects.create_superuser(username, f"{username}@example.com", password)
+                continue
+            user = users.objects.create_user(username, f"{username}@example.com", password)
+            user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+
+    def _candidates(self, client: ApiClient, count: int) -> int:
+        existing = set(Candidate.objects.filter(client=client)
+                       .values_list("external_id", flat=True))
+        started, loaded = time.monotonic(), 0
+        for payload in demo_payloads(count):
+            if payload["external_id"] in existing:
+                continue
+            serializer = CandidateIn(data=payload)
+            if not serializer.is_valid():
+                raise CommandError(f"Demo payload {payload['external_id']} is invalid: "
+                                   f"{serializer.errors}")
+            with transaction.atomic():
+                candidate_upsert(client=client, data=serializer.validated_data)
+            loaded += 1
+        if loaded:
+            self.stdout.write(f"Loaded {loaded} candidates in {time.monotonic() - started:.1f}s")
+        return loaded
