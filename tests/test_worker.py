@@ -55,7 +55,8 @@ def worker(django_db_setup, django_db_blocker):
         [sys.executable, "-m", "celery", "-A", "vetting", "worker", "--pool=solo",
          "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
          "--loglevel=WARNING", "-Q", queue],
-        cwd=ROOT, env=_env(queue, database_url), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=ROOT, env=_env(queue, database_url), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
     yield proc
     proc.terminate()
     try:
