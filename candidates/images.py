@@ -76,7 +76,9 @@ def image_verify(raw: bytes) -> DecodedImage:
                 if width * height > MAX_PIXELS:
                     raise ImageInvalid(f"Image is over {MAX_PIXELS // 1_000_000} megapixels.")
                 fmt = img.format or ""
-                img.load()
+                img.verify()  # PNG: every chunk's CRC through IEND (catches truncation)
+            with PILImage.open(io.BytesIO(raw), formats=list(FORMATS)) as img:
+                img.load()  # decoding the pixels is what proves the data is an image
     except ImageInvalid:
         raise
     except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError,

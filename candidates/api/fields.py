@@ -76,10 +76,9 @@ def parse_aware_datetime(data: Any) -> datetime:
     if not match.group("tz"):
         raise ValueError("The timestamp has no UTC offset; add Z or +hh:mm.")
     try:
-        value = datetime.fromisoformat(data.upper().replace(" ", "T"))
-    except ValueError as exc:
+        return datetime.fromisoformat(data.upper().replace(" ", "T")).astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
         raise ValueError("Not a valid timestamp.") from exc
-    return value.astimezone(UTC)
 
 
 class AwareDateTime(serializers.Field):

@@ -92,10 +92,11 @@ class CandidateIn(StrictSerializer):
     home_address = AddressIn(required=False, allow_null=True)
     shipping_address = AddressIn(required=False, allow_null=True)
     payout = PayoutIn(required=False, allow_null=True)
-    sessions = SessionIn(many=True, required=False, allow_null=True,
-                         max_length=MAX_SESSIONS_PER_REQUEST)
-    documents = DocumentIn(many=True, required=False, allow_null=True,
-                           max_length=MAX_DOCUMENTS_PER_REQUEST)
+    # Explicit ListSerializers: `many=True` would pass allow_null on to each item as well.
+    sessions = serializers.ListSerializer(child=SessionIn(), required=False, allow_null=True,
+                                          max_length=MAX_SESSIONS_PER_REQUEST)
+    documents = serializers.ListSerializer(child=DocumentIn(), required=False, allow_null=True,
+                                           max_length=MAX_DOCUMENTS_PER_REQUEST)
     photo = _optional(f.ImageData)
     resume_text = _optional(f.Text, RESUME_MAX_CHARS)
     profiles = _optional(f.StringMap, max_items=20, max_key=50, max_value=500)
