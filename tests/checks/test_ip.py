@@ -87,3 +87,42 @@ def test_foreign_pattern_by_count_and_share():
 def test_no_sessions_or_no_claimed_country():
     assert CHECK.run(example(sessions=()), IpCheck.Params(), Context()) == []
     assert "ip.country_mismatch" not in _run(KP, KP, country="")
+
+
+@pytest.fixture
+def maxmind_dbs(tmp_path, settings):
+    """Tiny MaxMind-format databases: Comcast's 73.54.0.0/16 as Canada and as M247's AS9009,
+    so the answers can only have come from them."""
+    from mmdb_writer import MmdbU32, MMDBWriter
+    from netaddr import IPSet
+
+    from checks.ip import lookup
+
+    country = MMDBWriter(ip_version=6, ipv4_compatible=True, database_type="GeoLite2-Country")
+    country.insert_network(IPSet(["73.54.0.0/16"]), {"country": {
+        "iso_code": "CA", "names": {"en": "Canada"}, "geoname_id": MmdbU32(6251999)}})
+    country.to_db_file(str(tmp_path / "country.mmdb"))
+    asn = MMDBWriter(ip_version=6, ipv4_compatible=True, database_type="GeoLite2-ASN")
+    asn.insert_network(IPSet(["73.54.0.0/16"]), {
+        "autonomous_system_number": MmdbU32(9009), "autonomous_system_organization": "M247"})
+    asn.to_db_file(str(tmp_path / "asn.mmdb"))
+    settings.VETTING_GEOIP_CITY_DB = str(tmp_path / "country.mmdb")
+    settings.VETTING_GEOIP_ASN_DB = str(tmp_path / "asn.mmdb")
+    lookup._maxmind.cache_clear()
+    lookup.source_info.cache_clear()
+    yield
+    lookup._maxmind.cache_clear()
+    lookup.source_info.cache_clear()
+
+
+def test_maxmind_databases_are_used_instead_when_configured(maxmind_dbs):
+    info = ip_lookup(COMCAST)
+    assert (info.country, info.network, info.asn) == ("CA", "M247", 9009)
+    assert ip_lookup(KP).country == ""  # not in these databases: unknown, not guessed
+    assert "MaxMind GeoLite2-Country" in source_info()
+    found = _run(COMCAST, COMCAST)
+    assert found["ip.hosting_provider"].evidence["asn"] == 9009  # matched by ASN number
+    assert found["ip.hosting_provider"].evidence["network"] == "M247"
+    assert "ip.country_mismatch" not in found  # hosting addresses are not located
+    assert _run(COMCAST, COMCAST, hosting_asns=(), hosting_network_names=())[
+        "ip.country_mismatch"].evidence["countries"] == {"CA": 2}
