@@ -67,7 +67,8 @@ def _differences(subject: Subject, doc: DocumentFacts, facts: dict[str, Any],
     found: dict[str, dict[str, Any]] = {}
     mrz_name = f"{facts.get('given_names', '')} {facts.get('surname', '')}".strip()
     if params.compare_name and mrz_name and subject.full_name \
-            and not names_match(subject.full_name, mrz_name):
+            and not names_match(subject.full_name, mrz_name,
+                                truncated=bool(facts.get("names_truncated"))):
         found["name"] = {"mrz": mrz_name, "profile": subject.full_name}
     birth = facts.get("birth_date")
     if birth and subject.date_of_birth and birth != subject.date_of_birth.isoformat():

@@ -149,7 +149,8 @@ def mrz_parse(mrz: str, *, today: date | None = None) -> dict[str, Any]:
     return {
         "format": fmt, "document_code": lines[0][0:2].replace("<", ""),
         "issuing_state": lines[0][2:5].replace("<", ""), "surname": surname,
-        "given_names": given, "number": lay.number.replace("<", ""),
+        "given_names": given, "names_truncated": not lay.names.endswith("<"),
+        "number": lay.number.replace("<", ""),
         "nationality": lay.nationality.replace("<", ""),
         "birth_date": birth.isoformat() if birth else None,
         "expiry_date": expiry.isoformat() if expiry else None,

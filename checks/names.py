@@ -33,13 +33,14 @@ def normalise_text(value: str) -> str:
     return " ".join(name_tokens(value))
 
 
-def names_match(reference: str, other: str) -> bool:
+def names_match(reference: str, other: str, *, truncated: bool = False) -> bool:
     """True when `other` could be the written form of `reference` in any order, with middle
     names dropped and names shortened to initials.
 
     Every word of `other` must be accounted for by a distinct word of `reference` (equal, or an
     initial of it); at least two words must match (one of them in full) unless `reference`
-    has only one word.
+    has only one word. With `truncated` (an MRZ name field filled to its last character, which
+    ICAO 9303 fills by cutting names short), a word may also be the start of a reference word.
     """
     ref = name_tokens(reference)
     oth = name_tokens(other)
@@ -49,8 +50,9 @@ def names_match(reference: str, other: str) -> bool:
     full_matches = 0
     # Full words first, so an initial cannot take the word a full name needs.
     for word in sorted(oth, key=len, reverse=True):
-        if len(word) > 1 and word in unused:
-            unused.remove(word)
+        cut = next((r for r in unused if r.startswith(word)), None) if truncated else None
+        if len(word) > 1 and (word in unused or cut):
+            unused.remove(word if word in unused else cut)
             full_matches += 1
         elif len(word) == 1:
             initial = next((r for r in unused if r[0] == word), None)

@@ -57,3 +57,17 @@ def test_expired_by_document_field_and_no_mrz():
     found = _run(documents=(document(mrz="", expires_on=date(2026, 11, 19)),))
     assert found["document.expired"].evidence["read_from"] == "document"
     assert _run(documents=(document(mrz="", expires_on=date(2026, 11, 20)),)) == {}
+
+
+def test_truncated_mrz_name_is_not_a_mismatch():
+    from checks.mrz import check_digit
+
+    names = "WOLFESCHLEGELSTEINHAUSEN<<ANNA<MARIA<ELISABETH"[:39]
+    line1 = f"P<USA{names}"
+    line2 = "5841207393USA7408122F3204153<<<<<<<<<<<<<<0"
+    line2 += check_digit(line2[0:10] + line2[13:20] + line2[21:43])
+    doc = document(mrz=f"{line1}\n{line2}")
+    assert doc.mrz_facts["names_truncated"] is True
+    assert doc.mrz_facts["given_names"] == "ANNA MARIA EL"
+    assert _run(documents=(doc,),
+                full_name="Anna Maria Elisabeth Wolfeschlegelsteinhausen") == {}

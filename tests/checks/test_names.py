@@ -19,3 +19,11 @@ def test_match_rules():
     assert not names_match("Anna Maria Eriksson", "A M E")  # initials alone are not enough
     assert names_match("Madonna", "MADONNA")
     assert not names_match("", "Anna")
+
+
+def test_truncated_mrz_names_match_the_start_of_a_word():
+    profile = "Anna Maria Eriksson Wolfeschlegelsteinhausen"
+    mrz = "ANNA MARIA ERIKSSON WOLFESCHLEG"
+    assert not names_match(profile, mrz)
+    assert names_match(profile, mrz, truncated=True)
+    assert not names_match(profile, "ANNA MARIA SMITH", truncated=True)
