@@ -10,6 +10,8 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from candidates.images import ImageInvalid, image_decode
@@ -51,6 +53,7 @@ class Choice(serializers.ChoiceField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(OpenApiTypes.DATE)
 class Date(serializers.Field):
     """`YYYY-MM-DD`."""
 
@@ -81,6 +84,7 @@ def parse_aware_datetime(data: Any) -> datetime:
         raise ValueError("Not a valid timestamp.") from exc
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
 class AwareDateTime(serializers.Field):
     def to_internal_value(self, data: Any) -> datetime:
         try:
@@ -120,6 +124,8 @@ class CountryCode(Text):
         return value
 
 
+@extend_schema_field({"type": "string", "description": "JPEG/PNG as base64 or a data: URI; "
+                     "at most 8 MiB decoded and 40 megapixels"})
 class ImageData(serializers.Field):
     """Base64 or a data: URI of a JPEG/PNG; validated here so a bad image names its field."""
 
@@ -135,6 +141,7 @@ class ImageData(serializers.Field):
         return value
 
 
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
 class StringMap(serializers.Field):
     """A flat JSON object of short string values (`profiles`)."""
 

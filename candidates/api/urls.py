@@ -3,13 +3,15 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from candidates.api import views
+from candidates.api import schema, views
 from candidates.api.errors import json_error
 
 
 def api_not_found(request, *args, **kwargs):
     return json_error(status_code=404, request_id=getattr(request, "request_id", ""))
 
+
+__all__ = ["schema", "urlpatterns"]  # schema registers the Bearer scheme
 
 urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

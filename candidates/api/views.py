@@ -63,6 +63,7 @@ def candidate_body(request: Request, candidate_id: UUID) -> dict[str, Any]:
 
 class CandidatesView(APIView):
     @extend_schema(request=serializers.CandidateIn, responses={200: _JSON, 201: _JSON},
+                   operation_id="candidates_upsert",
                    summary="Create or update a candidate by external_id (merge semantics)")
     @idempotent
     def post(self, request: Request) -> Response:
@@ -77,6 +78,7 @@ class CandidatesView(APIView):
 
     @extend_schema(
         responses={200: _JSON}, summary="List the client's candidates (newest first)",
+        operation_id="candidates_list",
         parameters=[OpenApiParameter(name, str, required=False)
                     for name in selectors.LIST_FILTERS])
     def get(self, request: Request) -> Response:
@@ -127,7 +129,8 @@ def _item_error(index: int, raw: Any, errors: Any) -> dict[str, Any]:
 
 
 class CandidateView(APIView):
-    @extend_schema(responses={200: _JSON}, summary="A candidate with its assessment and review")
+    @extend_schema(responses={200: _JSON}, summary="A candidate with its assessment and review",
+                   operation_id="candidates_get")
     def get(self, request: Request, candidate_id: str) -> Response:
         return Response(candidate_body(request, _uuid(candidate_id)))
 

@@ -142,3 +142,10 @@ def test_real_csrf_failure_under_api_is_json(db, client):
     response = client.post("/api/v1/nope/", data={"a": "b"})
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["error"]["code"] in ("not_found", "permission_denied")
+
+
+def test_docs_load_swagger_ui_from_our_own_static_files(client, db):
+    page = client.get("/api/docs/").content.decode()
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
