@@ -27,12 +27,20 @@ def _zone(name: str) -> ZoneInfo | None:
         return None
 
 
+def _local(at: datetime, zone: ZoneInfo) -> datetime | None:
+    try:
+        return at.astimezone(zone)
+    except (OverflowError, ValueError):  # an instant at the edge of the calendar (year 1/9999)
+        return None
+
+
 def utc_offsets(zones: Iterable[str], at: datetime) -> set[int]:
     """Minutes east of UTC of each known zone at instant `at` (unknown names are skipped)."""
     found = set()
     for name in zones:
         zone = _zone(name)
-        offset = at.astimezone(zone).utcoffset() if zone else None
+        local = _local(at, zone) if zone else None
+        offset = local.utcoffset() if local else None
         if offset is not None:
             found.add(int(offset.total_seconds() // 60))
     return found
@@ -123,7 +131,8 @@ def _off_hours(sessions: tuple[SessionFacts, ...], zones: tuple[str, ...],
         return []
     # With several candidate zones (a country), a session is at night only if it is in all.
     night = [s for s in sessions
-             if all(_is_night(s.seen_at.astimezone(z).hour, start, end) for z in tzs)]
+             if all((local := _local(s.seen_at, z)) and _is_night(local.hour, start, end)
+                    for z in tzs)]
     if len(night) < params.off_hours_min_count:
         return []
     if len(night) / len(sessions) < params.off_hours_min_share:

@@ -108,6 +108,15 @@ def test_malformed_values_are_signals_not_exceptions(rules):
             "timezone.mismatch"} <= codes
 
 
+@pytest.mark.parametrize("at", [datetime.max.replace(tzinfo=UTC),
+                                datetime.min.replace(tzinfo=UTC)])
+def test_instants_at_the_edge_of_the_calendar_do_not_raise(rules, at):
+    subject = example(sessions=(session(seen_at=at, timezone="Asia/Tokyo"),),
+                      date_of_birth=date(9999, 12, 31),
+                      documents=(document(expires_on=date(1, 1, 1)),))
+    assert "document.expired" in _codes(subject, rules)
+
+
 def test_nationality_alone_never_scores(rules):
     for nationality in ("PRK", "KP", "CHN", "RUS", ""):
         subject = example(nationality=nationality, documents=())
