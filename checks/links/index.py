@@ -2,8 +2,8 @@
 
 Every lookup is an index range scan on LinkKey (kind, value, candidate) with a LIMIT, so its cost
 does not grow with the table: a value held by 100 000 candidates costs as much as one held by 60.
-Several values are looked up in one UNION ALL query where the database allows a LIMIT per branch
-(PostgreSQL); SQLite gets one query per value. Counts stop at COUNT_CAP.
+Several values are looked up in one UNION ALL query, each branch with its own LIMIT (PostgreSQL
+and SQLite alike). Counts stop at COUNT_CAP.
 """
 
 from __future__ import annotations
@@ -66,27 +66,49 @@ class LinkIndex:
                     .values_list("id", "resume_text"))
 
 
-def _branch(pair: Pair, exclude: UUID | None, limit: int, after: UUID | None):
-    qs = LinkKey.objects.filter(kind=pair[0], value=pair[1])
-    if exclude is not None:
-        qs = qs.exclude(candidate_id=exclude)
-    if after is not None:
-        qs = qs.filter(candidate_id__gt=after)
-    return qs.order_by("candidate_id").values_list("kind", "value", "candidate_id",
-                                                   "display")[:limit]
-
-
 def _fetch(pairs: list[Pair], exclude: UUID | None, limit: int, after: UUID | None) -> list:
-    if not pairs:
-        return []
-    branches = [_branch(p, exclude, limit, after) for p in pairs]
-    if not connection.features.supports_slicing_ordering_in_compound or len(branches) == 1:
-        return [row for b in branches for row in b]
+    """Raw SQL: one UNION ALL of per-value subqueries, each an ordered index range scan with its
+    own LIMIT. Wrapping each branch as a subquery keeps the LIMIT legal on SQLite as well; raw
+    because compiling hundreds of ORM branches cost more than running them."""
     rows: list = []
-    for start in range(0, len(branches), 100):  # keep each statement a sane size
-        chunk = branches[start:start + 100]
-        rows.extend(chunk[0].union(*chunk[1:], all=True) if len(chunk) > 1 else chunk[0])
-    return rows
+    for start in range(0, len(pairs), 200):  # keep each statement a sane size
+        sql, params = _union_sql(pairs[start:start + 200], exclude, limit, after)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows.extend(cursor.fetchall())
+    return [(kind, value, _uuid(cid), display) for kind, value, cid, display in rows]
+
+
+def _union_sql(pairs: list[Pair], exclude: UUID | None, limit: int,
+               after: UUID | None) -> tuple[str, list]:
+    table = connection.ops.quote_name(LinkKey._meta.db_table)
+    where, extra = "kind = %s AND value = %s", []
+    if exclude is not None:
+        where += " AND candidate_id <> %s"
+        extra.append(_db_uuid(exclude))
+    if after is not None:
+        where += " AND candidate_id > %s"
+        extra.append(_db_uuid(after))
+    # Only the table name, an int and placeholders are interpolated; values are parameters.
+    select = "SELECT kind, value, candidate_id, display FROM " + table  # noqa: S608
+    order = f" ORDER BY candidate_id LIMIT {int(limit)}) AS h{{i}}"
+    branch = "SELECT * FROM (" + select + " WHERE " + where + order  # noqa: S608
+    sql = " UNION ALL ".join(branch.format(i=i) for i in range(len(pairs)))
+    params: list = []
+    for kind, value in pairs:
+        params.extend([kind, value, *extra])
+    return sql, params
+
+
+_UUID_FIELD = LinkKey._meta.get_field("candidate").target_field
+
+
+def _db_uuid(value: UUID):
+    return _UUID_FIELD.get_db_prep_value(value, connection)
+
+
+def _uuid(value) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
 
 
 def _count(pair: Pair, exclude: UUID | None) -> int:
