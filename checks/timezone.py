@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from checks.base import Check, Code, Context, Finding, SessionFacts, Subject
@@ -19,11 +19,11 @@ from checks.countries import tz_data_version, zones_for_country
 from checks.guidance import FBI_2023, JOINT_2022
 
 
-@cache
+@lru_cache(maxsize=2048)  # bounded: names come from browsers
 def _zone(name: str) -> ZoneInfo | None:
     try:
         return ZoneInfo(name) if name else None
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         return None
 
 

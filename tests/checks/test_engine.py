@@ -127,3 +127,21 @@ def test_a_disabled_check_raises_nothing(rules):
     copy = {**rules, "checks": {**rules["checks"], "payout": {"enabled": False, "params": {}}}}
     assert "payout.name_mismatch" not in _codes(
         example(**VARIANTS["payout.name_mismatch"]), copy)
+
+
+NASTY = ["", " ", "\x00", "😀" * 50, "<" * 200, "A" * 5000, "+" * 30, "١٢٣٤٥٦٧٨٩", "Ω≈ç√∫",
+         "\n\n\n", "P<\n<\n<", "-1", "NaN", "::", "1.1.1.1.1", "ﬀ", "İstanbul"]
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_nasty_text_in_every_field_never_raises(rules, value):
+    subject = example(
+        full_name=value or "x", email=value, phone=value, nationality=value[:3],
+        claimed_location={"country": value[:2], "timezone": value, "city": value},
+        home_address={"city": value, "country": value[:2]},
+        shipping_address={"city": value + "x", "country": value[:3]},
+        payout_account_holder=value, payout_bank_country=value[:2],
+        sessions=(session(value, timezone=value),),
+        documents=(document(mrz=value, issuing=value[:3] or "USA"),),
+    )
+    evaluate(subject, rules, Context())
