@@ -141,16 +141,15 @@ def candidate_upsert(*, client: ApiClient, data: dict[str, Any],
     """
     with transaction.atomic():
         candidate, created = _candidate_lock_or_create(client=client, data=data)
-        changed = _candidate_apply(candidate=candidate, data=data, created=created)
-        if created or changed:
+        own_changed = _candidate_apply(candidate=candidate, data=data)
+        if created or own_changed:
             candidate.save()
-            changed |= _sessions_add(candidate=candidate, sessions=data.get("sessions") or [])
-            changed |= _documents_apply(candidate=candidate, data=data)
-        else:
-            changed = _sessions_add(candidate=candidate, sessions=data.get("sessions") or [])
-            changed |= _documents_apply(candidate=candidate, data=data)
-            if changed:
-                candidate.save(update_fields=["updated_at"])
+        sessions_changed = _sessions_add(candidate=candidate,
+                                         sessions=data.get("sessions") or [])
+        children_changed = _documents_apply(candidate=candidate, data=data) or sessions_changed
+        if children_changed and not (created or own_changed):
+            candidate.save(update_fields=["updated_at"])
+        changed = own_changed or children_changed
         if created or changed:
             audit_record(action="candidate.created" if created else "candidate.updated",
                          candidate_id=candidate.pk, client=client, request_id=request_id,
@@ -216,11 +215,23 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
     for image in images:
         image_delete(image=image)
     Tombstone.objects.create(id=candidate_id, client=client)
+    _notify_erased(candidate_id=candidate_id, client_id=client.pk,
+                   external_id=candidate.external_id)
     audit_record(action="candidate.erased", candidate_id=candidate_id, client=client,
                  request_id=request_id, detail={"linked_reassessed": len(linked)})
     assessment_request_many(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP],
                             trigger=Assessment.Trigger.LINK)
     return True
+
+
+def _notify_erased(*, candidate_id: UUID, client_id: UUID, external_id: str) -> None:
+    """`candidate.erased` webhooks plug in as hooks.candidate_erased, when that work defines it."""
+    from candidates import hooks
+
+    hook = getattr(hooks, "candidate_erased", None)
+    if hook is not None:
+        transaction.on_commit(lambda: hook(candidate_id=candidate_id, client_id=client_id,
+                                           external_id=external_id))
 
 
 def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:
@@ -250,7 +261,7 @@ def _candidate_lock_or_create(*, client: ApiClient,
                                                          external_id=external_id), False
 
 
-def _candidate_apply(*, candidate: Candidate, data: dict[str, Any], created: bool) -> bool:
+def _candidate_apply(*, candidate: Candidate, data: dict[str, Any]) -> bool:
     """Set the scalar, object, payout and photo fields in memory; True if anything differs."""
     changed = False
     for name in _SCALARS:
