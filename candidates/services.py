@@ -13,6 +13,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from candidates.crypto import document_number_key, last4, payout_account_key
 from candidates.images import DecodedImage, image_delete, image_store
@@ -210,7 +211,9 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
         return Tombstone.objects.filter(pk=candidate_id, client=client).exists()
     linked = [pk for pk in link_keys_erase(candidate_id=candidate.pk) if pk != candidate.pk]
     images = [candidate.photo] + [d.image for d in candidate.documents.select_related("image")]
-    IdempotencyRecord.objects.filter(client=client, response_body__id=str(candidate.pk)).delete()
+    IdempotencyRecord.objects.filter(
+        Q(response_body__id=str(candidate.pk)) | Q(response_body__candidate_id=str(candidate.pk)),
+        client=client).delete()
     candidate.delete()
     for image in images:
         image_delete(image=image)

@@ -28,7 +28,8 @@ def test_erasure_removes_everything_personal_and_leaves_a_tombstone(
         api, other_api, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         cid = api.post(URL, contract_example(), headers={"Idempotency-Key": "k1"}).json()["id"]
-        api.post(f"{URL}{cid}/observations/", {"code": "interview.camera_refused"})
+        api.post(f"{URL}{cid}/observations/", {"code": "interview.camera_refused"},
+                 headers={"Idempotency-Key": "k2"})
     files = [i.file.name for i in Image.objects.all()]
     assert len(files) == 2 and all(default_storage.exists(n) for n in files)
     assert IdempotencyRecord.objects.filter(key="k1").exists()
@@ -43,7 +44,7 @@ def test_erasure_removes_everything_personal_and_leaves_a_tombstone(
     assert not Signal.objects.filter(assessment__candidate_id=cid).exists()
     assert not Image.objects.exists()
     assert not any(default_storage.exists(n) for n in files)
-    assert not IdempotencyRecord.objects.filter(key="k1").exists()
+    assert not IdempotencyRecord.objects.filter(key__in=("k1", "k2")).exists()
     assert Tombstone.objects.filter(pk=cid, client=api.client).exists()
     assert AuditEvent.objects.filter(candidate_id=cid, action="candidate.erased").exists()
 

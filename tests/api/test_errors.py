@@ -43,6 +43,8 @@ def test_request_id_is_reused_when_sane_and_replaced_otherwise(api):
 def test_unknown_api_path_is_json_404(api):
     for path in ("/api/", "/api/v2/candidates/", "/api/v1/nope", "/api/v1/candidates/x/y/z/"):
         assert_error(api.get(path), 404, "not_found")
+    # No slash: a JSON 404, not Django's APPEND_SLASH redirect (or its DEBUG error on POST).
+    assert_error(api.post("/api/v1/candidates", contract_example()), 404, "not_found")
 
 
 def test_method_not_allowed_is_json(api):
