@@ -100,7 +100,7 @@ def candidate_list(*, client: ApiClient, params: dict[str, str]) -> Page:
     bad = sorted(name for name, value in params.items() if "\x00" in value or len(value) > 300)
     if bad:
         raise ListQueryInvalid({name: ["Not a valid value."] for name in bad})
-    limit = _int_param(params, "limit", default=50, low=1, high=200)
+    limit = int_param(params, "limit", default=50, low=1, high=200)
     qs = _filtered(Candidate.objects.filter(client=client), params)
     if params.get("cursor"):
         created, pk = cursor_decode(params["cursor"])
@@ -127,7 +127,7 @@ def _filtered(qs: QuerySet[Candidate], params: dict[str, str]) -> QuerySet[Candi
         qs = qs.filter(external_id=params["external_id"])
     if "min_score" in params:
         try:
-            score = _int_param(params, "min_score", default=0, low=0, high=100)
+            score = int_param(params, "min_score", default=0, low=0, high=100)
             # risk_score is 0 until the first assessment completes: unassessed never match.
             qs = qs.filter(assessed_at__isnull=False, risk_score__gte=score)
         except ListQueryInvalid as exc:
@@ -142,7 +142,7 @@ def _filtered(qs: QuerySet[Candidate], params: dict[str, str]) -> QuerySet[Candi
     return qs
 
 
-def _int_param(params: dict[str, Any], name: str, *, default: int, low: int, high: int) -> int:
+def int_param(params: dict[str, Any], name: str, *, default: int, low: int, high: int) -> int:
     raw = params.get(name)
     if raw is None or raw == "":
         return default

@@ -198,8 +198,8 @@ class AssessmentsView(APIView):
         candidate = _owned(request, candidate_id)
         params = request.query_params
         try:
-            limit = selectors._int_param(params, "limit", default=50, low=1, high=200)
-            cursor = selectors._int_param(params, "cursor", default=0, low=1, high=2**31)
+            limit = selectors.int_param(params, "limit", default=50, low=1, high=200)
+            cursor = selectors.int_param(params, "cursor", default=0, low=1, high=2**31)
         except selectors.ListQueryInvalid as exc:
             raise ApiError(status_code=400, code="validation_error",
                            message="Invalid query parameters.", fields=exc.fields) from exc
