@@ -78,7 +78,8 @@ class LinkCheck(Check):
         near |= resume_findings(own, bands, index, subject.resume_text, params)
         for code, finding in near.items():
             found[code] = merge(found.get(code), finding)
-        direct = ids(f for code, f in found.items() if code != "link.ip_subnet_shared")
+        direct = ids(f for code, f in found.items()
+                     if code not in ("link.ip_shared", "link.ip_subnet_shared"))
         cluster = cluster_finding(subject.id, direct, index, params)
         if cluster is not None:
             found[cluster.code] = cluster

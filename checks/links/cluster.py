@@ -1,7 +1,7 @@
 """link.identity_cluster: a bounded breadth-first walk over exact shared values.
 
-The walk starts from the subject's direct links (exact and verified near-duplicates), then
-follows exact keys (EXACT_KINDS) at most `max_depth` hops from the subject, fetching at most
+The walk starts from the subject's direct links (exact and verified near-duplicates, not IPs),
+then follows exact keys (CLUSTER_KINDS) at most `max_depth` hops from the subject, fetching at most
 `fanout` holders per value and stopping at `node_cap` members. Cost: at most
 3 * (max_depth - 1) queries, each an index range scan with a LIMIT, whatever the table size.
 A cluster that hits the cap is reported as "at least" that size.
@@ -13,6 +13,10 @@ from uuid import UUID
 
 from checks.base import Finding, Related
 from checks.links.keys import EXACT_KINDS
+
+# IPs join nobody: a VPN egress or a carrier's NAT is shared by strangers (they still get
+# link.ip_shared). A value held by more than `fanout` candidates is common, not an identity.
+CLUSTER_KINDS = tuple(k for k in EXACT_KINDS if k != "ip")
 
 
 def cluster_finding(subject_id: UUID, direct: set[UUID], index, params) -> Finding | None:
@@ -36,11 +40,14 @@ def _walk(subject_id: UUID, direct: set[UUID], index, params) -> tuple[set[UUID]
     for _ in range(params.cluster_max_depth - 1):
         if not frontier or len(members) >= params.cluster_node_cap:
             break
-        pairs = {(kind, value) for _c, kind, value, _d in index.keys_of(frontier, EXACT_KINDS)}
+        pairs = {(kind, value) for _c, kind, value, _d in index.keys_of(frontier, CLUSTER_KINDS)}
         pairs -= index.allowlisted(pairs)
-        found = index.holders_many(pairs, exclude=None, limit=params.cluster_fanout, count=False)
+        found = index.holders_many(pairs, exclude=None, limit=params.cluster_fanout,
+                                   count=False)
         frontier = set()
-        for rows, _total in found.values():
+        for rows, total in found.values():
+            if total > params.cluster_fanout:
+                continue
             for cid, _d in rows:
                 if cid not in members:
                     members.add(cid)

@@ -76,7 +76,7 @@ def test_allowlisted_values_never_produce_signals():
     for _ in range(3):
         with_ip(candidate(), "73.54.120.18")
     me = with_ip(candidate(), "73.54.120.18")
-    assert "link.identity_cluster" in run(me)
+    assert set(run(me)) == {"link.ip_shared"}  # strangers behind one IP are not a cluster
     LinkAllowlist.objects.create(kind="ip", value="73.54.120.18", note="corporate VPN egress")
     LinkAllowlist.objects.create(kind="ip_net", value="73.54.120.0/24", note="same office")
     assert run(me) == {}
@@ -133,6 +133,15 @@ def test_identity_cluster_follows_links_beyond_the_first_hop_within_its_bound():
     capped = run(a, cluster_node_cap=3)["link.identity_cluster"]
     assert capped.evidence["capped"] and "at least" in capped.message
     assert "link.identity_cluster" not in run(a, cluster_max_depth=1)  # a pair is not a group
+
+
+def test_a_value_held_by_more_than_the_fanout_is_common_not_an_identity():
+    a = synced(candidate(phone="+1 314 200 0100"))
+    synced(candidate(phone="+1 314 200 0100", email="agency@example.com"))
+    for _ in range(3):
+        synced(candidate(email="agency@example.com"))
+    assert run(a)["link.identity_cluster"].evidence["size"] == 5
+    assert "link.identity_cluster" not in run(a, cluster_fanout=3)
 
 
 def test_query_count_is_fixed_whatever_the_number_of_links():

@@ -1,0 +1,265 @@
+"""Link-check benchmark: per-candidate cost of every link lookup at 10k, 100k and 1M candidates.
+
+    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/vetting_links_bench \
+        .venv/bin/python bench/bench_links.py [--sizes 10000,100000,1000000] [--sample 300]
+
+PostgreSQL only. Migrates the database, then grows it to each size with COPY (candidates and
+their LinkKey rows, generated with realistic multiplicity: see `_keys`), ANALYZEs, and times
+`LinkCheck.run` for a random sample of candidates: milliseconds (mean, p50, p95) and queries.
+Prints EXPLAIN plans of the lookups at the largest size so the index scans can be checked, and a
+Markdown table for docs/performance.md. A rerun reuses what is already loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vetting.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from candidates.models import ApiClient, Candidate, LinkKey  # noqa: E402
+from checks.base import Context, Subject  # noqa: E402
+from checks.links.check import BAND_KINDS, LinkCheck  # noqa: E402
+from checks.links.exact import EXACT_CODES  # noqa: E402
+from checks.links.images import bands as image_bands  # noqa: E402
+from checks.links.index import LinkIndex, _union_sql  # noqa: E402
+
+TEMPLATES = [hashlib.sha256(f"template{t}".encode()).hexdigest()[:32] for t in range(5)]
+VPN_POOL = [f"185.{200 + i // 250}.{i % 250}.{7 + i % 3}" for i in range(300)]
+CAND_COLS = ("id,client_id,external_id,full_name,email,phone,nationality,claimed_country,"
+             "payout_account_holder,payout_bank_country,payout_routing_number,"
+             "payout_account_key,payout_account_last4,payout_iban_last4,has_payout,resume_text,"
+             "created_at,updated_at,assessment_seq,assessment_status,risk_score,risk_level,"
+             "review_status,review_note")
+
+
+def _hex(rng: random.Random, n: int) -> str:
+    return f"{rng.getrandbits(4 * n):0{n}x}"
+
+
+def _keys(i: int, cid: str, rng: random.Random, ring: dict) -> list[tuple[str, str, str]]:
+    """One candidate's keys. Multiplicity: phones, mailboxes, documents and payouts unique but
+    for rings of five (one in 1000 candidates starts one); 5 % share a family address; one IP is
+    residential (its /24 shared by ~1 in 256 of the 1M), 10 % also use one of 300 VPN egress IPs
+    (Zipf-weighted: the busiest holds thousands); 15 % have a photo; 15 % a document image on one
+    of five templates (half of its pHash bands are the template's, held by ~30k at 1M); 20 % a
+    resume (32 LSH bands)."""
+    if i % 1000 == 0:
+        ring.update(n=5, phone=f"+1615{i:07d}", doc=_hex(rng, 32), sha=_hex(rng, 64))
+    in_ring = ring.get("n", 0) > 0
+    keys = [("phone", ring["phone"] if in_ring else f"+1314{i:07d}", "phone +1 314 ***-0000"),
+            ("email", f"person{i}@example.com", "email pe***@example.com")]
+    home = f"fam{rng.randrange(10**6 // 40)}" if rng.random() < 0.05 else f"home{i}"
+    keys.append(("address", f"us|63101|st louis|{home}", "address in St. Louis, US"))
+    if in_ring:
+        keys.append(("address", f"us|37211|nashville|ring{ring['phone']}", "address in TN, US"))
+    if rng.random() < 0.6:
+        keys.append(("payout", hashlib.sha256(f"p{i}".encode()).hexdigest(), "account ****6789"))
+    if rng.random() < 0.6:
+        keys.append(("document", hashlib.sha256(f"d{i}".encode()).hexdigest(),
+                     "passport ****0739"))
+    ips = [f"{rng.randrange(11, 200)}.{rng.randrange(256)}.{rng.randrange(256)}.{i % 250 + 1}"]
+    if rng.random() < 0.1:
+        ips.append(VPN_POOL[min(int(rng.paretovariate(1.2)) - 1, len(VPN_POOL) - 1)])
+    for ip in ips:
+        keys += [("ip", ip, f"IP {ip}"), ("ip_net", ip.rsplit(".", 1)[0] + ".0/24", "network")]
+    if rng.random() < 0.15:
+        keys += _image_keys("photo", _hex(rng, 64), _hex(rng, 64), rng, quads=False)
+    if in_ring or rng.random() < 0.15:
+        whole = (ring["doc"] if in_ring else rng.choice(TEMPLATES)) + _hex(rng, 32)
+        sha = ring["sha"] if in_ring else _hex(rng, 64)
+        keys += _image_keys("document_image", whole, sha, rng, quads=True)
+    if rng.random() < 0.2:
+        keys += [("resume_band", f"b{b}:{_hex(rng, 16)}", "") for b in range(32)]
+    ring["n"] = ring.get("n", 0) - 1
+    return keys
+
+
+def _image_keys(prefix: str, whole: str, sha: str, rng: random.Random,
+                quads: bool) -> list[tuple[str, str, str]]:
+    image_id = str(uuid.UUID(int=rng.getrandbits(128)))
+    keys = [(f"{prefix}_sha", sha, f"img:{image_id}")]
+    keys += [(f"{prefix}_band", band, f"img:{image_id}:{whole}") for band in image_bands(whole)]
+    if quads:
+        keys.append((f"{prefix}_quads", image_id, "A" * 171))
+    return keys
+
+
+TABLES = ("candidates_candidate", "candidates_linkkey")
+
+
+def _drop_secondary_indexes() -> list[str]:
+    """Drop the tables' unique constraints and indexes (not primary keys); return the SQL that
+    recreates them. Building an index once after COPY is many times faster than maintaining it
+    row by row, which is what keeps the 1M load within minutes on two cores."""
+    restore: list[str] = []
+    with connection.cursor() as cur:
+        cur.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                    "FROM pg_constraint WHERE contype = 'u' AND conrelid::regclass::text = ANY(%s)",
+                    [list(TABLES)])
+        for table, name, definition in cur.fetchall():
+            cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            restore.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+                    "AND indexname NOT LIKE '%%_pkey'", [list(TABLES)])
+        for name, definition in cur.fetchall():
+            cur.execute(f'DROP INDEX "{name}"')
+            restore.append(definition)
+    return restore
+
+
+def _restore(statements: list[str]) -> None:
+    t0 = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("SET maintenance_work_mem = '512MB'")
+        for sql in statements:
+            cur.execute(sql)
+    print(f"  rebuilt {len(statements)} indexes in {time.perf_counter() - t0:.0f}s", flush=True)
+
+
+def load(n: int, client: ApiClient, chunk: int = 50_000) -> None:
+    have = Candidate.objects.count()
+    if n - have > 50_000:
+        restore = _drop_secondary_indexes()
+        try:
+            _load(have, n, client, chunk)
+        finally:
+            _restore(restore)
+    else:
+        _load(have, n, client, chunk)
+    with connection.cursor() as cur:  # VACUUM sets the visibility map index-only scans need
+        cur.execute("VACUUM (ANALYZE) candidates_linkkey")
+        cur.execute("ANALYZE candidates_candidate")
+
+
+def _load(have: int, n: int, client: ApiClient, chunk: int) -> None:
+    rng, ring = random.Random(have * 7 + 1), {}
+    now = datetime.now(UTC).isoformat()
+    for start in range(have, n, chunk):
+        t0 = time.perf_counter()
+        cands, keys = io.StringIO(), io.StringIO()
+        for i in range(start, min(start + chunk, n)):
+            cid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            cands.write(f'{cid},{client.id},"b-{i}","Bench {i}","person{i}@example.com",'
+                        f'"+1314{i:07d}","USA","US","","","","","","","false","",{now},{now},'
+                        f'0,"",0,"","unreviewed",""\n')
+            for kind, value, display in _keys(i, cid, rng, ring):
+                keys.write(f'{cid},"{kind}","{value}","{display}"\n')
+        with transaction.atomic(), connection.cursor() as cur:
+            raw = cur.cursor  # psycopg2's, for COPY
+            raw.execute("SET LOCAL synchronous_commit = off")
+            # Generated ids are consistent by construction: skip the per-row FK triggers.
+            raw.execute("SET LOCAL session_replication_role = replica")
+            for table, cols, buf in (("candidates_candidate", CAND_COLS, cands),
+                                     ("candidates_linkkey", "candidate_id,kind,value,display",
+                                      keys)):
+                buf.seek(0)
+                raw.copy_expert(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)", buf)
+        print(f"  loaded {min(start + chunk, n):,} ({time.perf_counter() - t0:.1f}s/chunk)",
+              flush=True)
+
+
+def measure(sample: int) -> tuple[float, float, float, float, int]:
+    rng = random.Random(3)
+    with connection.cursor() as cur:  # a random sample without a full sort: TABLESAMPLE
+        cur.execute("SELECT id, resume_text FROM candidates_candidate TABLESAMPLE SYSTEM (5) "
+                    "LIMIT %s", [sample * 20])
+        rows = cur.fetchall()
+    picked = rng.sample(rows, min(sample, len(rows)))
+    check, index, params = LinkCheck(), LinkIndex(), LinkCheck.Params()
+    now = datetime.now(UTC)
+    for cid, text in picked[:20]:  # warm caches the way a running worker has them
+        check.run(Subject(id=cid, full_name="", now=now, resume_text=text), params,
+                  Context(links=index))
+    times, queries, signals = [], [], 0
+    for cid, text in picked:
+        subject = Subject(id=cid, full_name="", now=now, resume_text=text)
+        with CaptureQueriesContext(connection) as ctx:
+            t0 = time.perf_counter()
+            found = check.run(subject, params, Context(links=index))
+            times.append((time.perf_counter() - t0) * 1000)
+        queries.append(len(ctx.captured_queries))
+        signals += len(found)
+    times.sort()
+    return (statistics.mean(times), statistics.median(times),
+            times[round(0.95 * len(times)) - 1], statistics.mean(queries), signals)
+
+
+def explain() -> None:
+    """EXPLAIN ANALYZE of the lookups for a candidate with a document image and a VPN IP."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT candidate_id FROM candidates_linkkey WHERE kind = 'ip' AND value = %s "
+                    "LIMIT 1", [VPN_POOL[0]])
+        cid = cur.fetchone()[0]
+    own = list(LinkKey.objects.filter(candidate_id=cid).values_list("kind", "value"))
+    exact = [p for p in own if p[0] in EXACT_CODES]
+    band = [p for p in own if p[0] in BAND_KINDS]
+    plans = {
+        "own keys": (str(LinkKey.objects.filter(candidate_id__in=[cid]).values_list(
+            "candidate_id", "kind", "value", "display").query), None),
+        "exact holders": _union_sql(exact, cid, 51, None),
+        "band holders": _union_sql(band or exact[:1], cid, 200, None),
+    }
+    for name, (sql, params) in plans.items():
+        with connection.cursor() as cur:
+            if params is None:
+                cur.execute("EXPLAIN ANALYZE " + sql.replace(f"'{cid}'", "%s"), [cid]) \
+                    if f"'{cid}'" in sql else cur.execute(
+                        "EXPLAIN ANALYZE SELECT candidate_id, kind, value, display FROM "
+                        "candidates_linkkey WHERE candidate_id = %s", [cid])
+            else:
+                cur.execute("EXPLAIN ANALYZE " + sql, params)
+            plan = "\n".join(r[0] for r in cur.fetchall())
+        seq = "Seq Scan on candidates_linkkey" in plan
+        print(f"\n-- {name}: {'SEQUENTIAL SCAN!' if seq else 'index scans only'}\n{plan}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--sample", type=int, default=300)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("bench_links needs PostgreSQL (DATABASE_URL=postgres://...)")
+    call_command("migrate", verbosity=0)
+    client, _ = ApiClient.objects.get_or_create(name="links-bench", defaults={
+        "key_prefix": "vk_lb", "key_hash": hashlib.sha256(b"links-bench").hexdigest()})
+    results = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        t0 = time.perf_counter()
+        load(size, client)
+        loaded = time.perf_counter() - t0
+        rows = LinkKey.objects.count()
+        mean, p50, p95, queries, signals = measure(args.sample)
+        results.append((size, rows, loaded, mean, p50, p95, queries, signals))
+        print(f"{size:>9,} candidates, {rows:,} keys (load {loaded:.0f}s): mean {mean:.1f} ms, "
+              f"p50 {p50:.1f}, p95 {p95:.1f}, {queries:.1f} queries, {signals} signals",
+              flush=True)
+    explain()
+    print("\n| candidates | link keys | load (s) | mean ms | p50 ms | p95 ms | queries |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for size, rows, loaded, mean, p50, p95, queries, _s in results:
+        print(f"| {size:,} | {rows:,} | {loaded:.0f} | {mean:.1f} | {p50:.1f} | {p95:.1f} | "
+              f"{queries:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
