@@ -53,6 +53,7 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
                     return replay
                 response = handler(view, request, *args, **kwargs)
                 if response.status_code < 500:
+                    _prune(client=request.user)
                     IdempotencyRecord.objects.create(
                         client=request.user, key=key, fingerprint=digest,
                         status_code=response.status_code, response_body=response.data)
@@ -75,3 +76,13 @@ def _replay(*, client, key: str, digest: str) -> Response | None:
         raise _conflict("This Idempotency-Key was used with a different request body.")
     return Response(record.response_body, status=record.status_code,
                     headers={"Idempotent-Replayed": "true"})
+
+
+def _prune(*, client, batch: int = 100) -> None:
+    """Drop a few of the client's expired records on each new one: the table stays about one
+    window of traffic without a periodic job (created_at is indexed)."""
+    cutoff = timezone.now() - timedelta(hours=settings.VETTING_IDEMPOTENCY_HOURS)
+    stale = list(IdempotencyRecord.objects.filter(client=client, created_at__lt=cutoff)
+                 .values_list("pk", flat=True)[:batch])
+    if stale:
+        IdempotencyRecord.objects.filter(pk__in=stale).delete()

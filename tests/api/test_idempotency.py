@@ -68,3 +68,13 @@ def test_bad_key_is_400(api):
     error = assert_error(api.post(URL, contract_example(), headers={"Idempotency-Key": "x" * 300}),
                          400, "validation_error")
     assert "Idempotency-Key" in error["fields"]
+
+
+def test_expired_records_are_pruned_as_new_ones_arrive(api):
+    for i in range(3):
+        api.post(URL, {**contract_example(), "external_id": f"p-{i}"},
+                 headers={"Idempotency-Key": f"p-{i}"})
+    IdempotencyRecord.objects.update(created_at=IdempotencyRecord.objects.first().created_at
+                                     - timedelta(hours=30))
+    api.post(URL, contract_example(), headers={"Idempotency-Key": "fresh"})
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["fresh"]
