@@ -24,7 +24,8 @@ DEFAULT_HOSTING_ASNS = (
     54290, 60068, 60781, 62240, 63949, 147049,
 )
 DEFAULT_HOSTING_NETWORK_NAMES = (
-    "31173 Services AB", "AS-CHOOPA", "AS-COLOCROSSING", "AS-QUADRANET", "Clouvider Limited",
+    "31173 Services AB", "AS-CHOOPA", "AS-COLOCROSSING", "AS-QUADRANET", "Akamai Connected Cloud",
+    "Clouvider Limited",
     "Contabo GmbH", "DATAWAGON", "DIGITALOCEAN-ASN", "Datacamp Limited", "HOSTWINDS",
     "Hetzner Online GmbH", "HostRoyale Technologies Pvt Ltd", "IPXO", "LeaseWeb Netherlands B.V.",
     "LEASEWEB-USA-WDC", "M247 Europe SRL", "M247 Ltd", "M247 UK Ltd", "Mullvad VPN AB",
@@ -55,6 +56,9 @@ class IpCheck(Check):
         hosting_network_names: tuple[str, ...] = DEFAULT_HOSTING_NETWORK_NAMES
         # Apple's relay hides the address but keeps the user's region; many honest iPhone users.
         ignored_providers: tuple[str, ...] = ("Apple Private Relay",)
+        # iporigin lists for these mix servers with access and transit networks (Google Fiber,
+        # Cogent's broadband customers): count them only when the network is on the lists above.
+        unconfirmed_providers: tuple[str, ...] = ("Cogent", "Google", "Akamai", "DataCamp")
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         if not subject.sessions:
@@ -96,10 +100,12 @@ def _hosting_matcher(params: IpCheck.Params):
     kinds = frozenset(params.hosting_kinds)
     asns = frozenset(int(a) for a in params.hosting_asns)
     names = frozenset(n.casefold() for n in params.hosting_network_names)
+    unconfirmed = frozenset(p.casefold() for p in params.unconfirmed_providers)
 
     def is_hosting(info: IpInfo) -> bool:
-        return (info.kind in kinds or (info.asn is not None and info.asn in asns)
-                or (bool(info.network) and info.network.casefold() in names))
+        if (info.asn is not None and info.asn in asns) or info.network.casefold() in names:
+            return True
+        return info.kind in kinds and info.provider.casefold() not in unconfirmed
     return is_hosting
 
 

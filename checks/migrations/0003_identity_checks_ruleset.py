@@ -41,6 +41,7 @@ CHECKS = {
                          39351, 44477, 51167, 54290, 60068, 60781, 62240, 63949, 147049],
         "hosting_network_names": [
             "31173 Services AB", "AS-CHOOPA", "AS-COLOCROSSING", "AS-QUADRANET",
+            "Akamai Connected Cloud",
             "Clouvider Limited", "Contabo GmbH", "DATAWAGON", "DIGITALOCEAN-ASN",
             "Datacamp Limited", "HOSTWINDS", "Hetzner Online GmbH",
             "HostRoyale Technologies Pvt Ltd", "IPXO", "LeaseWeb Netherlands B.V.",
@@ -49,6 +50,7 @@ CHECKS = {
             "Stark Industries Solutions Ltd", "TZULO", "Zenlayer", "xTom GmbH",
         ],
         "ignored_providers": ["Apple Private Relay"],
+        "unconfirmed_providers": ["Cogent", "Google", "Akamai", "DataCamp"],
     }},
     "timezone": {"enabled": True, "params": {
         "mismatch_min_count": 1, "mismatch_min_share": 0.25, "tolerance_minutes": 0,

@@ -3,6 +3,7 @@ the contract's honest example raises nothing, and each identity code fires on a 
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, date, datetime
 
 import phonenumbers
@@ -85,6 +86,18 @@ def test_every_identity_code_has_a_variant_and_a_rule(rules):
     for check in mine:
         assert rules["checks"][check.name]["enabled"] is True
         check.params_from(rules["checks"][check.name]["params"])  # migration params are valid
+
+
+def test_migration_params_are_the_checks_defaults(rules):
+    for check in CHECKS:
+        if check.name in ("interview", "link"):
+            continue
+        defaults = {f.name: getattr(check.Params(), f.name) for f in fields(check.Params)}
+        as_json = {k: list(v) if isinstance(v, tuple) else v for k, v in defaults.items()}
+        assert rules["checks"][check.name]["params"] == as_json, check.name
+        for code, info in check.codes.items():
+            assert rules["signals"][code]["points"] == info.points, code
+            assert rules["signals"][code]["severity"] == info.severity, code
 
 
 def test_active_rule_set_weights_scores(rules):

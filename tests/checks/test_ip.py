@@ -126,3 +126,15 @@ def test_maxmind_databases_are_used_instead_when_configured(maxmind_dbs):
     assert "ip.country_mismatch" not in found  # hosting addresses are not located
     assert _run(COMCAST, COMCAST, hosting_asns=(), hosting_network_names=())[
         "ip.country_mismatch"].evidence["countries"] == {"CA": 2}
+
+
+def test_broad_provider_lists_need_the_network_to_confirm():
+    cogent_listed = "81.2.170.18"  # in iporigin's Cogent list, announced by a UK fibre ISP
+    info = ip_lookup(cogent_listed)
+    assert (info.provider, info.kind) == ("Cogent", "hosting")
+    assert info.network == "Open Fibre Networks (wholesale) Limited"
+    assert "ip.hosting_provider" not in _run(cogent_listed, country="GB")
+    assert "ip.hosting_provider" in _run(cogent_listed, country="GB", unconfirmed_providers=())
+    google = ip_lookup("8.8.8.8")
+    assert (google.provider, google.network) == ("Google", "GOOGLE")
+    assert "ip.hosting_provider" not in _run("8.8.8.8")
