@@ -72,7 +72,9 @@ def _close(kind: str, own: str | None, display: str) -> bool:
     from checks.links.images import hamming
 
     other = display.rsplit(":", 1)[-1]
-    return bool(own) and len(other) == len(own) and hamming(own, other) <= _BAND_PREFILTER[kind]
+    if not own or len(other) != len(own):
+        return False
+    return hamming(own, other) <= _BAND_PREFILTER[kind]
 
 
 def _queue_rest(pair: Pair, after: UUID, *, exclude: UUID) -> None:
