@@ -32,7 +32,7 @@ PLACES = [
     ("US", "CA", "San Diego", "America/Los_Angeles", "+1 619 35{}", "92101", "68.101."),
     ("US", "TX", "Austin", "America/Chicago", "+1 512 47{}", "73301", "70.112."),
     ("US", "WA", "Seattle", "America/Los_Angeles", "+1 206 52{}", "98101", "73.97."),
-    ("GB", "", "London", "Europe/London", "+44 20 7946 0{}", "SW1A 1AA", "81.2."),
+    ("GB", "", "London", "Europe/London", "+44 20 7946 0{}", "SW1A 1AA", "86.1."),
     ("DE", "", "Berlin", "Europe/Berlin", "+49 30 1234{}", "10115", "91.64."),
 ]
 STREETS = ["Main St", "Oak Ave", "Maple Dr", "Cedar Ln", "Pine St", "Elm St", "Lake Rd",

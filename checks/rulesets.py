@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from checks.models import CheckRule, RuleSet, SignalRule
 
-_snapshot_cache: dict[int, dict[str, Any]] = {}
+# A version never changes once saved, so its snapshot is cached per process. The key includes
+# created_at because a wiped and re-created database may reuse a version number.
+_snapshot_cache: dict[tuple[int, Any], dict[str, Any]] = {}
+log = logging.getLogger(__name__)
 
 
 def ruleset_active() -> RuleSet:
@@ -17,7 +22,7 @@ def ruleset_active() -> RuleSet:
 
 def ruleset_snapshot(ruleset: RuleSet) -> dict[str, Any]:
     """The rule set as plain JSON, cached per version (a version never changes once used)."""
-    cached = _snapshot_cache.get(ruleset.version)
+    cached = _snapshot_cache.get((ruleset.version, ruleset.created_at))
     if cached is not None:
         return cached
     snapshot = {
@@ -29,17 +34,36 @@ def ruleset_snapshot(ruleset: RuleSet) -> dict[str, Any]:
         "signals": {r.code: {"enabled": r.enabled, "points": r.points, "severity": r.severity}
                     for r in ruleset.signal_rules.all()},
     }
-    _snapshot_cache[ruleset.version] = snapshot
+    _snapshot_cache[(ruleset.version, ruleset.created_at)] = snapshot
     return snapshot
 
 
 def ruleset_active_snapshot() -> dict[str, Any]:
-    version = RuleSet.objects.filter(is_active=True).values_list("version", flat=True).first()
-    if version is None:
-        raise RuntimeError("No active rule set: run migrations")
-    if version in _snapshot_cache:
-        return _snapshot_cache[version]
-    return ruleset_snapshot(RuleSet.objects.get(version=version))
+    """The active rule set (one query when cached). There is always one: if the table was
+    emptied, the registry's defaults become a new version rather than every assessment failing."""
+    row = RuleSet.objects.filter(is_active=True).values_list("version", "created_at").first()
+    if row is None:
+        return ruleset_snapshot(ruleset_create_defaults())
+    if row in _snapshot_cache:
+        return _snapshot_cache[row]
+    return ruleset_snapshot(RuleSet.objects.get(version=row[0]))
+
+
+def ruleset_create_defaults() -> RuleSet:
+    from checks.registry import CHECKS
+
+    log.warning("No active rule set: creating one from the check registry's defaults")
+    checks = {c.name: {"enabled": True, "params": dataclasses.asdict(c.Params())}
+              for c in CHECKS}
+    signals = {code: {"enabled": True, "points": info.points, "severity": info.severity}
+               for c in CHECKS for code, info in c.codes.items()}
+    try:
+        with transaction.atomic():
+            return ruleset_copy_with(RuleSet, CheckRule, SignalRule, base=None, checks=checks,
+                                     signals=signals,
+                                     note="Defaults from the check registry (none was active)")
+    except IntegrityError:  # another process created it first
+        return RuleSet.objects.get(is_active=True)
 
 
 @transaction.atomic
@@ -53,7 +77,7 @@ def ruleset_save_new_version(*, base: RuleSet, note: str = "", user=None,
                              bands=bands, checks=checks, signals=signals, activate=activate)
 
 
-def ruleset_copy_with(RuleSetM, CheckRuleM, SignalRuleM, *, base, note="", user=None,  # noqa: N803
+def ruleset_copy_with(RuleSetM, CheckRuleM, SignalRuleM, *, base, note="", user=None,
                       bands=None, checks=None, signals=None, activate=True):
     """Model-class-agnostic so data migrations can call it with historical models.
     `base` may be None (the very first version)."""
@@ -92,7 +116,7 @@ def migration_add_version(apps, note: str, *, checks: dict | None = None,
     Migrations pass their defaults literally (not read from the registry) so that replaying an
     old migration always creates the same version.
     """
-    RuleSetM = apps.get_model("checks", "RuleSet")  # noqa: N806
+    RuleSetM = apps.get_model("checks", "RuleSet")
     base = RuleSetM.objects.filter(is_active=True).first()
     ruleset_copy_with(RuleSetM, apps.get_model("checks", "CheckRule"),
                       apps.get_model("checks", "SignalRule"), base=base, note=note,

@@ -8,7 +8,7 @@ import pytest
 
 # Before settings load: this test run's own Celery queue, so a worker started by the tests takes
 # only this run's tasks (and a stray worker of another checkout never takes them).
-os.environ["VETTING_QUEUE"] = f"test-{uuid.uuid4().hex[:12]}"
+os.environ.setdefault("VETTING_QUEUE", f"test-{uuid.uuid4().hex[:12]}")
 
 from vetting.celery import app as celery_app
 

@@ -111,3 +111,17 @@ def test_a_clear_decision_is_reset_when_the_risk_level_rises():
     assert candidate.risk_level == "high"
     assert candidate.review_status == "unreviewed"
     assert list(candidate.reviews.values_list("status", flat=True)) == ["unreviewed", "cleared"]
+
+
+def test_an_emptied_rule_set_table_falls_back_to_the_registry_defaults():
+    from checks.models import RuleSet
+    from checks.registry import code_info
+
+    RuleSet.objects.all().delete()
+    candidate = CandidateFactory(phone="12")
+    assessment = _request(candidate)
+    pipeline.assessment_run(assessment_id=assessment.id)
+    assessment.refresh_from_db()
+    assert assessment.status == "completed"
+    assert assessment.risk_score == code_info("phone.invalid").points
+    assert RuleSet.objects.filter(is_active=True).count() == 1
