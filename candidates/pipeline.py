@@ -81,11 +81,12 @@ def assessment_claim(*, assessment_id: UUID) -> bool:
 
 
 def assessment_run(*, assessment_id: UUID) -> None:
-    if not assessment_claim(assessment_id=assessment_id):
-        log.info("Assessment %s already claimed or finished; skipping", assessment_id)
-        return
-    assessment = Assessment.objects.select_related(None).get(id=assessment_id)
-    _candidate_status(assessment, Assessment.Status.RUNNING)
+    with transaction.atomic():  # one commit for the claim and the candidate's status
+        if not assessment_claim(assessment_id=assessment_id):
+            log.info("Assessment %s already claimed or finished; skipping", assessment_id)
+            return
+        assessment = Assessment.objects.get(id=assessment_id)
+        _candidate_status(assessment, Assessment.Status.RUNNING)
     try:
         subject = subject_load(candidate_id=assessment.candidate_id)
         if subject is None:  # erased meanwhile
