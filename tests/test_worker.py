@@ -44,19 +44,21 @@ def _env(queue: str, database_url: str, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def worker(django_db_setup, django_db_blocker):
+def worker(django_db_setup, django_db_blocker, tmp_path_factory):
     """One worker process for the module, on the test database; stopped before it is dropped."""
     if not os.environ.get("REDIS_URL"):
         pytest.skip("a real worker needs REDIS_URL")
     with django_db_blocker.unblock():
         database_url = _database_url()
     queue = celery_app.conf.task_default_queue
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "vetting", "worker", "--pool=solo",
          "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "--loglevel=WARNING", "-Q", queue],
-        cwd=ROOT, env=_env(queue, database_url), stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True)
+         "--loglevel=INFO", "-Q", queue],
+        cwd=ROOT, env=_env(queue, database_url), stdout=log.open("w"),
+        stderr=subprocess.STDOUT)
+    proc.log = log
     yield proc
     proc.terminate()
     try:
@@ -80,7 +82,7 @@ def test_a_saved_candidate_is_assessed_by_a_real_worker(queue, worker):
         assessment = pipeline.assessment_request(candidate=candidate, trigger="upsert")
     # The task was queued on commit; the worker process picks it up from Redis.
     assert _wait_for(lambda: Assessment.objects.get(pk=assessment.pk).status == "completed"), \
-        worker.stdout.read() if worker.poll() is not None else "worker did not finish in time"
+        worker.log.read_text()[-3000:]
     candidate.refresh_from_db()
     assert candidate.assessment_status == "completed"
     assert candidate.risk_score == 15
