@@ -390,3 +390,46 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=("client", "key"), name="idempotency_key_per_client"),
         ]
+
+
+class WebhookEvent(models.Model):
+    """One event for one client's webhook, with its body fixed when the event happened.
+
+    Delivery is at-least-once: pending events are retried with exponential back-off for a day
+    (see candidates.webhooks). Every attempt is recorded in WebhookAttempt.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        DELIVERED = "delivered"
+        FAILED = "failed"
+
+    id = models.CharField(primary_key=True, max_length=40)  # "evt_..."
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+")
+    # Set for events that carry the candidate's data, so erasure can remove them.
+    candidate_id = models.UUIDField(null=True, blank=True, db_index=True)
+    type = models.CharField(max_length=40)
+    body = models.TextField(help_text="The exact JSON sent, so every retry is byte-identical")
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [
+            models.Index(fields=("next_attempt_at",), name="webhook_due",
+                         condition=Q(status="pending")),
+        ]
+
+
+class WebhookAttempt(models.Model):
+    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
+    at = models.DateTimeField(auto_now_add=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("at", "id")

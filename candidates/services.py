@@ -86,7 +86,7 @@ def review_reset_if_worse(*, candidate: Candidate, previous: Assessment | None,
         review_status=Candidate.ReviewStatus.UNREVIEWED, review_note="",
         review_decided_by=None, review_decided_at=None)
     audit_record(action="review.reset", candidate_id=candidate.pk, detail={"reason": reason})
-    _notify_review_updated(candidate.pk)
+    _notify_review_updated(candidate.pk, trigger=current.trigger)
     return True
 
 
@@ -103,10 +103,11 @@ def observation_create(*, candidate: Candidate, code: str, note: str = "", user=
     return observation
 
 
-def _notify_review_updated(candidate_id: UUID) -> None:
+def _notify_review_updated(candidate_id: UUID, trigger: str = "manual") -> None:
     from candidates import hooks
 
-    transaction.on_commit(lambda: hooks.review_updated(candidate_id=candidate_id))
+    transaction.on_commit(lambda: hooks.review_updated(candidate_id=candidate_id,
+                                                       trigger=trigger))
 
 
 # --- The HR-facing API's writes: upsert, batch, sessions, reassess, erase -----------------------
@@ -228,13 +229,10 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
 
 
 def _notify_erased(*, candidate_id: UUID, client_id: UUID, external_id: str) -> None:
-    """`candidate.erased` webhooks plug in as hooks.candidate_erased, when that work defines it."""
     from candidates import hooks
 
-    hook = getattr(hooks, "candidate_erased", None)
-    if hook is not None:
-        transaction.on_commit(lambda: hook(candidate_id=candidate_id, client_id=client_id,
-                                           external_id=external_id))
+    transaction.on_commit(lambda: hooks.candidate_erased(
+        candidate_id=candidate_id, client_id=client_id, external_id=external_id))
 
 
 def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:

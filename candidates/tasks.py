@@ -5,7 +5,7 @@ from uuid import UUID
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from candidates import pipeline
+from candidates import pipeline, webhooks
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError),
@@ -17,3 +17,13 @@ def assess_candidate_task(assessment_id: str) -> None:
 @shared_task(ignore_result=True)
 def assessment_sweep_task() -> int:
     return pipeline.assessment_sweep()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def webhook_deliver_task(event_id: str) -> None:
+    webhooks.webhook_deliver(event_id=event_id)
+
+
+@shared_task(ignore_result=True)
+def webhook_sweep_task() -> int:
+    return webhooks.webhook_sweep()

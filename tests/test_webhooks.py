@@ -1,0 +1,153 @@
+"""Webhook delivery to a real HTTP server on loopback: signing, retries, erasure."""
+
+import hashlib
+import hmac
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.utils import timezone
+
+from candidates import webhooks
+from candidates.models import WebhookAttempt, WebhookEvent
+from candidates.services import candidate_erase, review_decide
+from tests.factories import ApiClientFactory, CandidateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class Receiver:
+    """Collects POSTs; answers each with the next status code in `codes` (then 200)."""
+
+    def __init__(self):
+        self.received: list[dict] = []
+        self.codes: list[int] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append({"headers": dict(self.headers), "body": body})
+                self.send_response(receiver.codes.pop(0) if receiver.codes else 200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/vetting"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.server.shutdown()
+
+
+@pytest.fixture
+def hooked(receiver):
+    client = ApiClientFactory(webhook_url=receiver.url, webhook_secret="whsec_test_secret")
+    return client
+
+
+def _verify(received: dict, secret: str) -> dict:
+    header = received["headers"]["X-Vetting-Signature"]
+    parts = dict(part.split("=", 1) for part in header.split(","))
+    expected = hmac.new(secret.encode(), f"{parts['t']}.".encode() + received["body"],
+                        hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(parts["v1"], expected)
+    return json.loads(received["body"])
+
+
+def test_a_completed_assessment_is_posted_signed(hooked, receiver,
+                                                 django_capture_on_commit_callbacks):
+    from candidates import pipeline
+
+    candidate = CandidateFactory(client=hooked, phone="12")
+    with django_capture_on_commit_callbacks(execute=True):
+        pipeline.assessment_request(candidate=candidate, trigger="upsert")
+    events = [_verify(r, "whsec_test_secret") for r in receiver.received]
+    completed = [e for e in events if e["type"] == "assessment.completed"]
+    assert len(completed) == 1
+    event = completed[0]
+    assert event["id"].startswith("evt_") and event["trigger"] == "upsert"
+    assert event["data"]["id"] == str(candidate.id)
+    assert event["data"]["assessment"]["signals"][0]["code"] == "phone.invalid"
+    assert receiver.received[-1]["headers"]["X-Vetting-Event-Id"] == event["id"]
+    assert WebhookEvent.objects.get(id=event["id"]).status == "delivered"
+
+
+def test_a_failed_delivery_is_retried_with_back_off_and_every_attempt_recorded(hooked, receiver):
+    receiver.codes = [500, 503]
+    event = webhooks.webhook_event_create(client=hooked, type="review.updated", trigger="manual",
+                                          data={"id": "x"}, candidate_id=None)
+    assert webhooks.webhook_deliver(event_id=event.id) == "pending"
+    event.refresh_from_db()
+    first_wait = event.next_attempt_at - timezone.now()
+    assert timedelta(seconds=20) < first_wait <= timedelta(seconds=30)
+    assert webhooks.webhook_deliver(event_id=event.id) is None  # not due yet: nothing sent
+    WebhookEvent.objects.filter(pk=event.pk).update(next_attempt_at=timezone.now())
+    assert webhooks.webhook_deliver(event_id=event.id) == "pending"
+    event.refresh_from_db()
+    assert event.next_attempt_at - timezone.now() > first_wait  # waits grow
+    WebhookEvent.objects.filter(pk=event.pk).update(next_attempt_at=timezone.now())
+    assert webhooks.webhook_sweep() == 1  # inline in tests: the sweep sends it
+    event.refresh_from_db()
+    assert event.status == "delivered" and event.attempts == 3
+    assert list(WebhookAttempt.objects.filter(event=event).values_list("status_code", flat=True)) \
+        == [500, 503, 200]
+    bodies = {r["body"] for r in receiver.received}
+    assert len(bodies) == 1  # every retry sends the same bytes
+
+
+def test_delivery_gives_up_after_a_day(hooked, receiver):
+    receiver.codes = [500]
+    event = webhooks.webhook_event_create(client=hooked, type="review.updated", trigger="manual",
+                                          data={}, candidate_id=None)
+    WebhookEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(hours=24))
+    assert webhooks.webhook_deliver(event_id=event.id) == "failed"
+
+
+def test_an_unreachable_receiver_is_recorded_not_raised(db):
+    client = ApiClientFactory(webhook_url="http://127.0.0.1:9/nothing-listens-here")
+    event = webhooks.webhook_event_create(client=client, type="review.updated", trigger="manual",
+                                          data={}, candidate_id=None)
+    assert webhooks.webhook_deliver(event_id=event.id) == "pending"
+    attempt = WebhookAttempt.objects.get(event=event)
+    assert attempt.status_code is None and "Connection refused" in attempt.error
+
+
+def test_a_client_without_a_webhook_gets_no_events(db, django_capture_on_commit_callbacks):
+    candidate = CandidateFactory(client=ApiClientFactory(webhook_url=""))
+    with django_capture_on_commit_callbacks(execute=True):
+        review_decide(candidate=candidate, status="cleared", note="", user=None)
+    assert not WebhookEvent.objects.exists()
+
+
+def test_a_decision_sends_review_updated(hooked, receiver, django_capture_on_commit_callbacks):
+    candidate = CandidateFactory(client=hooked)
+    with django_capture_on_commit_callbacks(execute=True):
+        review_decide(candidate=candidate, status="escalated", note="ask for a video call",
+                      user=None)
+    event = _verify(receiver.received[-1], "whsec_test_secret")
+    assert event["type"] == "review.updated"
+    assert event["data"]["review"]["status"] == "escalated"
+
+
+def test_erasure_deletes_payloads_about_the_candidate_and_sends_only_ids(
+        hooked, receiver, django_capture_on_commit_callbacks):
+    candidate = CandidateFactory(client=hooked, full_name="Erin Erasable")
+    with django_capture_on_commit_callbacks(execute=True):
+        review_decide(candidate=candidate, status="cleared", note="", user=None)
+    assert WebhookEvent.objects.filter(candidate_id=candidate.id).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        candidate_erase(client=hooked, candidate_id=candidate.id)
+    assert not WebhookEvent.objects.filter(candidate_id=candidate.id).exists()
+    erased = WebhookEvent.objects.get(type="candidate.erased")
+    assert "Erin" not in erased.body
+    assert json.loads(erased.body)["data"] == {"id": str(candidate.id),
+                                               "external_id": candidate.external_id}
