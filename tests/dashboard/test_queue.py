@@ -128,3 +128,18 @@ def test_queue_query_count_is_bounded(client, recruiter, django_assert_max_num_q
     with django_assert_max_num_queries(8):
         response = client.get("/", {"level": "medium"})
     assert len(response.context["page"].rows) == 30
+
+
+def test_level_filter_keeps_levels_stored_under_older_bands(db):
+    from checks.rulesets import ruleset_active, ruleset_save_new_version
+
+    # Under a version whose medium band starts at 35, a score of 30 was stored as "low".
+    ruleset_save_new_version(base=ruleset_active(), bands={"medium": 35}, note="wider low")
+    old_low = CandidateFactory(full_name="Old Low")
+    Candidate.objects.filter(pk=old_low.pk).update(risk_score=30, risk_level="low")
+    medium = CandidateFactory(full_name="Plain Medium")
+    Candidate.objects.filter(pk=medium.pk).update(risk_score=30, risk_level="medium")
+    rows = queue_page(filters=QueueFilters(level="low")).rows
+    assert [r.candidate.full_name for r in rows] == ["Old Low"]
+    rows = queue_page(filters=QueueFilters(level="medium")).rows
+    assert [r.candidate.full_name for r in rows] == ["Plain Medium"]
