@@ -47,6 +47,9 @@ class Image(models.Model):
     height = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"{self.content_type} {self.width}x{self.height} {self.sha256[:12]}"
+
     def describe(self) -> dict:
         return {"sha256": self.sha256, "content_type": self.content_type,
                 "width": self.width, "height": self.height}
@@ -82,8 +85,8 @@ class Candidate(models.Model):
     claimed_location = models.JSONField(null=True, blank=True)
     home_address = models.JSONField(null=True, blank=True)
     shipping_address = models.JSONField(null=True, blank=True)
-    claimed_country = models.CharField(max_length=2, blank=True, db_index=False,
-                                       help_text="Derived: claimed_location.country, else home country")
+    claimed_country = models.CharField(
+        max_length=2, blank=True, help_text="Derived: claimed_location.country, else home country")
     # Payout: the account itself only as a keyed hash plus its last four characters.
     payout_account_holder = models.CharField(max_length=300, blank=True)
     payout_bank_country = models.CharField(max_length=2, blank=True)
@@ -180,6 +183,9 @@ class Session(models.Model):
                                     name="session_unique_sighting"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} from {self.ip} at {self.seen_at:%Y-%m-%d %H:%M}"
+
 
 class Document(models.Model):
     class Kind(models.TextChoices):
@@ -211,16 +217,22 @@ class Document(models.Model):
                                     name="document_unique_per_candidate"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ****{self.number_last4}"
+
 
 class Observation(models.Model):
     """A recruiter's structured observation from an interview; scored as an interview.* signal."""
 
     class Code(models.TextChoices):
         CAMERA_REFUSED = "interview.camera_refused", "Refused to turn the camera on"
-        DIFFERENT_PERSON = "interview.different_person", "A different person from an earlier interview"
+        DIFFERENT_PERSON = ("interview.different_person",
+                            "A different person from an earlier interview")
         REFUSED_IN_PERSON = "interview.refused_in_person", "Refused an in-person or video step"
-        PAYMENT_REDIRECT = "interview.payment_redirect", "Asked to be paid to another name or in crypto"
-        EQUIPMENT_REDIRECT = "interview.equipment_redirect", "Asked for equipment to be sent elsewhere"
+        PAYMENT_REDIRECT = ("interview.payment_redirect",
+                            "Asked to be paid to another name or in crypto")
+        EQUIPMENT_REDIRECT = ("interview.equipment_redirect",
+                              "Asked for equipment to be sent elsewhere")
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="observations")
     code = models.CharField(max_length=40, choices=Code)
@@ -233,6 +245,9 @@ class Observation(models.Model):
 
     class Meta:
         ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.code} on {self.created_at:%Y-%m-%d}"
 
 
 class Assessment(models.Model):
@@ -273,6 +288,9 @@ class Assessment(models.Model):
                          condition=Q(status__in=("pending", "running"))),
         ]
 
+    def __str__(self) -> str:
+        return f"Assessment #{self.seq} ({self.status})"
+
 
 class Signal(models.Model):
     """One signal code raised by an assessment, with its evidence and weighting."""
@@ -298,9 +316,13 @@ class Signal(models.Model):
     class Meta:
         ordering = ("-contribution", "code")
         constraints = [
-            models.UniqueConstraint(fields=("assessment", "code"), name="signal_code_per_assessment"),
+            models.UniqueConstraint(fields=("assessment", "code"),
+                                    name="signal_code_per_assessment"),
         ]
         indexes = [models.Index(fields=("code", "assessment"), name="signal_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} (+{self.contribution})"
 
 
 class ReviewDecision(models.Model):
@@ -316,6 +338,9 @@ class ReviewDecision(models.Model):
 
     class Meta:
         ordering = ("-decided_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.status} at {self.decided_at:%Y-%m-%d %H:%M}"
 
 
 class LinkKey(models.Model):
@@ -342,6 +367,9 @@ class LinkKey(models.Model):
         indexes = [models.Index(fields=("kind", "value", "candidate", "display"),
                                 name="linkkey_holders_cover")]
 
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.display or self.value[:12]}"
+
 
 class AuditEvent(models.Model):
     """Append-only audit log. Keeps candidate ids (not foreign keys) so erasure leaves a trail."""
@@ -364,6 +392,9 @@ class AuditEvent(models.Model):
             models.Index(fields=("action", "-at"), name="audit_action"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValueError("Audit events are append-only")
@@ -376,6 +407,9 @@ class Tombstone(models.Model):
     id = models.UUIDField(primary_key=True)
     client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="+")
     erased_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Erased {self.id}"
 
 
 class IdempotencyRecord(models.Model):
@@ -390,6 +424,9 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=("client", "key"), name="idempotency_key_per_client"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status_code})"
 
 
 class WebhookEvent(models.Model):
@@ -423,6 +460,9 @@ class WebhookEvent(models.Model):
                          condition=Q(status="pending")),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.type} {self.id} ({self.status})"
+
 
 class WebhookAttempt(models.Model):
     event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
@@ -433,3 +473,6 @@ class WebhookAttempt(models.Model):
 
     class Meta:
         ordering = ("at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} -> {self.status_code or self.error}"

@@ -107,14 +107,17 @@ def webhook_events_erase(*, candidate_id: UUID) -> int:
 
 
 def _post(event: WebhookEvent) -> tuple[int | None, str, int]:
+    if not event.client.webhook_url.lower().startswith(("https://", "http://")):
+        return None, "webhook URL must be http(s)", 0
     body = event.body.encode()
-    request = urllib.request.Request(event.client.webhook_url, data=body, method="POST", headers={
-        "Content-Type": "application/json",
-        "User-Agent": "Vetting-Webhooks/1",
-        "X-Vetting-Event-Id": event.id,
-        "X-Vetting-Signature": signature_header(secret=event.client.webhook_secret, body=body,
-                                                timestamp=int(time.time())),
-    })
+    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
+        event.client.webhook_url, data=body, method="POST", headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Vetting-Webhooks/1",
+            "X-Vetting-Event-Id": event.id,
+            "X-Vetting-Signature": signature_header(
+                secret=event.client.webhook_secret, body=body, timestamp=int(time.time())),
+        })
     started = time.monotonic()
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
