@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from checks.models import Severity
+
 
 class ApiClient(models.Model):
     """One integration (an ATS or HR system). Owns the candidates it posts."""
@@ -295,12 +297,7 @@ class Assessment(models.Model):
 class Signal(models.Model):
     """One signal code raised by an assessment, with its evidence and weighting."""
 
-    class Severity(models.TextChoices):
-        INFO = "info"
-        LOW = "low"
-        MEDIUM = "medium"
-        HIGH = "high"
-        CRITICAL = "critical"
+    Severity = Severity
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="signals")
     code = models.CharField(max_length=64)

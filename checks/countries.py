@@ -6,28 +6,24 @@ import pycountry
 
 
 @cache
-def to_alpha3(code: str) -> str | None:
+def _country(code: str):  # -> pycountry's country record or None
     code = (code or "").strip().upper()
+    if code == "D":  # ICAO 9303's code for Germany
+        code = "DEU"
     if len(code) == 2:
-        country = pycountry.countries.get(alpha_2=code)
-    elif len(code) == 3:
-        country = pycountry.countries.get(alpha_3=code)
-    else:
-        return None
+        return pycountry.countries.get(alpha_2=code)
+    if len(code) == 3:
+        return pycountry.countries.get(alpha_3=code)
+    return None
+
+
+def to_alpha3(code: str) -> str | None:
+    country = _country(code)
     return country.alpha_3 if country else None
 
 
-@cache
 def to_alpha2(code: str) -> str | None:
-    code = (code or "").strip().upper()
-    if code == "D":
-        return "DE"
-    if len(code) == 2:
-        country = pycountry.countries.get(alpha_2=code)
-    elif len(code) == 3:
-        country = pycountry.countries.get(alpha_3=code)
-    else:
-        return None
+    country = _country(code)
     return country.alpha_2 if country else None
 
 

@@ -9,6 +9,16 @@ from django.conf import settings
 from django.db import models
 
 
+class Severity(models.TextChoices):
+    """How much a signal matters to a recruiter; set per code by the rule set."""
+
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
 class RuleSet(models.Model):
     version = models.PositiveIntegerField(unique=True)
     is_active = models.BooleanField(default=False)
@@ -53,12 +63,7 @@ class CheckRule(models.Model):
 class SignalRule(models.Model):
     """Per signal code: whether it counts, its points (0-100) and its severity."""
 
-    class Severity(models.TextChoices):
-        INFO = "info"
-        LOW = "low"
-        MEDIUM = "medium"
-        HIGH = "high"
-        CRITICAL = "critical"
+    Severity = Severity
 
     ruleset = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="signal_rules")
     code = models.CharField(max_length=64)
