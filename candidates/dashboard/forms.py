@@ -69,7 +69,8 @@ class DecisionForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label="Action", required=False, max_length=64)
+    action = forms.CharField(label="Action", required=False, max_length=64,
+                             widget=forms.TextInput(attrs={"list": "actions"}))
     candidate = forms.UUIDField(label="Candidate id", required=False)
     user = forms.CharField(label="User", required=False, max_length=150)
     date_from = forms.DateField(label="From", required=False,

@@ -82,3 +82,16 @@ def test_auditor_cannot_see_images(client, auditor, flagged):
     client.force_login(auditor)
     response = client.get(f"/candidates/{flagged.id}/images/{uuid.uuid4()}/")
     assert response.status_code == 403
+
+
+def test_admin_pages_render_read_only_for_superuser(client, superuser, flagged):
+    client.force_login(superuser)
+    for url in ("/admin/candidates/candidate/?q=Alex",
+                f"/admin/candidates/candidate/{flagged.id}/change/",
+                f"/admin/candidates/assessment/{flagged.completed_assessment_id}/change/",
+                "/admin/candidates/auditevent/", "/admin/candidates/reviewdecision/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    listing = client.get("/admin/candidates/candidate/?q=Alex").content.decode()
+    assert "Alex Flagged" in listing and "Boris Twin" not in listing
+    assert client.get("/admin/candidates/candidate/add/").status_code == 403
