@@ -97,3 +97,17 @@ def test_markup_in_a_name_renders_as_text(new_page):
     page.goto(f"/candidates/{other.id}/")
     assert name in page.locator("svg.graph").text_content()
     assert dialogs == []
+
+
+def test_new_assessment_appears_without_reload(new_page):
+    _user("rita", RECRUITERS)
+    _flagged()
+    page = new_page()
+    sign_in(page, "rita", PASSWORD)
+    assert page.evaluate("typeof htmx") == "object"  # the vendored file, not a CDN
+    page.evaluate("window.__sameDocument = true")
+    late = CandidateFactory(full_name="Late Arrival")
+    assessed(late, [("phone.voip", 95, [])])
+    # The rows poll every 10 s; the same document (no navigation) must show the newcomer.
+    page.locator("#queue-rows").get_by_text("Late Arrival").wait_for(timeout=15_000)
+    assert page.evaluate("window.__sameDocument") is True
