@@ -36,7 +36,7 @@ class QueueFilterForm(forms.Form):
         super().__init__(data, **kwargs)
 
     def filters(self) -> QueueFilters:
-        d = self.cleaned_data if self.is_valid() else {"status": "unreviewed"}
+        d: dict[str, Any] = self.cleaned_data if self.is_valid() else {"status": "unreviewed"}
         client = d.get("client")
         return QueueFilters(status=d.get("status") or "", level=d.get("level") or "",
                             code=(d.get("code") or "").strip(),

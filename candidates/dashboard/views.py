@@ -7,7 +7,8 @@ only hide what a user cannot use.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -24,15 +25,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from candidates import services
 from candidates.dashboard import pictures
-from candidates.dashboard.detail import candidate_detail, duplicate_images
+from candidates.dashboard.detail import Detail, candidate_detail, duplicate_images
 from candidates.dashboard.forms import DecisionForm, ObservationForm, QueueFilterForm
-from candidates.dashboard.queue import queue_iter, queue_page
+from candidates.dashboard.queue import QueueRow, queue_iter, queue_page
 from candidates.models import Candidate, Document, Image
 
 
-def _perm(codename: str):
+def _perm(codename: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Sign-in first (anonymous users go to the login page), then 403 without the permission."""
-    def wrap(view):
+    def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return login_required(permission_required(codename, raise_exception=True)(view))
     return wrap
 
@@ -65,7 +66,7 @@ def queue_export(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-def _csv_rows(rows) -> Iterator[str]:
+def _csv_rows(rows: Iterable[QueueRow]) -> Iterator[str]:
     class Echo:
         def write(self, value: str) -> str:
             return value
@@ -114,7 +115,7 @@ def candidate(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
     return render(request, "dashboard/detail.html", context)
 
 
-def _resume(detail) -> dict | None:
+def _resume(detail: Detail) -> dict[str, Any] | None:
     c = detail.candidate
     signal = next((s for s in detail.signals if s.code == "link.resume_duplicate"), None)
     if signal is None or not c.resume_text:
