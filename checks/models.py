@@ -109,3 +109,21 @@ class LinkAllowlist(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.value}"
+
+
+class LinkReassessBacklog(models.Model):
+    """Holders of a crowded value still to reassess after a change (beyond the per-change cap).
+
+    Written in the transaction of the change, so the work survives a broker outage: the
+    `link_reassess_rest_task` pages through the holders after `after` (candidate-id order) and
+    the periodic link sweep re-queues rows that sat idle (see checks.links.services)."""
+
+    kind = models.CharField(max_length=32)
+    value = models.CharField(max_length=128)
+    after = models.UUIDField(null=True, blank=True,
+                             help_text="Holders up to this candidate id were requested")
+    exclude = models.UUIDField(help_text="The candidate whose change this is")
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} holders after {self.after}"

@@ -179,6 +179,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "candidates.tasks.assessment_sweep_task",
         "schedule": env_int("VETTING_SWEEP_SECONDS", 60),
     },
+    "link-sweep": {  # linked candidates beyond the per-change cap whose paging task was lost
+        "task": "checks.links.tasks.link_sweep_task",
+        "schedule": env_int("VETTING_SWEEP_SECONDS", 60),
+    },
     "webhook-sweep": {
         "task": "candidates.tasks.webhook_sweep_task",
         "schedule": env_int("VETTING_WEBHOOK_SWEEP_SECONDS", 15),

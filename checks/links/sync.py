@@ -3,7 +3,8 @@
 Both functions run inside the transaction that changed the candidate and return the other
 candidates whose links changed (holders of an old or a new value), for a one-hop reassessment.
 At most settings.VETTING_LINK_REASSESS_CAP are returned; the rest of a crowded value's holders
-are handed to `link_reassess_rest_task` after commit, which works through them in pages.
+go to a LinkReassessBacklog row (same transaction) that a task pages through after commit and the
+periodic link sweep re-queues if that task was lost (checks.links.services).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.conf import settings
-from django.db import transaction
 
 from candidates.models import Candidate, LinkKey
 from checks.links.index import LinkIndex, Pair
@@ -47,25 +47,28 @@ def link_keys_erase(*, candidate_id: UUID) -> list[UUID]:
 
 
 def _other_holders(candidate_id: UUID, keys: list[Key]) -> list[UUID]:
+    """Up to the cap, in value order; what a value's holders had beyond it goes to the backlog."""
     cap = settings.VETTING_LINK_REASSESS_CAP
     pairs: list[Pair] = [(k, v) for k, v, _ in keys if k not in _NO_REASSESS]
     if not pairs or cap <= 0:
         return []
     own_hash = {k: d.rsplit(":", 1)[-1] for k, _, d in keys if k in _BAND_PREFILTER}
     found = LinkIndex().holders_many(pairs, exclude=candidate_id, limit=cap, count=False)
-    others: dict[UUID, None] = {}
-    overflow: list[tuple[Pair, UUID]] = []
+    ids: dict[UUID, None] = {}
     for pair, (rows, total) in found.items():
+        band = pair[0] in _BAND_PREFILTER
+        last, complete = None, True
         for cid, display in rows:
-            if pair[0] in _BAND_PREFILTER and not _close(pair[0], own_hash.get(pair[0]), display):
+            if band and not _close(pair[0], own_hash.get(pair[0]), display):
                 continue
-            others.setdefault(cid, None)
-        if total > cap and pair[0] not in _BAND_PREFILTER:
-            overflow.append((pair, rows[-1][0]))
-    ids = list(others)[:cap]
-    for pair, after in overflow:
-        _queue_rest(pair, after, exclude=candidate_id)
-    return ids
+            if cid not in ids and len(ids) >= cap:
+                complete = False
+                break
+            ids[cid], last = None, cid
+        # Band rows say "maybe": beyond the fetch limit they are left to the next change.
+        if not band and (not complete or total > len(rows)):
+            _queue_rest(pair, last, exclude=candidate_id)
+    return list(ids)
 
 
 def _close(kind: str, own: str | None, display: str) -> bool:
@@ -77,17 +80,7 @@ def _close(kind: str, own: str | None, display: str) -> bool:
     return hamming(own, other) <= _BAND_PREFILTER[kind]
 
 
-def _queue_rest(pair: Pair, after: UUID, *, exclude: UUID) -> None:
-    from checks.links.tasks import link_reassess_rest_task
+def _queue_rest(pair: Pair, after: UUID | None, *, exclude: UUID) -> None:
+    from checks.links.services import link_backlog_add
 
-    transaction.on_commit(lambda: _send(link_reassess_rest_task, pair, after, exclude))
-
-
-def _send(task, pair: Pair, after: UUID, exclude: UUID) -> None:
-    try:
-        task.delay(pair[0], pair[1], str(after), str(exclude))
-    except Exception:  # broker down: the holders keep their previous assessment until the next
-        import logging  # change touches them; logged so an operator can re-run `link_sweep`
-
-        logging.getLogger(__name__).warning("Could not queue link reassessment for %s", pair[0],
-                                            exc_info=True)
+    link_backlog_add(pair=pair, after=after, exclude=exclude)

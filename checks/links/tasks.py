@@ -1,8 +1,6 @@
-"""Reassessing the holders of a crowded value beyond the per-change cap, a page at a time."""
+"""Celery tasks of link detection: each is a line calling a service."""
 
 from __future__ import annotations
-
-from uuid import UUID
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
@@ -10,7 +8,14 @@ from django.db import InterfaceError, OperationalError
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError),
              retry_backoff=True, max_retries=5)
-def link_reassess_rest_task(kind: str, value: str, after: str, exclude: str) -> None:
+def link_reassess_rest_task(backlog_id: int) -> None:
     from checks.links.services import link_reassess_page
 
-    link_reassess_page(kind=kind, value=value, after=UUID(after), exclude=UUID(exclude))
+    link_reassess_page(backlog_id=backlog_id)
+
+
+@shared_task(ignore_result=True)
+def link_sweep_task() -> int:
+    from checks.links.services import link_sweep
+
+    return link_sweep()

@@ -1,9 +1,12 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from candidates.models import LinkKey, Session
+from checks.links.services import SWEEP_IDLE_SECONDS, link_sweep
 from checks.links.sync import link_keys_erase, link_keys_sync
+from checks.models import LinkReassessBacklog
 from tests.links.helpers import add_document, candidate, stored_image, synced
 from tests.links.synthetic import jpeg, passport, portrait
 
@@ -105,3 +108,32 @@ def test_reassessment_is_capped_and_the_rest_is_paged_by_a_task(
     # The eager task pages through the rest: every other holder is reassessed exactly once.
     assert reassessed == {p.pk for p in peers} - set(first)
     assert all(p.assessments.count() <= 1 for p in peers)
+
+
+def test_the_cap_spans_all_changed_values_and_the_backlog_covers_the_rest(
+        settings, django_capture_on_commit_callbacks):
+    settings.VETTING_LINK_REASSESS_CAP = 4
+    phone_peers = [synced(candidate(phone="+1 314 200 0100")) for _ in range(3)]
+    mail_peers = [synced(candidate(email="shared@example.com")) for _ in range(3)]
+    c = candidate(phone="+1 314 200 0100", email="shared@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = link_keys_sync(candidate=c)
+    assert len(first) == 4
+    requested = {p.pk for p in phone_peers + mail_peers
+                 if p.assessments.filter(trigger="link").exists()}
+    assert requested | set(first) == {p.pk for p in phone_peers + mail_peers}
+    assert not LinkReassessBacklog.objects.exists()  # worked off
+
+
+def test_the_link_sweep_requeues_a_backlog_whose_task_was_lost():
+    peers = [synced(candidate(phone="+1 314 200 0100")) for _ in range(3)]
+    c = synced(candidate(phone="+1 314 200 0100"))
+    row = LinkReassessBacklog.objects.create(kind="phone", value="+13142000100", after=None,
+                                             exclude=c.pk)
+    assert link_sweep() == 0  # fresh: its own task may still be on the way
+    LinkReassessBacklog.objects.filter(pk=row.pk).update(
+        updated_at=timezone.now() - timedelta(seconds=SWEEP_IDLE_SECONDS + 1))
+    assert link_sweep() == 1
+    assert all(p.assessments.filter(trigger="link").count() == 1 for p in peers)
+    assert not c.assessments.filter(trigger="link").exists()
+    assert not LinkReassessBacklog.objects.exists()
