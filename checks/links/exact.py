@@ -20,20 +20,25 @@ EXACT_CODES: dict[str, tuple[str, str]] = {
     "document_image_sha": ("link.document_image_duplicate", "document image (identical pixels)"),
 }
 
+# Kinds an admin allowlists by the normalised key (phones, mailboxes and IPs are typed as such).
+ALLOWLIST_BY_KEY = ("address",)
 Holders = dict[tuple[str, str], tuple[list[tuple[UUID, str]], int]]
 
 
 def exact_findings(own: Iterable[tuple[str, str, str]], holders: Holders,
                    *, skip: dict[str, set[UUID]] | None = None) -> dict[str, Finding]:
     """One finding per code from the holders of the subject's own (kind, value, display)."""
-    by_kind: dict[str, list[tuple[str, list[tuple[UUID, str]], int]]] = {}
+    by_kind: dict[str, list[tuple[dict, list[tuple[UUID, str]], int]]] = {}
     for kind, value, display in own:
         if kind not in EXACT_CODES or (kind, value) not in holders:
             continue
         rows, total = holders[(kind, value)]
         rows = [(cid, d) for cid, d in rows if cid not in (skip or {}).get(kind, set())]
         if rows:
-            by_kind.setdefault(kind, []).append((_shown(kind, display), rows, total))
+            shown = {"shared": _shown(kind, display)}
+            if kind in ALLOWLIST_BY_KEY:  # what an admin pastes into the allowlist
+                shown["allowlist_key"] = value
+            by_kind.setdefault(kind, []).append((shown, rows, total))
     return {EXACT_CODES[kind][0]: _finding(kind, shared) for kind, shared in by_kind.items()}
 
 
@@ -43,17 +48,17 @@ def _shown(kind: str, display: str) -> str:
     return display
 
 
-def _finding(kind: str, shared: list[tuple[str, list[tuple[UUID, str]], int]]) -> Finding:
+def _finding(kind: str, shared: list[tuple[dict, list[tuple[UUID, str]], int]]) -> Finding:
     code, noun = EXACT_CODES[kind]
     related: dict[UUID, Related] = {}
-    for display, rows, _ in shared:
+    for shown, rows, _ in shared:
         for cid, _d in rows:
-            related.setdefault(cid, Related(candidate_id=cid, shared=display))
+            related.setdefault(cid, Related(candidate_id=cid, shared=shown["shared"]))
     overflowed = any(total > len(rows) for _, rows, total in shared)
     # Exact when nothing overflowed; otherwise the largest single holder count (a lower bound).
     count = max([len(related)] + [total for _, _, total in shared]) if overflowed \
         else len(related)
-    values = [{"shared": display, "holders": total} for display, _, total in shared]
+    values = [{**shown, "holders": total} for shown, _, total in shared]
     plural = "s" if count != 1 else ""
     return Finding(
         code=code,

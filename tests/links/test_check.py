@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -154,3 +155,17 @@ def test_query_count_is_fixed_whatever_the_number_of_links():
         return len(ctx.captured_queries)
 
     assert queries_for(2) == queries_for(12) <= 12
+
+
+def test_a_shared_address_can_be_allowlisted_by_the_key_its_evidence_shows(client):
+    agency = {"line1": "500 Market Street", "line2": "Suite 12", "city": "Chicago",
+              "postal_code": "60601", "country": "US"}
+    synced(candidate(shipping_address=agency))
+    me = synced(candidate(shipping_address={**agency, "line1": "500 Market St.",
+                                            "line2": "#12"}))
+    evidence = run(me)["link.address_shared"].evidence["values"][0]
+    assert evidence["shared"] == "address in Chicago, US"
+    client.force_login(User.objects.create_superuser("root"))
+    client.post("/admin/checks/linkallowlist/add/",
+                {"kind": "address", "value": evidence["allowlist_key"], "note": "agency"})
+    assert "link.address_shared" not in run(me)
