@@ -9,8 +9,17 @@ from django import forms
 from candidates.dashboard.queue import QueueFilters
 from candidates.models import ApiClient, Candidate, Observation
 from checks.models import SignalRule
+from checks.registry import catalogue
 
 _ANY = [("", "Any")]
+
+
+def _code_choices() -> list[tuple[str, Any]]:
+    """Every code the registered checks may raise, grouped by check."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, check_name, _info in catalogue():
+        groups.setdefault(check_name, []).append((code, code))
+    return [("", "Any"), *groups.items()]
 
 
 class QueueFilterForm(forms.Form):
@@ -20,7 +29,8 @@ class QueueFilterForm(forms.Form):
                                choices=[("", "All statuses"), *Candidate.ReviewStatus.choices])
     level = forms.ChoiceField(label="Risk level", required=False,
                               choices=_ANY + Candidate.RiskLevel.choices)
-    code = forms.CharField(label="Signal code", required=False, max_length=64)
+    code = forms.ChoiceField(label="Signal code", required=False,
+                             choices=lambda: _code_choices())
     client = forms.ModelChoiceField(label="Source", required=False, empty_label="Any",
                                     queryset=ApiClient.objects.only("id", "name"))
     created_from = forms.DateField(label="Created from", required=False,

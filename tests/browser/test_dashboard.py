@@ -36,7 +36,7 @@ def test_recruiter_reviews_and_auditor_finds_the_decision(new_page):
     page = new_page()
     sign_in(page, "rita", PASSWORD)
     assert page.get_by_role("heading", name="Review queue").is_visible()
-    page.get_by_label("Signal code").fill("link.phone_shared")
+    page.get_by_label("Signal code").select_option("link.phone_shared")
     page.get_by_role("button", name="Apply").click()
     rows = page.locator("#queue-rows tr")
     assert rows.count() == 1 and "Alex Flagged" in rows.first.inner_text()
