@@ -27,6 +27,7 @@ from PIL import Image, ImageOps
 HASH_SIZE = 16  # 16x16 = 256-bit pHash
 BANDS = 16
 BAND_BITS = HASH_SIZE * HASH_SIZE // BANDS
+MAX_SIDE = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,9 @@ class Fingerprint:
 def fingerprint(img: Image.Image, *, with_quads: bool) -> Fingerprint:
     rgb = img.convert("RGB")
     digest = hashlib.sha256(f"{rgb.width}x{rgb.height}:".encode() + rgb.tobytes()).hexdigest()
+    if max(rgb.size) > MAX_SIDE:  # bounds the cost; the hashes look at 64x64 anyway
+        rgb = rgb.copy()
+        rgb.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     grey = ImageOps.autocontrast(rgb.convert("L"), cutoff=1)
     whole = str(imagehash.phash(grey, hash_size=HASH_SIZE))
     quads = ""
