@@ -8,7 +8,7 @@ from PIL import Image
 
 from checks.links.check import LinkCheck
 from checks.links.images import bands, fingerprint, hamming, quads_distance
-from tests.links.synthetic import TRANSFORMS, encode, passport, portrait
+from tests.links.synthetic import TRANSFORMS, encode, jpeg, passport, portrait
 
 P = LinkCheck.Params()
 PEOPLE = range(12)
@@ -59,3 +59,11 @@ def test_identical_pixels_give_one_sha_whatever_the_file_encoding():
     png = Image.open(io.BytesIO(encode(img, "PNG")))
     assert fingerprint(img, with_quads=False).pixels_sha256 == \
         fingerprint(png, with_quads=False).pixels_sha256
+
+
+def test_a_large_scan_and_its_smaller_jpeg_copy_match():
+    big = passport(21).resize((1920, 1320))
+    copy = jpeg(big.resize((1536, 1056)), 60)
+    assert _doc_match(fingerprint(big, with_quads=True), fingerprint(copy, with_quads=True))
+    assert not _doc_match(fingerprint(big, with_quads=True),
+                          fingerprint(passport(22).resize((1920, 1320)), with_quads=True))
