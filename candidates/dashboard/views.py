@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator
+from functools import wraps
 from typing import Any
+from urllib.parse import quote
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import (
@@ -22,6 +25,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from candidates import services
 from candidates.dashboard import pictures
@@ -34,7 +38,17 @@ from candidates.models import Candidate, Document, Image
 def _perm(codename: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Sign-in first (anonymous users go to the login page), then 403 without the permission."""
     def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        return login_required(permission_required(codename, raise_exception=True)(view))
+        guarded = login_required(permission_required(codename, raise_exception=True)(view))
+
+        @wraps(view)
+        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            # A poll after the session expired: send the whole page to the login form rather
+            # than swapping the login page into the table.
+            if getattr(request, "htmx", False) and not request.user.is_authenticated:
+                return HttpResponseClientRedirect(
+                    f"{settings.LOGIN_URL}?next={quote(request.path)}")
+            return guarded(request, *args, **kwargs)
+        return inner
     return wrap
 
 

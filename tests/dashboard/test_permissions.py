@@ -95,3 +95,9 @@ def test_admin_pages_render_read_only_for_superuser(client, superuser, flagged):
     listing = client.get("/admin/candidates/candidate/?q=Alex").content.decode()
     assert "Alex Flagged" in listing and "Boris Twin" not in listing
     assert client.get("/admin/candidates/candidate/add/").status_code == 403
+
+
+def test_poll_after_sign_out_redirects_the_whole_page(client):
+    response = client.get("/", {"fragment": "rows"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/accounts/login/?next=/"
