@@ -106,3 +106,24 @@ def test_a_cleared_candidate_returns_to_the_queue_when_a_duplicate_appears(
     assert {"link.phone_shared", "link.address_shared"} <= set(
         latest.signals.values_list("code", flat=True))
     assert first.reviews.first().reason.startswith("new link signals: link.address_shared")
+
+
+def test_erasing_a_duplicate_reassesses_its_peer_without_the_link(
+        django_capture_on_commit_callbacks):
+    from candidates.services import candidate_erase
+
+    client = ApiClientFactory()
+    base = {"full_name": "Anna Maria Eriksson", "phone": "+1 314 200 0100",
+            "claimed_location": {"country": "US", "city": "St. Louis"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = candidate_upsert(client=client, data={**base, "external_id": "a-1"}).candidate
+        second = candidate_upsert(client=client, data={**base, "external_id": "b-2"}).candidate
+    first.refresh_from_db()
+    assert "link.phone_shared" in set(
+        first.completed_assessment.signals.values_list("code", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        candidate_erase(client=client, candidate_id=second.pk)
+    first.refresh_from_db()
+    assert first.completed_assessment.trigger == "link"
+    assert "link.phone_shared" not in set(
+        first.completed_assessment.signals.values_list("code", flat=True))
