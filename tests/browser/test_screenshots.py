@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from candidates.models import Candidate, Image
+from candidates.models import Candidate, Image, Signal
 from candidates.roles import RECRUITERS
 from tests.browser.conftest import sign_in
 from tests.dashboard.conftest import PASSWORD, assessed
@@ -32,6 +32,25 @@ RESUME = ("Senior backend engineer, 8 years\n"
           "Designed and operated payment microservices handling 2M transactions a day\n"
           "Led migration from monolith to Kubernetes on AWS with zero downtime\n"
           "Python, Go, PostgreSQL, Redis, Kafka\nBSc Computer Science")
+
+
+_STORIES = {
+    "link.photo_duplicate": ("Profile photo is near-identical to 2 other candidates' photos",
+                             {"hamming_distance": 2, "hash": "perceptual (pHash)"}),
+    "link.phone_shared": ("Phone +1 314 ***-0187 is also given by 3 other candidates",
+                          {"phone": "+1 314 ***-0187", "holders": 4}),
+    "link.resume_duplicate": ("Resume is 87% similar to Daniel Kim's",
+                              {"similarity": "87%", "method": "5-word shingles, MinHash"}),
+    "timezone.off_hours_activity": ("8 of 10 sessions fall between 23:00 and 05:00 in "
+                                    "America/Chicago",
+                                    {"night_sessions": 8, "sessions": 10,
+                                     "timezone": "America/Chicago"}),
+    "ip.hosting_provider": ("Application IP 45.14.71.13 belongs to a hosting provider",
+                            {"ip": "45.14.71.13", "network": "hosting (ASN list)"}),
+    "email.disposable": ("mailinator.com is a disposable mail provider",
+                         {"domain": "mailinator.com",
+                          "source": "disposable-email-domains list"}),
+}
 
 
 def _portrait(colour: tuple[int, int, int]) -> Image:
@@ -66,6 +85,9 @@ def _demo() -> Candidate:
         ("ip.hosting_provider", 20, []), ("email.disposable", 15, [])],
         **{"link.phone_shared": "phone +1 314 ***-0187", "link.photo_duplicate": "photo",
            "link.resume_duplicate": "resume (87% similar)"})
+    for code, (message, evidence) in _STORIES.items():
+        Signal.objects.filter(assessment=main.completed_assessment, code=code).update(
+            message=message, evidence=evidence)
     for i, c in enumerate(ring):
         assessed(c, [("link.phone_shared", 40, [main]), ("ip.hosting_provider", 20 + i * 10, [])])
     Candidate.objects.filter(pk=ring[1].pk).update(review_status="rejected")
