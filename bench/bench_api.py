@@ -71,7 +71,7 @@ def explain(http: Client, params: dict, key: str) -> str:
 def cases(http: Client, client: ApiClient, key: str) -> dict[str, tuple[str, dict]]:
     sample = Candidate.objects.filter(client=client).order_by("-created_at").first()
     first = http.get(URL, {"limit": "50"}, headers={"Authorization": f"Bearer {key}"}).json()
-    mid = Candidate.objects.filter(client=client).order_by("created_at")[100]
+    recent = Candidate.objects.filter(client=client).order_by("-updated_at")[10]
     return {
         "list, first page (50)": (URL, {}),
         "list, limit=200": (URL, {"limit": "200"}),
@@ -82,8 +82,10 @@ def cases(http: Client, client: ApiClient, key: str) -> dict[str, tuple[str, dic
         "list, assessment_status=completed": (URL, {"assessment_status": "completed"}),
         "list, min_score=70": (URL, {"min_score": "70"}),
         "list, updated_since (old: most rows)": (URL, {"updated_since": "2025-01-01T00:00:00Z"}),
-        "list, updated_since (recent: few rows)": (
-            URL, {"updated_since": mid.updated_at.isoformat().replace("+00:00", "Z")}),
+        "list, min_score=95 (rare)": (URL, {"min_score": "95"}),
+        "list, assessment_status=failed (none)": (URL, {"assessment_status": "failed"}),
+        "list, updated_since (newest 10 rows)": (
+            URL, {"updated_since": recent.updated_at.isoformat().replace("+00:00", "Z")}),
         "GET candidate": (f"{URL}{sample.pk}/", {}),
         "GET assessments": (f"{URL}{sample.pk}/assessments/", {}),
     }
@@ -99,7 +101,8 @@ def batch_item(i: int, tag: str) -> dict:
                                  "timezone": "America/Chicago"},
             "home_address": {"line1": f"{i} {tag} St", "city": "St. Louis",
                              "postal_code": "63101", "country": "US"},
-            "sessions": [{"ip": f"73.{n % 250}.{i // 250}.{i % 250 + 1}", "kind": "application",
+            # Each item its own /24: a shared subnet is itself a link between candidates.
+            "sessions": [{"ip": f"{73 + i // 250}.{i % 250}.{n % 250}.7", "kind": "application",
                           "seen_at": "2026-11-20T14:03:00Z"}],
             "documents": [{"kind": "passport", "number": f"{n:06d}{i:04d}",
                            "issuing_country": "USA", "expires_on": "2032-04-15"}]}
