@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 
 from django.core.files.storage import default_storage
 
@@ -99,3 +100,19 @@ def test_outcome_stored_after_erasure_writes_nothing(api):
         assessment_store(assessment_id=pending.id, rules=rules, outcome=outcome)
     assert not Signal.objects.exists()
     assert not Assessment.objects.filter(pk=pending.id).exists()
+
+
+def test_erasure_sends_candidate_erased_with_ids_only(api_client_factory,
+                                                      django_capture_on_commit_callbacks):
+    from candidates.models import WebhookEvent
+    from tests.api.conftest import Api
+
+    client, key = api_client_factory(name="hooked", webhook_url="https://hr.example.com/hook")
+    hooked = Api(key, client)
+    cid = hooked.post(URL, contract_example()).json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert hooked.delete(f"{URL}{cid}/").status_code == 204
+    event = WebhookEvent.objects.get(type="candidate.erased")
+    assert json.loads(event.body)["data"] == {"id": cid, "external_id": "ats-12345"}
+    # Events that carried the candidate's data went with it.
+    assert not WebhookEvent.objects.filter(candidate_id=cid).exists()
