@@ -143,11 +143,12 @@ def candidate_upsert(*, client: ApiClient, data: dict[str, Any],
     """
     with transaction.atomic():
         candidate, created = _candidate_lock_or_create(client=client, data=data)
+        new_sessions = _sessions_new(candidate=candidate, sessions=data.get("sessions") or [])
         own_changed = _candidate_apply(candidate=candidate, data=data)
         if created or own_changed:
             candidate.save()
-        sessions_changed = _sessions_add(candidate=candidate,
-                                         sessions=data.get("sessions") or [])
+        Session.objects.bulk_create(new_sessions)
+        sessions_changed = bool(new_sessions)
         children_changed = _documents_apply(candidate=candidate, data=data) or sessions_changed
         if children_changed and not (created or own_changed):
             candidate.save(update_fields=["updated_at"])
@@ -336,9 +337,13 @@ def _photo_apply(*, candidate: Candidate, decoded: DecodedImage | None) -> bool:
     return True
 
 
-def _sessions_add(*, candidate: Candidate, sessions: list[dict[str, Any]]) -> bool:
-    if not sessions:
-        return False
+def _sessions_new(*, candidate: Candidate, sessions: list[dict[str, Any]]) -> list[Session]:
+    """The sightings not stored yet, as unsaved rows; refuses going over the per-candidate cap.
+
+    Called before anything else is written, so a refusal leaves no stored image behind.
+    """
+    if not sessions or candidate.pk is None:
+        return []
     known = set(candidate.sessions.values_list("ip", "seen_at", "kind"))
     new: dict[tuple, dict[str, Any]] = {}
     for s in sessions:
@@ -349,13 +354,16 @@ def _sessions_add(*, candidate: Candidate, sessions: list[dict[str, Any]]) -> bo
         raise CandidateInvalid({"sessions": [
             f"A candidate has at most {MAX_SESSIONS_PER_CANDIDATE} sessions "
             f"({len(known)} stored, {len(new)} new)."]})
-    Session.objects.bulk_create([
-        Session(candidate=candidate, ip=s["ip"], seen_at=s["seen_at"], kind=s["kind"],
-                user_agent=s.get("user_agent") or "", timezone=s.get("timezone") or "",
-                utc_offset_minutes=s.get("utc_offset_minutes"))
-        for s in new.values()
-    ])
-    return bool(new)
+    return [Session(candidate=candidate, ip=s["ip"], seen_at=s["seen_at"], kind=s["kind"],
+                    user_agent=s.get("user_agent") or "", timezone=s.get("timezone") or "",
+                    utc_offset_minutes=s.get("utc_offset_minutes"))
+            for s in new.values()]
+
+
+def _sessions_add(*, candidate: Candidate, sessions: list[dict[str, Any]]) -> bool:
+    rows = _sessions_new(candidate=candidate, sessions=sessions)
+    Session.objects.bulk_create(rows)
+    return bool(rows)
 
 
 def _documents_apply(*, candidate: Candidate, data: dict[str, Any]) -> bool:

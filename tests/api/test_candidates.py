@@ -274,3 +274,17 @@ def test_signal_catalogue_lists_codes_with_points(api):
 def test_bad_or_unknown_ids_are_404(api, bad_id):
     assert_error(api.get(f"{URL}{bad_id}/"), 404, "not_found")
     assert_error(api.post(f"{URL}{bad_id}/reassess/"), 404, "not_found")
+
+
+def test_refused_update_stores_no_image(api, settings):
+    from pathlib import Path
+
+    _create(api)
+    before = Image.objects.count()
+    many = [{"ip": "10.0.0.1", "seen_at": f"2026-01-01T00:{m:02d}:{s:02d}Z", "kind": "login"}
+            for m in range(17) for s in range(60)][:1000]
+    body = {"external_id": "ats-12345", "photo": image_b64("PNG", (30, 30)), "sessions": many}
+    assert_error(api.post(URL, body), 400, "validation_error")
+    assert Image.objects.count() == before
+    stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert len(stored) == before
