@@ -192,3 +192,34 @@ def assessment_sweep(*, limit: int = 1000) -> int:
             break  # the broker is still down; try again next sweep
         queued += 1
     return queued
+
+
+RULESET_REASSESS_BATCH = 500
+
+
+def ruleset_reassess_start(*, version: int) -> None:
+    from candidates.tasks import ruleset_reassess_task
+
+    try:
+        ruleset_reassess_task.delay(version, None)
+    except Exception:  # broker down: candidates keep their scores until their next change
+        log.warning("Could not queue the reassessment for rule set v%s", version, exc_info=True)
+
+
+def ruleset_reassess_batch(*, version: int, after_id: UUID | None,
+                           batch: int | None = None) -> UUID | None:
+    """Request reassessment of the next `batch` candidates (keyset by id) under rule set
+    `version`; returns the last id to continue from, or None when done or superseded."""
+    from checks.models import RuleSet
+
+    batch = batch or RULESET_REASSESS_BATCH
+    if not RuleSet.objects.filter(version=version, is_active=True).exists():
+        return None  # a newer version started its own pass
+    qs = Candidate.objects.order_by("pk")
+    if after_id is not None:
+        qs = qs.filter(pk__gt=after_id)
+    ids = list(qs.values_list("pk", flat=True)[:batch])
+    with transaction.atomic():
+        assessment_request_many(candidate_ids=ids, trigger=Assessment.Trigger.RULESET)
+    return ids[-1] if len(ids) == batch else None
+

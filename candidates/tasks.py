@@ -27,3 +27,12 @@ def webhook_deliver_task(event_id: str) -> None:
 @shared_task(ignore_result=True)
 def webhook_sweep_task() -> int:
     return webhooks.webhook_sweep()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def ruleset_reassess_task(version: int, after_id: str | None) -> None:
+    last = pipeline.ruleset_reassess_batch(version=version,
+                                           after_id=UUID(after_id) if after_id else None)
+    if last is not None:
+        ruleset_reassess_task.delay(version, str(last))
+

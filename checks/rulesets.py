@@ -72,9 +72,18 @@ def ruleset_save_new_version(*, base: RuleSet, note: str = "", user=None,
                              checks: dict[str, dict[str, Any]] | None = None,
                              signals: dict[str, dict[str, Any]] | None = None,
                              activate: bool = True) -> RuleSet:
-    """Copy `base` into a new version with the given overrides, and make it active."""
-    return ruleset_copy_with(RuleSet, CheckRule, SignalRule, base=base, note=note, user=user,
-                             bands=bands, checks=checks, signals=signals, activate=activate)
+    """Copy `base` into a new version with the given overrides, and make it active.
+
+    Activating queues a reassessment of every candidate under the new version (trigger
+    "ruleset"), in batches, after commit. Past assessments keep the version they ran with.
+    """
+    new = ruleset_copy_with(RuleSet, CheckRule, SignalRule, base=base, note=note, user=user,
+                            bands=bands, checks=checks, signals=signals, activate=activate)
+    if activate:
+        from candidates.pipeline import ruleset_reassess_start
+
+        transaction.on_commit(lambda: ruleset_reassess_start(version=new.version))
+    return new
 
 
 def ruleset_copy_with(RuleSetM, CheckRuleM, SignalRuleM, *, base, note="", user=None,

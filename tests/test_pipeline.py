@@ -125,3 +125,23 @@ def test_an_emptied_rule_set_table_falls_back_to_the_registry_defaults():
     assert assessment.status == "completed"
     assert assessment.risk_score == code_info("phone.invalid").points
     assert RuleSet.objects.filter(is_active=True).count() == 1
+
+
+def test_a_new_rule_set_version_reassesses_every_candidate_under_it(
+        django_capture_on_commit_callbacks, monkeypatch):
+    from checks.rulesets import ruleset_active, ruleset_save_new_version
+
+    monkeypatch.setattr(pipeline, "RULESET_REASSESS_BATCH", 2)  # several batches for 5
+    candidates = [CandidateFactory(phone="12") for _ in range(5)]
+    for c in candidates:
+        pipeline.assessment_run(assessment_id=_request(c).id)
+    assert {c.risk_score for c in Candidate.objects.all()} == {15}
+    with django_capture_on_commit_callbacks(execute=True):
+        new = ruleset_save_new_version(base=ruleset_active(), note="phone.invalid matters more",
+                                       signals={"phone.invalid": {"points": 40}})
+    for c in Candidate.objects.all():
+        latest = c.assessments.first()
+        assert latest.trigger == "ruleset" and latest.status == "completed"
+        assert latest.ruleset_version == new.version
+        assert c.risk_score == 40
+        assert c.assessments.last().risk_score == 15  # the old score stays in the history
