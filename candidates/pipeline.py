@@ -47,12 +47,21 @@ def assessment_request(*, candidate: Candidate, trigger: str) -> Assessment:
 
 
 def assessment_request_many(*, candidate_ids: list[UUID], trigger: str) -> int:
-    """Request a reassessment of each candidate (used for linked candidates). Returns the count."""
-    count = 0
-    for candidate in Candidate.objects.filter(pk__in=candidate_ids).only("id", "assessment_seq"):
-        assessment_request(candidate=candidate, trigger=trigger)
-        count += 1
-    return count
+    """Request a reassessment of each candidate (linked candidates, a rule-set pass) in a fixed
+    number of queries, whatever their count. Returns how many were requested."""
+    if not candidate_ids:
+        return 0
+    Candidate.objects.filter(pk__in=candidate_ids).update(assessment_seq=F("assessment_seq") + 1)
+    rows = list(Candidate.objects.filter(pk__in=candidate_ids).values_list("pk", "assessment_seq"))
+    assessments = Assessment.objects.bulk_create(
+        [Assessment(candidate_id=pk, seq=seq, trigger=trigger) for pk, seq in rows])
+    Candidate.objects.bulk_update(
+        [Candidate(pk=a.candidate_id, latest_assessment=a,
+                   assessment_status=Assessment.Status.PENDING) for a in assessments],
+        ["latest_assessment", "assessment_status"], batch_size=500)
+    ids = [a.id for a in assessments]
+    transaction.on_commit(lambda: [assessment_enqueue(assessment_id=i) for i in ids])
+    return len(ids)
 
 
 def assessment_enqueue(*, assessment_id: UUID) -> bool:
@@ -120,7 +129,9 @@ def assessment_fail(*, assessment_id: UUID, error: str) -> None:
 @transaction.atomic
 def assessment_store(*, assessment_id: UUID, rules: dict, outcome: engine.Outcome) -> None:
     """Write the outcome in one transaction; nothing if the candidate was erased meanwhile."""
-    assessment = Assessment.objects.get(id=assessment_id)
+    assessment = Assessment.objects.filter(id=assessment_id).first()
+    if assessment is None:  # erased (with its assessments) while this one ran
+        return
     candidate = (Candidate.objects.select_for_update(of=("self",))
                  .filter(pk=assessment.candidate_id)
                  .select_related("completed_assessment").first())

@@ -145,3 +145,14 @@ def test_a_new_rule_set_version_reassesses_every_candidate_under_it(
         assert latest.ruleset_version == new.version
         assert c.risk_score == 40
         assert c.assessments.last().risk_score == 15  # the old score stays in the history
+
+
+def test_requesting_many_reassessments_costs_a_fixed_number_of_queries(
+        django_assert_num_queries):
+    candidates = [CandidateFactory() for _ in range(30)]
+    with django_assert_num_queries(4):
+        assert pipeline.assessment_request_many(candidate_ids=[c.pk for c in candidates],
+                                                trigger="link") == 30
+    for c in Candidate.objects.all():
+        assert c.assessment_status == "pending"
+        assert c.latest_assessment.trigger == "link" and c.latest_assessment.seq == 1
