@@ -51,7 +51,7 @@ beat: install  ## the periodic sweep that re-queues pending assessments
 	$(BIN)/celery -A vetting beat --loglevel=INFO --schedule var/celerybeat-schedule
 
 bench: install services  ## benchmarks; figures go to docs/performance.md
-	DATABASE_URL=$(TEST_DATABASE_URL) DEBUG=1 $(PY) bench/run_all.py
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=redis://127.0.0.1:6379/14 DEBUG=1 $(PY) bench/run_all.py $(BENCH_ARGS)
 
 services:  ## start local PostgreSQL and Redis if installed but stopped
 	@scripts/services-up
