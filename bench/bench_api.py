@@ -37,9 +37,12 @@ URL = "/api/v1/candidates/"
 
 def clients_with_keys(n: int = 5) -> tuple[list[ApiClient], list[str]]:
     keys = [f"vk_apibench_{i}" for i in range(n)]
-    clients = [ApiClient.objects.get_or_create(name=f"api-bench-{i}", defaults={
-        "key_prefix": "vk_apibench", "key_hash": key_hash(key)})[0]
-        for i, key in enumerate(keys)]
+    clients = [
+        ApiClient.objects.get_or_create(
+            name=f"api-bench-{i}", defaults={"key_prefix": "vk_apibench", "key_hash": key_hash(key)}
+        )[0]
+        for i, key in enumerate(keys)
+    ]
     return clients, keys
 
 
@@ -61,8 +64,11 @@ def timed(http: Client, url: str, params: dict, key: str, runs: int) -> tuple[fl
 def explain(http: Client, params: dict, key: str) -> str:
     with CaptureQueriesContext(connection) as ctx:
         http.get(URL, params, headers={"Authorization": f"Bearer {key}"})
-    sql = next(q["sql"] for q in ctx.captured_queries
-               if 'FROM "candidates_candidate"' in q["sql"] and "LIMIT" in q["sql"])
+    sql = next(
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'FROM "candidates_candidate"' in q["sql"] and "LIMIT" in q["sql"]
+    )
     with connection.cursor() as cur:
         cur.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql)
         return "\n".join(row[0] for row in cur.fetchall())
@@ -85,7 +91,9 @@ def cases(http: Client, client: ApiClient, key: str) -> dict[str, tuple[str, dic
         "list, min_score=95 (rare)": (URL, {"min_score": "95"}),
         "list, assessment_status=failed (none)": (URL, {"assessment_status": "failed"}),
         "list, updated_since (newest 10 rows)": (
-            URL, {"updated_since": recent.updated_at.isoformat().replace("+00:00", "Z")}),
+            URL,
+            {"updated_since": recent.updated_at.isoformat().replace("+00:00", "Z")},
+        ),
         "GET candidate": (f"{URL}{sample.pk}/", {}),
         "GET assessments": (f"{URL}{sample.pk}/assessments/", {}),
     }
@@ -95,17 +103,35 @@ def batch_item(i: int, tag: str) -> dict:
     """An honest candidate as an ATS would post it: values unique to this run, so no link
     reassessments are triggered (no images: those would time Pillow, not the API)."""
     n = abs(hash(tag)) % 10**6
-    return {"external_id": f"batch-{tag}-{i}", "full_name": "Anna Maria Eriksson",
-            "email": f"anna.{tag}.{i}@example.com", "phone": f"+1 636 {n % 1000:03d} {i:04d}",
-            "claimed_location": {"country": "US", "city": "St. Louis",
-                                 "timezone": "America/Chicago"},
-            "home_address": {"line1": f"{i} {tag} St", "city": "St. Louis",
-                             "postal_code": "63101", "country": "US"},
-            # Each item its own /24: a shared subnet is itself a link between candidates.
-            "sessions": [{"ip": f"{73 + i // 250}.{i % 250}.{n % 250}.7", "kind": "application",
-                          "seen_at": "2026-11-20T14:03:00Z"}],
-            "documents": [{"kind": "passport", "number": f"{n:06d}{i:04d}",
-                           "issuing_country": "USA", "expires_on": "2032-04-15"}]}
+    return {
+        "external_id": f"batch-{tag}-{i}",
+        "full_name": "Anna Maria Eriksson",
+        "email": f"anna.{tag}.{i}@example.com",
+        "phone": f"+1 636 {n % 1000:03d} {i:04d}",
+        "claimed_location": {"country": "US", "city": "St. Louis", "timezone": "America/Chicago"},
+        "home_address": {
+            "line1": f"{i} {tag} St",
+            "city": "St. Louis",
+            "postal_code": "63101",
+            "country": "US",
+        },
+        # Each item its own /24: a shared subnet is itself a link between candidates.
+        "sessions": [
+            {
+                "ip": f"{73 + i // 250}.{i % 250}.{n % 250}.7",
+                "kind": "application",
+                "seen_at": "2026-11-20T14:03:00Z",
+            }
+        ],
+        "documents": [
+            {
+                "kind": "passport",
+                "number": f"{n:06d}{i:04d}",
+                "issuing_country": "USA",
+                "expires_on": "2032-04-15",
+            }
+        ],
+    }
 
 
 def timed_batch(http: Client, key: str, size: int, runs: int) -> tuple[float, float]:
@@ -119,8 +145,12 @@ def timed_batch(http: Client, key: str, size: int, runs: int) -> tuple[float, fl
         tag = f"{int(time.time())}-{run}"
         body = {"candidates": [batch_item(i, tag) for i in range(size)]}
         t0 = time.perf_counter()
-        response = http.post(f"{URL}batch/", body, content_type="application/json",
-                             headers={"Authorization": f"Bearer {key}"})
+        response = http.post(
+            f"{URL}batch/",
+            body,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {key}"},
+        )
         samples.append(time.perf_counter() - t0)
         assert response.status_code == 200, response.content[:200]
         assert all("id" in r for r in response.json()["results"]), response.json()["results"][0]
@@ -149,8 +179,10 @@ def main() -> None:
         p50, p95, queries = timed(http, url, params, keys[0], args.runs)
         print(f"| {name} | {p50:.1f} | {p95:.1f} | {queries} |")
     median, worst = timed_batch(http, keys[0], 500, 3)
-    print(f"| POST batch of 500 new candidates | {median * 1000:.0f} | {worst * 1000:.0f} "
-          f"| {median / 500 * 1000:.1f} ms per item |")
+    print(
+        f"| POST batch of 500 new candidates | {median * 1000:.0f} | {worst * 1000:.0f} "
+        f"| {median / 500 * 1000:.1f} ms per item |"
+    )
     if args.explain:
         for name, (url, params) in cases(http, clients[0], keys[0]).items():
             if url == URL:

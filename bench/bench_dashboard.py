@@ -40,17 +40,33 @@ from candidates.dashboard.queue import QueueFilters, queue_page  # noqa: E402
 from candidates.models import ApiClient, Candidate  # noqa: E402
 from candidates.roles import RECRUITERS  # noqa: E402
 
-_FIRST = ("James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara "
-         "Richard Susan Joseph Jessica Thomas Sarah Wei Li Anna Priya Kwame Yuki Sofia Tomas "
-         "Ahmed Fatima Ivan Olga Chen Maria Lukas Emma Noah Mia Arjun Aisha Diego Lucia")
-_LAST = ("Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez "
-        "Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Kim Chen Wang "
-        "Eriksson Rossi Mensah Tanaka Natarajan Weber Novak Silva Khan Ali Nguyen Park")
+_FIRST = (
+    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara "
+    "Richard Susan Joseph Jessica Thomas Sarah Wei Li Anna Priya Kwame Yuki Sofia Tomas "
+    "Ahmed Fatima Ivan Olga Chen Maria Lukas Emma Noah Mia Arjun Aisha Diego Lucia"
+)
+_LAST = (
+    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez "
+    "Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Kim Chen Wang "
+    "Eriksson Rossi Mensah Tanaka Natarajan Weber Novak Silva Khan Ali Nguyen Park"
+)
 FIRST, LAST = _FIRST.split(), _LAST.split()
-CODES = ("phone.voip", "phone.country_mismatch", "email.disposable", "ip.hosting_provider",
-         "ip.country_mismatch", "timezone.mismatch", "timezone.off_hours_activity",
-         "address.shipping_mismatch", "payout.name_mismatch", "document.expired",
-         "link.phone_shared", "link.ip_shared", "link.photo_duplicate", "link.resume_duplicate")
+CODES = (
+    "phone.voip",
+    "phone.country_mismatch",
+    "email.disposable",
+    "ip.hosting_provider",
+    "ip.country_mismatch",
+    "timezone.mismatch",
+    "timezone.off_hours_activity",
+    "address.shipping_mismatch",
+    "payout.name_mismatch",
+    "document.expired",
+    "link.phone_shared",
+    "link.ip_shared",
+    "link.photo_duplicate",
+    "link.resume_duplicate",
+)
 LEVELS = ((0, "low"), (25, "medium"), (50, "high"), (75, "critical"))
 START = datetime(2025, 11, 1, tzinfo=UTC)
 
@@ -71,30 +87,48 @@ def load(n: int, clients: list[ApiClient], chunk: int = 100_000) -> None:
         with transaction.atomic(), connection.cursor() as cur:
             raw = cur.cursor  # psycopg2's cursor, for COPY
             for table, cols, buf in (
-                ("candidates_assessment", "id,candidate_id,seq,status,trigger,risk_score,"
-                 "risk_level,ruleset_version,requested_at,assessed_at,attempts,error", assess),
+                (
+                    "candidates_assessment",
+                    "id,candidate_id,seq,status,trigger,risk_score,"
+                    "risk_level,ruleset_version,requested_at,assessed_at,attempts,error",
+                    assess,
+                ),
                 ("candidates_candidate", _CAND_COLS, cands),
-                ("candidates_signal", "assessment_id,code,check_name,score,contribution,"
-                 "severity,message,evidence,related_candidates,related_count", sigs),
+                (
+                    "candidates_signal",
+                    "assessment_id,code,check_name,score,contribution,"
+                    "severity,message,evidence,related_candidates,related_count",
+                    sigs,
+                ),
             ):
                 buf.seek(0)
                 raw.copy_expert(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)", buf)
         print(f"  loaded {min(start + chunk, n):,}", flush=True)
     with connection.cursor() as cur:
-        cur.execute("ANALYZE candidates_candidate; ANALYZE candidates_assessment; "
-                    "ANALYZE candidates_signal")
+        cur.execute(
+            "ANALYZE candidates_candidate; ANALYZE candidates_assessment; ANALYZE candidates_signal"
+        )
 
 
-_CAND_COLS = ("id,client_id,external_id,full_name,email,phone,nationality,claimed_country,"
-              "payout_account_holder,payout_bank_country,payout_routing_number,"
-              "payout_account_key,payout_account_last4,payout_iban_last4,has_payout,"
-              "resume_text,created_at,updated_at,assessment_seq,assessment_status,risk_score,"
-              "risk_level,assessed_at,review_status,review_note,completed_assessment_id,"
-              "latest_assessment_id,claimed_location")
+_CAND_COLS = (
+    "id,client_id,external_id,full_name,email,phone,nationality,claimed_country,"
+    "payout_account_holder,payout_bank_country,payout_routing_number,"
+    "payout_account_key,payout_account_last4,payout_iban_last4,has_payout,"
+    "resume_text,created_at,updated_at,assessment_seq,assessment_status,risk_score,"
+    "risk_level,assessed_at,review_status,review_note,completed_assessment_id,"
+    "latest_assessment_id,claimed_location"
+)
 
 
-def _row(i: int, rng: random.Random, clients: list[ApiClient], ids: list[str],
-         cands: io.StringIO, assess: io.StringIO, sigs: io.StringIO) -> None:
+def _row(
+    i: int,
+    rng: random.Random,
+    clients: list[ApiClient],
+    ids: list[str],
+    cands: io.StringIO,
+    assess: io.StringIO,
+    sigs: io.StringIO,
+) -> None:
     # QUOTE_ALL: in PostgreSQL's CSV an unquoted empty field is NULL, a quoted one is "".
     cw, aw, sw = (csv.writer(b, quoting=csv.QUOTE_ALL) for b in (cands, assess, sigs))
     cid, aid = str(uuid.uuid4()), str(uuid.uuid4())
@@ -110,17 +144,57 @@ def _row(i: int, rng: random.Random, clients: list[ApiClient], ids: list[str],
     review = rng.choices(("unreviewed", "cleared", "rejected", "escalated"), (80, 15, 3, 2))[0]
     ts = created.isoformat()
     location = {"country": "US", "timezone": "America/Chicago", "city": "St. Louis"}
-    cw.writerow([cid, rng.choice(clients).id, f"ext-{i:07d}", f"{first} {last}",
-                 f"{first.lower()}.{last.lower()}{i}@example.com", f"+1 314 200 {i % 10000:04d}",
-                 "USA", "US", "", "", "", "", "", "", "false", "", ts, ts, 1, "completed", score,
-                 level, ts, review, "", aid, aid, json.dumps(location)])
+    cw.writerow(
+        [
+            cid,
+            rng.choice(clients).id,
+            f"ext-{i:07d}",
+            f"{first} {last}",
+            f"{first.lower()}.{last.lower()}{i}@example.com",
+            f"+1 314 200 {i % 10000:04d}",
+            "USA",
+            "US",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "false",
+            "",
+            ts,
+            ts,
+            1,
+            "completed",
+            score,
+            level,
+            ts,
+            review,
+            "",
+            aid,
+            aid,
+            json.dumps(location),
+        ]
+    )
     aw.writerow([aid, cid, 1, "completed", "upsert", score, level, 1, ts, ts, 1, ""])
     total = max(sum(points), 1)
     for code, p in zip(codes, points, strict=True):
         others = rng.sample(ids[-5000:], k=min(2, len(ids))) if code.startswith("link.") else []
         related = [{"id": o, "shared": code[5:]} for o in others]
-        sw.writerow([aid, code, code.split(".")[0], p, round(score * p / total), "medium",
-                     f"Benchmark finding {code}", "{}", json.dumps(related), len(related)])
+        sw.writerow(
+            [
+                aid,
+                code,
+                code.split(".")[0],
+                p,
+                round(score * p / total),
+                "medium",
+                f"Benchmark finding {code}",
+                "{}",
+                json.dumps(related),
+                len(related),
+            ]
+        )
     ids.append(cid)
 
 
@@ -139,8 +213,11 @@ def timed(client: Client, url: str, runs: int) -> tuple[float, float, int]:
 def explain_queue(client: Client, url: str) -> str:
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
-    sql = next(q["sql"] for q in ctx.captured_queries
-               if 'FROM "candidates_candidate"' in q["sql"] and "LIMIT" in q["sql"])
+    sql = next(
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'FROM "candidates_candidate"' in q["sql"] and "LIMIT" in q["sql"]
+    )
     with connection.cursor() as cur:
         cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
         return "\n".join(r[0] for r in cur.fetchall())
@@ -155,16 +232,23 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("Run against PostgreSQL (set DATABASE_URL)")
     call_command("migrate", verbosity=0)
-    clients = [ApiClient.objects.get_or_create(name=f"bench-{i}", defaults={
-        "key_prefix": "vk_bench", "key_hash": f"{i:064d}"})[0] for i in range(5)]
+    clients = [
+        ApiClient.objects.get_or_create(
+            name=f"bench-{i}", defaults={"key_prefix": "vk_bench", "key_hash": f"{i:064d}"}
+        )[0]
+        for i in range(5)
+    ]
     load(args.candidates, clients)
     user, _ = User.objects.get_or_create(username="bench-recruiter", defaults={"is_staff": True})
     user.groups.add(Group.objects.get(name=RECRUITERS))
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
 
-    top = list(Candidate.objects.filter(review_status="unreviewed")
-               .order_by("-risk_score", "-created_at", "-id").values_list("id", flat=True)[:5])
+    top = list(
+        Candidate.objects.filter(review_status="unreviewed")
+        .order_by("-risk_score", "-created_at", "-id")
+        .values_list("id", flat=True)[:5]
+    )
     cursor_page = queue_page(filters=QueueFilters()).next_cursor
     pages = {
         "queue, default (unreviewed)": "/",
@@ -180,8 +264,9 @@ def main() -> None:
         "queue, search name prefix 'Anna Ros'": "/?q=Anna+Ros",
         "queue, search email prefix": "/?q=james.smith1",
         "queue, search external id": "/?q=ext-0424242",
-        "queue, level=high + code + client": (f"/?level=high&code=link.ip_shared"
-                                               f"&client={clients[1].id}"),
+        "queue, level=high + code + client": (
+            f"/?level=high&code=link.ip_shared&client={clients[1].id}"
+        ),
     }
     print(f"\n{Candidate.objects.count():,} candidates\n")
     print("| page | p50 ms | p95 ms | runs |\n|---|---:|---:|---:|")
@@ -190,9 +275,11 @@ def main() -> None:
         print(f"| {label} | {p50:.1f} | {p95:.1f} | {n} |", flush=True)
     detail = [timed(client, f"/candidates/{cid}/", max(args.runs // 5, 3)) for cid in top]
     p95 = sorted(d[1] for d in detail)[-1]
-    print(f"| candidate detail (5 top candidates, worst p95) | "
-          f"{statistics.median(d[0] for d in detail):.1f} | {p95:.1f} | "
-          f"{sum(d[2] for d in detail)} |")
+    print(
+        f"| candidate detail (5 top candidates, worst p95) | "
+        f"{statistics.median(d[0] for d in detail):.1f} | {p95:.1f} | "
+        f"{sum(d[2] for d in detail)} |"
+    )
     if args.explain:
         for label, url in pages.items():
             if "next page" in label:

@@ -44,11 +44,13 @@ from checks.links.index import LinkIndex, _union_sql  # noqa: E402
 
 TEMPLATES = [hashlib.sha256(f"template{t}".encode()).hexdigest()[:32] for t in range(5)]
 VPN_POOL = [f"185.{200 + i // 250}.{i % 250}.{7 + i % 3}" for i in range(300)]
-CAND_COLS = ("id,client_id,external_id,full_name,email,phone,nationality,claimed_country,"
-             "payout_account_holder,payout_bank_country,payout_routing_number,"
-             "payout_account_key,payout_account_last4,payout_iban_last4,has_payout,resume_text,"
-             "created_at,updated_at,assessment_seq,assessment_status,risk_score,risk_level,"
-             "review_status,review_note")
+CAND_COLS = (
+    "id,client_id,external_id,full_name,email,phone,nationality,claimed_country,"
+    "payout_account_holder,payout_bank_country,payout_routing_number,"
+    "payout_account_key,payout_account_last4,payout_iban_last4,has_payout,resume_text,"
+    "created_at,updated_at,assessment_seq,assessment_status,risk_score,risk_level,"
+    "review_status,review_note"
+)
 
 
 def _hex(rng: random.Random, n: int) -> str:
@@ -65,8 +67,10 @@ def _keys(i: int, cid: str, rng: random.Random, ring: dict) -> list[tuple[str, s
     if i % 1000 == 0:
         ring.update(n=5, phone=f"+1615{i:07d}", doc=_hex(rng, 32), sha=_hex(rng, 64))
     in_ring = ring.get("n", 0) > 0
-    keys = [("phone", ring["phone"] if in_ring else f"+1314{i:07d}", "phone +1 314 ***-0000"),
-            ("email", f"person{i}@example.com", "email pe***@example.com")]
+    keys = [
+        ("phone", ring["phone"] if in_ring else f"+1314{i:07d}", "phone +1 314 ***-0000"),
+        ("email", f"person{i}@example.com", "email pe***@example.com"),
+    ]
     home = f"fam{rng.randrange(10**6 // 40)}" if rng.random() < 0.05 else f"home{i}"
     keys.append(("address", f"us|63101|st louis|{home}", "address in St. Louis, US"))
     if in_ring:
@@ -74,8 +78,7 @@ def _keys(i: int, cid: str, rng: random.Random, ring: dict) -> list[tuple[str, s
     if rng.random() < 0.6:
         keys.append(("payout", hashlib.sha256(f"p{i}".encode()).hexdigest(), "account ****6789"))
     if rng.random() < 0.6:
-        keys.append(("document", hashlib.sha256(f"d{i}".encode()).hexdigest(),
-                     "passport ****0739"))
+        keys.append(("document", hashlib.sha256(f"d{i}".encode()).hexdigest(), "passport ****0739"))
     ips = [f"{rng.randrange(11, 200)}.{rng.randrange(256)}.{rng.randrange(256)}.{i % 250 + 1}"]
     if rng.random() < 0.1:
         ips.append(VPN_POOL[min(int(rng.paretovariate(1.2)) - 1, len(VPN_POOL) - 1)])
@@ -93,8 +96,9 @@ def _keys(i: int, cid: str, rng: random.Random, ring: dict) -> list[tuple[str, s
     return keys
 
 
-def _image_keys(prefix: str, whole: str, sha: str, rng: random.Random,
-                quads: bool) -> list[tuple[str, str, str]]:
+def _image_keys(
+    prefix: str, whole: str, sha: str, rng: random.Random, quads: bool
+) -> list[tuple[str, str, str]]:
     image_id = str(uuid.UUID(int=rng.getrandbits(128)))
     keys = [(f"{prefix}_sha", sha, f"img:{image_id}")]
     keys += [(f"{prefix}_band", band, f"img:{image_id}:{whole}") for band in image_bands(whole)]
@@ -112,14 +116,19 @@ def _drop_secondary_indexes() -> list[str]:
     row by row, which is what keeps the 1M load within minutes on two cores."""
     restore: list[str] = []
     with connection.cursor() as cur:
-        cur.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
-                    "FROM pg_constraint WHERE contype = 'u' AND conrelid::regclass::text = ANY(%s)",
-                    [list(TABLES)])
+        cur.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'u' AND conrelid::regclass::text = ANY(%s)",
+            [list(TABLES)],
+        )
         for table, name, definition in cur.fetchall():
             cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
             restore.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-        cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
-                    "AND indexname NOT LIKE '%%_pkey'", [list(TABLES)])
+        cur.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+            "AND indexname NOT LIKE '%%_pkey'",
+            [list(TABLES)],
+        )
         for name, definition in cur.fetchall():
             cur.execute(f'DROP INDEX "{name}"')
             restore.append(definition)
@@ -158,9 +167,11 @@ def _load(have: int, n: int, client: ApiClient, chunk: int) -> None:
         cands, keys = io.StringIO(), io.StringIO()
         for i in range(start, min(start + chunk, n)):
             cid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-            cands.write(f'{cid},{client.id},"b-{i}","Bench {i}","person{i}@example.com",'
-                        f'"+1314{i:07d}","USA","US","","","","","","","false","",{now},{now},'
-                        f'0,"",0,"","unreviewed",""\n')
+            cands.write(
+                f'{cid},{client.id},"b-{i}","Bench {i}","person{i}@example.com",'
+                f'"+1314{i:07d}","USA","US","","","","","","","false","",{now},{now},'
+                f'0,"",0,"","unreviewed",""\n'
+            )
             for kind, value, display in _keys(i, cid, rng, ring):
                 keys.write(f'{cid},"{kind}","{value}","{display}"\n')
         with transaction.atomic(), connection.cursor() as cur:
@@ -168,13 +179,16 @@ def _load(have: int, n: int, client: ApiClient, chunk: int) -> None:
             raw.execute("SET LOCAL synchronous_commit = off")
             # Generated ids are consistent by construction: skip the per-row FK triggers.
             raw.execute("SET LOCAL session_replication_role = replica")
-            for table, cols, buf in (("candidates_candidate", CAND_COLS, cands),
-                                     ("candidates_linkkey", "candidate_id,kind,value,display",
-                                      keys)):
+            for table, cols, buf in (
+                ("candidates_candidate", CAND_COLS, cands),
+                ("candidates_linkkey", "candidate_id,kind,value,display", keys),
+            ):
                 buf.seek(0)
                 raw.copy_expert(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)", buf)
-        print(f"  loaded {min(start + chunk, n):,} ({time.perf_counter() - t0:.1f}s/chunk)",
-              flush=True)
+        print(
+            f"  loaded {min(start + chunk, n):,} ({time.perf_counter() - t0:.1f}s/chunk)",
+            flush=True,
+        )
 
 
 def measure(sample: int) -> tuple[float, float, float, float, int]:
@@ -182,13 +196,13 @@ def measure(sample: int) -> tuple[float, float, float, float, int]:
     database (same seed), so only what surrounds them changes."""
     rng = random.Random(3)
     wanted = [f"b-{k}" for k in rng.sample(range(10_000), sample)]
-    picked = list(Candidate.objects.filter(external_id__in=wanted)
-                  .values_list("id", "resume_text"))
+    picked = list(Candidate.objects.filter(external_id__in=wanted).values_list("id", "resume_text"))
     check, index, params = LinkCheck(), LinkIndex(), LinkCheck.Params()
     now = datetime.now(UTC)
     for cid, text in picked[:20]:  # warm caches the way a running worker has them
-        check.run(Subject(id=cid, full_name="", now=now, resume_text=text), params,
-                  Context(links=index))
+        check.run(
+            Subject(id=cid, full_name="", now=now, resume_text=text), params, Context(links=index)
+        )
     times, queries, signals = [], [], 0
     for cid, text in picked:
         subject = Subject(id=cid, full_name="", now=now, resume_text=text)
@@ -199,35 +213,51 @@ def measure(sample: int) -> tuple[float, float, float, float, int]:
         queries.append(len(ctx.captured_queries))
         signals += len(found)
     times.sort()
-    return (statistics.mean(times), statistics.median(times),
-            times[round(0.95 * len(times)) - 1], statistics.mean(queries), signals)
+    return (
+        statistics.mean(times),
+        statistics.median(times),
+        times[round(0.95 * len(times)) - 1],
+        statistics.mean(queries),
+        signals,
+    )
 
 
 def explain() -> None:
     """EXPLAIN ANALYZE of the lookups for the worst case: a candidate on the busiest VPN IP with
     a document image on a template whose bands ~30k others hold at 1M."""
     with connection.cursor() as cur:
-        cur.execute("SELECT a.candidate_id FROM candidates_linkkey a JOIN candidates_linkkey b "
-                    "ON a.candidate_id = b.candidate_id AND b.kind = 'document_image_band' "
-                    "AND b.value = %s WHERE a.kind = 'ip' AND a.value = %s LIMIT 1",
-                    [f"b0:{TEMPLATES[0][:4]}", VPN_POOL[0]])
+        cur.execute(
+            "SELECT a.candidate_id FROM candidates_linkkey a JOIN candidates_linkkey b "
+            "ON a.candidate_id = b.candidate_id AND b.kind = 'document_image_band' "
+            "AND b.value = %s WHERE a.kind = 'ip' AND a.value = %s LIMIT 1",
+            [f"b0:{TEMPLATES[0][:4]}", VPN_POOL[0]],
+        )
         cid = cur.fetchone()[0]
     own = list(LinkKey.objects.filter(candidate_id=cid).values_list("kind", "value"))
     exact = [p for p in own if p[0] in EXACT_CODES]
     band = [p for p in own if p[0] in BAND_KINDS]
     plans = {
-        "own keys": (str(LinkKey.objects.filter(candidate_id__in=[cid]).values_list(
-            "candidate_id", "kind", "value", "display").query), None),
+        "own keys": (
+            str(
+                LinkKey.objects.filter(candidate_id__in=[cid])
+                .values_list("candidate_id", "kind", "value", "display")
+                .query
+            ),
+            None,
+        ),
         "exact holders": _union_sql(exact, cid, 51, None),
         "band holders": _union_sql(band or exact[:1], cid, 200, None),
     }
     for name, (sql, params) in plans.items():
         with connection.cursor() as cur:
             if params is None:
-                cur.execute("EXPLAIN ANALYZE " + sql.replace(f"'{cid}'", "%s"), [cid]) \
-                    if f"'{cid}'" in sql else cur.execute(
-                        "EXPLAIN ANALYZE SELECT candidate_id, kind, value, display FROM "
-                        "candidates_linkkey WHERE candidate_id = %s", [cid])
+                cur.execute(
+                    "EXPLAIN ANALYZE " + sql.replace(f"'{cid}'", "%s"), [cid]
+                ) if f"'{cid}'" in sql else cur.execute(
+                    "EXPLAIN ANALYZE SELECT candidate_id, kind, value, display FROM "
+                    "candidates_linkkey WHERE candidate_id = %s",
+                    [cid],
+                )
             else:
                 cur.execute("EXPLAIN ANALYZE " + sql, params)
             plan = "\n".join(r[0] for r in cur.fetchall())
@@ -239,22 +269,29 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--sample", type=int, default=300)
-    parser.add_argument("--measure-only", action="store_true",
-                        help="time the database as it is (to compare sizes under equal load)")
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="time the database as it is (to compare sizes under equal load)",
+    )
     parser.add_argument("--explain", action="store_true", help="with --measure-only")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench_links needs PostgreSQL (DATABASE_URL=postgres://...)")
     call_command("migrate", verbosity=0)
-    client, _ = ApiClient.objects.get_or_create(name="links-bench", defaults={
-        "key_prefix": "vk_lb", "key_hash": hashlib.sha256(b"links-bench").hexdigest()})
+    client, _ = ApiClient.objects.get_or_create(
+        name="links-bench",
+        defaults={"key_prefix": "vk_lb", "key_hash": hashlib.sha256(b"links-bench").hexdigest()},
+    )
     results = []
     if args.measure_only:
         if args.explain:
             explain()
         mean, p50, p95, queries, signals = measure(args.sample)
-        print(f"{Candidate.objects.count():,} candidates: mean {mean:.1f} ms, p50 {p50:.1f}, "
-              f"p95 {p95:.1f}, {queries:.1f} queries, {signals} signals")
+        print(
+            f"{Candidate.objects.count():,} candidates: mean {mean:.1f} ms, p50 {p50:.1f}, "
+            f"p95 {p95:.1f}, {queries:.1f} queries, {signals} signals"
+        )
         return
     for size in [int(s) for s in args.sizes.split(",")]:
         t0 = time.perf_counter()
@@ -263,15 +300,19 @@ def main() -> None:
         rows = LinkKey.objects.count()
         mean, p50, p95, queries, signals = measure(args.sample)
         results.append((size, rows, loaded, mean, p50, p95, queries, signals))
-        print(f"{size:>9,} candidates, {rows:,} keys (load {loaded:.0f}s): mean {mean:.1f} ms, "
-              f"p50 {p50:.1f}, p95 {p95:.1f}, {queries:.1f} queries, {signals} signals",
-              flush=True)
+        print(
+            f"{size:>9,} candidates, {rows:,} keys (load {loaded:.0f}s): mean {mean:.1f} ms, "
+            f"p50 {p50:.1f}, p95 {p95:.1f}, {queries:.1f} queries, {signals} signals",
+            flush=True,
+        )
     explain()
     print("\n| candidates | link keys | load (s) | mean ms | p50 ms | p95 ms | queries |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for size, rows, loaded, mean, p50, p95, queries, _s in results:
-        print(f"| {size:,} | {rows:,} | {loaded:.0f} | {mean:.1f} | {p50:.1f} | {p95:.1f} | "
-              f"{queries:.1f} |")
+        print(
+            f"| {size:,} | {rows:,} | {loaded:.0f} | {mean:.1f} | {p50:.1f} | {p95:.1f} | "
+            f"{queries:.1f} |"
+        )
 
 
 if __name__ == "__main__":

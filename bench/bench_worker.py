@@ -47,9 +47,24 @@ def _run(n: int, reuse: bool) -> float:
     candidates = _prepare(n)
     env = {**os.environ, "VETTING_DB_REUSE_MAX": "1000" if reuse else "0"}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "vetting", "worker", "--pool=solo",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
-         "-Q", os.environ["VETTING_QUEUE"]], cwd=ROOT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "vetting",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+            "-Q",
+            os.environ["VETTING_QUEUE"],
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         time.sleep(4)  # worker start-up, not part of the figure
         with transaction.atomic():
@@ -74,8 +89,10 @@ def main() -> None:
     close = _run(n, reuse=False)
     print(f"{n} assessments, one solo worker process:")
     print(f"  connection kept between tasks: {reuse:7.1f} assessments/s")
-    print(f"  connection closed per task:    {close:7.1f} assessments/s  "
-          f"({close / reuse:.0%} of the kept-connection figure)")
+    print(
+        f"  connection closed per task:    {close:7.1f} assessments/s  "
+        f"({close / reuse:.0%} of the kept-connection figure)"
+    )
 
 
 if __name__ == "__main__":

@@ -51,8 +51,7 @@ def main() -> int:
         if database:
             env["DATABASE_URL"] = _database(base, database)
         print(f"\n## {script}\n", flush=True)
-        result = subprocess.run([sys.executable, str(HERE / script), *extra], env=env,
-                                check=False)
+        result = subprocess.run([sys.executable, str(HERE / script), *extra], env=env, check=False)
         failed += result.returncode != 0
     return 1 if failed else 0
 

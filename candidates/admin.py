@@ -55,8 +55,15 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 @admin.register(Candidate)
 class CandidateAdmin(ReadOnlyAdmin):
-    list_display = ("full_name", "external_id", "client", "risk_score", "risk_level",
-                    "review_status", "created_at")
+    list_display = (
+        "full_name",
+        "external_id",
+        "client",
+        "risk_score",
+        "risk_level",
+        "review_status",
+        "created_at",
+    )
     list_filter = ("risk_level", "review_status", "client")
     list_select_related = ("client",)
     # Prefix search on the columns the dashboard indexes (see migration 0004).
@@ -79,8 +86,15 @@ class SignalInline(admin.TabularInline):
 
 @admin.register(Assessment)
 class AssessmentAdmin(ReadOnlyAdmin):
-    list_display = ("candidate", "seq", "status", "trigger", "risk_score", "ruleset_version",
-                    "assessed_at")
+    list_display = (
+        "candidate",
+        "seq",
+        "status",
+        "trigger",
+        "risk_score",
+        "ruleset_version",
+        "assessed_at",
+    )
     list_filter = ("status", "trigger")
     list_select_related = ("candidate",)
     raw_id_fields = ("candidate",)

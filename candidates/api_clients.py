@@ -18,8 +18,13 @@ def api_client_create(*, name: str, webhook_url: str = "") -> tuple[ApiClient, s
     """Create a client; returns (client, api key, webhook secret). The key is never stored."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     secret = "whsec_" + secrets.token_urlsafe(32)
-    client = ApiClient.objects.create(name=name, key_prefix=key[:10], key_hash=key_hash(key),
-                                      webhook_url=webhook_url, webhook_secret=secret)
+    client = ApiClient.objects.create(
+        name=name,
+        key_prefix=key[:10],
+        key_hash=key_hash(key),
+        webhook_url=webhook_url,
+        webhook_secret=secret,
+    )
     return client, key, secret
 
 

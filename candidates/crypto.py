@@ -7,9 +7,22 @@ import re
 from django.conf import settings
 
 # ICAO 9303 codes that are not ISO 3166 alpha-3, mapped to the ISO code they stand for.
-_ICAO_TO_ISO3 = {"D": "DEU", "GBD": "GBR", "GBN": "GBR", "GBO": "GBR", "GBP": "GBR",
-                 "GBS": "GBR", "EUE": "EUE", "UNO": "UNO", "UNA": "UNA", "UNK": "UNK",
-                 "XXA": "XXA", "XXB": "XXB", "XXC": "XXC", "XXX": "XXX"}
+_ICAO_TO_ISO3 = {
+    "D": "DEU",
+    "GBD": "GBR",
+    "GBN": "GBR",
+    "GBO": "GBR",
+    "GBP": "GBR",
+    "GBS": "GBR",
+    "EUE": "EUE",
+    "UNO": "UNO",
+    "UNA": "UNA",
+    "UNK": "UNK",
+    "XXA": "XXA",
+    "XXB": "XXB",
+    "XXC": "XXC",
+    "XXX": "XXX",
+}
 _STRIP = re.compile(r"[\s\-<]")
 
 

@@ -15,14 +15,80 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-FIRST = ["Anna", "James", "Maria", "Robert", "Linda", "Michael", "Sarah", "David", "Emily",
-         "Daniel", "Laura", "Thomas", "Olivia", "Kevin", "Grace", "Brian", "Chloe", "Eric",
-         "Hannah", "Jason", "Megan", "Ryan", "Nina", "Victor", "Sofia", "Lucas", "Elena",
-         "Marco", "Priya", "Ahmed", "Yuki", "Ingrid", "Pedro", "Fatima", "Kofi", "Mei"]
-LAST = ["Eriksson", "Johnson", "Garcia", "Miller", "Davis", "Martinez", "Wilson", "Anderson",
-        "Taylor", "Thomas", "Moore", "Jackson", "White", "Harris", "Clark", "Lewis", "Walker",
-        "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Adams",
-        "Baker", "Nelson", "Carter", "Mitchell", "Perez", "Roberts", "Turner", "Phillips"]
+FIRST = [
+    "Anna",
+    "James",
+    "Maria",
+    "Robert",
+    "Linda",
+    "Michael",
+    "Sarah",
+    "David",
+    "Emily",
+    "Daniel",
+    "Laura",
+    "Thomas",
+    "Olivia",
+    "Kevin",
+    "Grace",
+    "Brian",
+    "Chloe",
+    "Eric",
+    "Hannah",
+    "Jason",
+    "Megan",
+    "Ryan",
+    "Nina",
+    "Victor",
+    "Sofia",
+    "Lucas",
+    "Elena",
+    "Marco",
+    "Priya",
+    "Ahmed",
+    "Yuki",
+    "Ingrid",
+    "Pedro",
+    "Fatima",
+    "Kofi",
+    "Mei",
+]
+LAST = [
+    "Eriksson",
+    "Johnson",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Martinez",
+    "Wilson",
+    "Anderson",
+    "Taylor",
+    "Thomas",
+    "Moore",
+    "Jackson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Adams",
+    "Baker",
+    "Nelson",
+    "Carter",
+    "Mitchell",
+    "Perez",
+    "Roberts",
+    "Turner",
+    "Phillips",
+]
 
 # (country, region, city, timezone, phone prefix, postal code, residential IP prefix)
 PLACES = [
@@ -35,12 +101,48 @@ PLACES = [
     ("GB", "", "London", "Europe/London", "+44 20 7946 0{}", "SW1A 1AA", "86.1."),
     ("DE", "", "Berlin", "Europe/Berlin", "+49 30 1234{}", "10115", "91.64."),
 ]
-STREETS = ["Main St", "Oak Ave", "Maple Dr", "Cedar Ln", "Pine St", "Elm St", "Lake Rd",
-           "Hill Ave", "Park Blvd", "River Rd"]
-SKILLS = ["Python", "Django", "React", "TypeScript", "Go", "Kubernetes", "PostgreSQL", "AWS",
-          "Terraform", "Rust", "Java", "Spring", "GraphQL", "Redis", "Kafka", "Swift"]
-EMPLOYERS = ["Acme Corp", "Globex", "Initech", "Umbrella Health", "Stark Logistics",
-             "Wayne Analytics", "Hooli", "Vandelay Imports", "Soylent Foods", "Tyrell Systems"]
+STREETS = [
+    "Main St",
+    "Oak Ave",
+    "Maple Dr",
+    "Cedar Ln",
+    "Pine St",
+    "Elm St",
+    "Lake Rd",
+    "Hill Ave",
+    "Park Blvd",
+    "River Rd",
+]
+SKILLS = [
+    "Python",
+    "Django",
+    "React",
+    "TypeScript",
+    "Go",
+    "Kubernetes",
+    "PostgreSQL",
+    "AWS",
+    "Terraform",
+    "Rust",
+    "Java",
+    "Spring",
+    "GraphQL",
+    "Redis",
+    "Kafka",
+    "Swift",
+]
+EMPLOYERS = [
+    "Acme Corp",
+    "Globex",
+    "Initech",
+    "Umbrella Health",
+    "Stark Logistics",
+    "Wayne Analytics",
+    "Hooli",
+    "Vandelay Imports",
+    "Soylent Foods",
+    "Tyrell Systems",
+]
 
 
 def image_b64(seed: int, *, kind: str = "photo", quality: int = 85) -> str:
@@ -52,33 +154,54 @@ def image_b64(seed: int, *, kind: str = "photo", quality: int = 85) -> str:
     if kind == "document":
         draw.rectangle((20, 60, 170, 260), fill=tuple(rnd.randrange(40, 200) for _ in range(3)))
         for row in range(6):
-            draw.rectangle((200, 70 + row * 30, 200 + rnd.randrange(120, 280), 82 + row * 30),
-                           fill=(30, 30, 60))
+            draw.rectangle(
+                (200, 70 + row * 30, 200 + rnd.randrange(120, 280), 82 + row * 30),
+                fill=(30, 30, 60),
+            )
     for _ in range(14):
         x, y = rnd.randrange(w), rnd.randrange(h)
         r = rnd.randrange(10, 60)
-        draw.ellipse((x - r, y - r, x + r, y + r),
-                     fill=tuple(rnd.randrange(0, 255) for _ in range(3)))
+        draw.ellipse(
+            (x - r, y - r, x + r, y + r), fill=tuple(rnd.randrange(0, 255) for _ in range(3))
+        )
     out = io.BytesIO()
     img.save(out, "JPEG", quality=quality)
     return base64.b64encode(out.getvalue()).decode()
 
 
 def _mrz_check(field: str) -> str:
-    values = {**{str(d): d for d in range(10)}, "<": 0,
-              **{chr(65 + i): 10 + i for i in range(26)}}
+    values = {**{str(d): d for d in range(10)}, "<": 0, **{chr(65 + i): 10 + i for i in range(26)}}
     return str(sum(values[c] * (7, 3, 1)[i % 3] for i, c in enumerate(field)) % 10)
 
 
-def td3_mrz(*, surname: str, given: str, number: str, nationality: str, dob: date,
-            sex: str, expiry: date, issuing: str = "USA") -> str:
+def td3_mrz(
+    *,
+    surname: str,
+    given: str,
+    number: str,
+    nationality: str,
+    dob: date,
+    sex: str,
+    expiry: date,
+    issuing: str = "USA",
+) -> str:
     name = f"{surname.upper()}<<{given.upper().replace(' ', '<')}"
     line1 = f"P<{issuing}{name}".ljust(44, "<")[:44]
     num = number.ljust(9, "<")[:9]
     birth, exp = dob.strftime("%y%m%d"), expiry.strftime("%y%m%d")
     personal = "<" * 14
-    body = (num + _mrz_check(num) + nationality + birth + _mrz_check(birth) + sex + exp
-            + _mrz_check(exp) + personal + _mrz_check(personal))
+    body = (
+        num
+        + _mrz_check(num)
+        + nationality
+        + birth
+        + _mrz_check(birth)
+        + sex
+        + exp
+        + _mrz_check(exp)
+        + personal
+        + _mrz_check(personal)
+    )
     composite = body[0:10] + body[13:20] + body[21:43]
     return line1 + "\n" + body + _mrz_check(composite)
 
@@ -87,30 +210,52 @@ def _resume(rnd: random.Random, name: str) -> str:
     skills = rnd.sample(SKILLS, 5)
     jobs = rnd.sample(EMPLOYERS, 3)
     years = rnd.randrange(3, 15)
-    lines = [name, "Senior Software Engineer", "",
-             f"Engineer with {years} years of experience building {skills[0]} and {skills[1]} "
-             f"systems; led migrations to {skills[2]} and mentored teams of {rnd.randrange(2, 9)}.",
-             "", "Experience"]
+    lines = [
+        name,
+        "Senior Software Engineer",
+        "",
+        f"Engineer with {years} years of experience building {skills[0]} and {skills[1]} "
+        f"systems; led migrations to {skills[2]} and mentored teams of {rnd.randrange(2, 9)}.",
+        "",
+        "Experience",
+    ]
     for job in jobs:
-        lines.append(f"{job} — built {rnd.choice(skills)} services handling "
-                     f"{rnd.randrange(1, 90)}k requests per second; "
-                     f"cut costs by {rnd.randrange(5, 60)} percent with {rnd.choice(skills)}.")
+        lines.append(
+            f"{job} — built {rnd.choice(skills)} services handling "
+            f"{rnd.randrange(1, 90)}k requests per second; "
+            f"cut costs by {rnd.randrange(5, 60)} percent with {rnd.choice(skills)}."
+        )
     lines += ["", "Skills", ", ".join(skills)]
     return "\n".join(lines)
 
 
-def _sessions(rnd: random.Random, *, ip: str, tz: str, local_offset: int, now: datetime,
-              count: int = 3, night: bool = False) -> list[dict[str, Any]]:
+def _sessions(
+    rnd: random.Random,
+    *,
+    ip: str,
+    tz: str,
+    local_offset: int,
+    now: datetime,
+    count: int = 3,
+    night: bool = False,
+) -> list[dict[str, Any]]:
     sessions = []
     for i in range(count):
         day = now - timedelta(days=rnd.randrange(1, 20))
         local_hour = rnd.choice([2, 3, 4]) if night else rnd.randrange(9, 18)
-        seen = (day.replace(hour=0, minute=rnd.randrange(60), second=0, microsecond=0)
-                + timedelta(hours=local_hour - local_offset / 60))
-        sessions.append({"ip": ip, "seen_at": seen.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                         "kind": ["application", "interview", "login"][i % 3],
-                         "user_agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0",
-                         "timezone": tz, "utc_offset_minutes": local_offset})
+        seen = day.replace(hour=0, minute=rnd.randrange(60), second=0, microsecond=0) + timedelta(
+            hours=local_hour - local_offset / 60
+        )
+        sessions.append(
+            {
+                "ip": ip,
+                "seen_at": seen.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "kind": ["application", "interview", "login"][i % 3],
+                "user_agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0",
+                "timezone": tz,
+                "utc_offset_minutes": local_offset,
+            }
+        )
     return sessions
 
 
@@ -119,12 +264,26 @@ def honest(i: int, now: datetime) -> dict[str, Any]:
     country, region, city, tz, phone_fmt, postal, ip_prefix = PLACES[i % len(PLACES)]
     first, last = rnd.choice(FIRST), rnd.choice(LAST)
     name = f"{first} {last}"
-    address = {"line1": f"{rnd.randrange(1, 9999)} {rnd.choice(STREETS)}", "line2": "",
-               "city": city, "region": region, "postal_code": postal, "country": country}
-    offset = {"America/Chicago": -360, "America/New_York": -300, "America/Los_Angeles": -480,
-              "Europe/London": 0, "Europe/Berlin": 60}[tz]
-    local_part = (f"{rnd.randrange(0, 10)} {rnd.randrange(1000, 9999)}" if country == "US"
-                  else f"{rnd.randrange(100, 999)}")
+    address = {
+        "line1": f"{rnd.randrange(1, 9999)} {rnd.choice(STREETS)}",
+        "line2": "",
+        "city": city,
+        "region": region,
+        "postal_code": postal,
+        "country": country,
+    }
+    offset = {
+        "America/Chicago": -360,
+        "America/New_York": -300,
+        "America/Los_Angeles": -480,
+        "Europe/London": 0,
+        "Europe/Berlin": 60,
+    }[tz]
+    local_part = (
+        f"{rnd.randrange(0, 10)} {rnd.randrange(1000, 9999)}"
+        if country == "US"
+        else f"{rnd.randrange(100, 999)}"
+    )
     phone = phone_fmt.format(local_part)
     dob = date(rnd.randrange(1965, 2000), rnd.randrange(1, 13), rnd.randrange(1, 28))
     payload: dict[str, Any] = {
@@ -136,23 +295,42 @@ def honest(i: int, now: datetime) -> dict[str, Any]:
         "claimed_location": {"country": country, "region": region, "city": city, "timezone": tz},
         "home_address": address,
         "shipping_address": {k: v for k, v in address.items() if k != "line2"},
-        "sessions": _sessions(rnd, ip=f"{ip_prefix}{rnd.randrange(1, 254)}.{rnd.randrange(1, 254)}",
-                              tz=tz, local_offset=offset, now=now),
+        "sessions": _sessions(
+            rnd,
+            ip=f"{ip_prefix}{rnd.randrange(1, 254)}.{rnd.randrange(1, 254)}",
+            tz=tz,
+            local_offset=offset,
+            now=now,
+        ),
         "resume_text": _resume(rnd, name),
         "photo": image_b64(50_000 + i),
     }
     if country == "US":
-        payload["payout"] = {"account_holder": name, "bank_country": "US",
-                             "routing_number": "081000210",
-                             "account_number": f"{rnd.randrange(10**9, 10**10)}"}
+        payload["payout"] = {
+            "account_holder": name,
+            "bank_country": "US",
+            "routing_number": "081000210",
+            "account_number": f"{rnd.randrange(10**9, 10**10)}",
+        }
         number = f"{rnd.randrange(10**8, 10**9)}"
         expiry = date(now.year + rnd.randrange(1, 9), rnd.randrange(1, 13), 15)
-        payload["documents"] = [{
-            "kind": "passport", "number": number, "issuing_country": "USA",
-            "expires_on": expiry.isoformat(),
-            "mrz": td3_mrz(surname=last, given=first, number=number, nationality="USA", dob=dob,
-                           sex=rnd.choice("MF"), expiry=expiry),
-        }]
+        payload["documents"] = [
+            {
+                "kind": "passport",
+                "number": number,
+                "issuing_country": "USA",
+                "expires_on": expiry.isoformat(),
+                "mrz": td3_mrz(
+                    surname=last,
+                    given=first,
+                    number=number,
+                    nationality="USA",
+                    dob=dob,
+                    sex=rnd.choice("MF"),
+                    expiry=expiry,
+                ),
+            }
+        ]
     return payload
 
 
@@ -163,61 +341,131 @@ def fraud_rings(now: datetime) -> list[dict[str, Any]]:
     # Ring 1: five "US" engineers; one passport scan re-encoded, one VoIP-style phone, one
     # shipping address, hosting IPs, and a browser clock in UTC+9.
     ring_doc_seed = 900_001
-    for k, (first, last) in enumerate([("Kevin", "Lee"), ("Brian", "Park"), ("Jason", "Kim"),
-                                       ("Eric", "Cho"), ("Ryan", "Han")]):
-        people.append({
-            "external_id": f"demo-ring1-{k}", "full_name": f"{first} {last}",
-            "email": f"{first.lower()}.{last.lower()}.dev@gmail.com",
-            "phone": "+1 415 870 3311",
-            "claimed_location": {"country": "US", "region": "TN", "city": "Nashville",
-                                 "timezone": "America/Chicago"},
-            "home_address": {"line1": f"{100 + k * 17} Broadway", "city": "Nashville",
-                             "region": "TN", "postal_code": "37203", "country": "US"},
-            "shipping_address": {"line1": "4410 Charlotte Pike Apt 12", "city": "Nashville",
-                                 "region": "TN", "postal_code": "37209", "country": "US"},
-            "sessions": _sessions(rnd, ip=f"167.99.14.{200 + k}", tz="Asia/Seoul",
-                                  local_offset=540, now=now, count=4, night=False),
-            "documents": [{"kind": "passport", "number": f"56781{k}234", "issuing_country": "USA",
-                           "expires_on": (now.date() + timedelta(days=900)).isoformat(),
-                           "image": image_b64(ring_doc_seed, kind="document",
-                                              quality=90 - k * 7)}],
-            "payout": {"account_holder": "Li Wei Trading Ltd", "bank_country": "HK",
-                       "account_number": f"0048{k}113377"},
-            "resume_text": _resume(random.Random(300 + k), f"{first} {last}"),
-            "photo": image_b64(700_000 + k),
-        })
+    for k, (first, last) in enumerate(
+        [("Kevin", "Lee"), ("Brian", "Park"), ("Jason", "Kim"), ("Eric", "Cho"), ("Ryan", "Han")]
+    ):
+        people.append(
+            {
+                "external_id": f"demo-ring1-{k}",
+                "full_name": f"{first} {last}",
+                "email": f"{first.lower()}.{last.lower()}.dev@gmail.com",
+                "phone": "+1 415 870 3311",
+                "claimed_location": {
+                    "country": "US",
+                    "region": "TN",
+                    "city": "Nashville",
+                    "timezone": "America/Chicago",
+                },
+                "home_address": {
+                    "line1": f"{100 + k * 17} Broadway",
+                    "city": "Nashville",
+                    "region": "TN",
+                    "postal_code": "37203",
+                    "country": "US",
+                },
+                "shipping_address": {
+                    "line1": "4410 Charlotte Pike Apt 12",
+                    "city": "Nashville",
+                    "region": "TN",
+                    "postal_code": "37209",
+                    "country": "US",
+                },
+                "sessions": _sessions(
+                    rnd,
+                    ip=f"167.99.14.{200 + k}",
+                    tz="Asia/Seoul",
+                    local_offset=540,
+                    now=now,
+                    count=4,
+                    night=False,
+                ),
+                "documents": [
+                    {
+                        "kind": "passport",
+                        "number": f"56781{k}234",
+                        "issuing_country": "USA",
+                        "expires_on": (now.date() + timedelta(days=900)).isoformat(),
+                        "image": image_b64(ring_doc_seed, kind="document", quality=90 - k * 7),
+                    }
+                ],
+                "payout": {
+                    "account_holder": "Li Wei Trading Ltd",
+                    "bank_country": "HK",
+                    "account_number": f"0048{k}113377",
+                },
+                "resume_text": _resume(random.Random(300 + k), f"{first} {last}"),
+                "photo": image_b64(700_000 + k),
+            }
+        )
     # Ring 2: a resume mill; the same resume with names swapped, one payout account, one IP.
     mill_resume = _resume(random.Random(4242), "NAME")
-    for k, (first, last) in enumerate([("Daniel", "Scott"), ("Megan", "Hill"),
-                                       ("Victor", "Adams"), ("Sofia", "Baker")]):
-        people.append({
-            "external_id": f"demo-ring2-{k}", "full_name": f"{first} {last}",
-            "email": f"{first.lower()}{last.lower()}.work{k}@mailinator.com" if k == 0
-            else f"{first.lower()}.{last.lower()}{k}@outlook.com",
-            "phone": f"+1 206 555 01{10 + k}",
-            "claimed_location": {"country": "US", "region": "WA", "city": "Seattle",
-                                 "timezone": "America/Los_Angeles"},
-            "home_address": {"line1": f"{20 + k} Pine St", "city": "Seattle", "region": "WA",
-                             "postal_code": "98101", "country": "US"},
-            "sessions": _sessions(rnd, ip="45.77.120.14", tz="America/Los_Angeles",
-                                  local_offset=-480, now=now, count=3, night=True),
-            "payout": {"account_holder": "Victor Adams", "bank_country": "US",
-                       "routing_number": "026009593", "account_number": "4455667788"},
-            "resume_text": mill_resume.replace("NAME", f"{first} {last}"),
-        })
+    for k, (first, last) in enumerate(
+        [("Daniel", "Scott"), ("Megan", "Hill"), ("Victor", "Adams"), ("Sofia", "Baker")]
+    ):
+        people.append(
+            {
+                "external_id": f"demo-ring2-{k}",
+                "full_name": f"{first} {last}",
+                "email": f"{first.lower()}{last.lower()}.work{k}@mailinator.com"
+                if k == 0
+                else f"{first.lower()}.{last.lower()}{k}@outlook.com",
+                "phone": f"+1 206 555 01{10 + k}",
+                "claimed_location": {
+                    "country": "US",
+                    "region": "WA",
+                    "city": "Seattle",
+                    "timezone": "America/Los_Angeles",
+                },
+                "home_address": {
+                    "line1": f"{20 + k} Pine St",
+                    "city": "Seattle",
+                    "region": "WA",
+                    "postal_code": "98101",
+                    "country": "US",
+                },
+                "sessions": _sessions(
+                    rnd,
+                    ip="45.77.120.14",
+                    tz="America/Los_Angeles",
+                    local_offset=-480,
+                    now=now,
+                    count=3,
+                    night=True,
+                ),
+                "payout": {
+                    "account_holder": "Victor Adams",
+                    "bank_country": "US",
+                    "routing_number": "026009593",
+                    "account_number": "4455667788",
+                },
+                "resume_text": mill_resume.replace("NAME", f"{first} {last}"),
+            }
+        )
     # Ring 3: one borrowed photo under three names and three countries' claims.
-    for k, (first, last, country, city, tz) in enumerate([
+    for k, (first, last, country, city, tz) in enumerate(
+        [
             ("Grace", "Turner", "US", "Austin", "America/Chicago"),
             ("Chloe", "Walker", "GB", "London", "Europe/London"),
-            ("Laura", "Young", "DE", "Berlin", "Europe/Berlin")]):
-        people.append({
-            "external_id": f"demo-ring3-{k}", "full_name": f"{first} {last}",
-            "email": f"{first.lower()}.{last.lower()}{k}@example.org",
-            "claimed_location": {"country": country, "city": city, "timezone": tz},
-            "photo": image_b64(800_000, quality=88 - k * 10),
-            "sessions": _sessions(rnd, ip=f"185.220.101.{10 + k}", tz="Asia/Shanghai",
-                                  local_offset=480, now=now, count=3),
-        })
+            ("Laura", "Young", "DE", "Berlin", "Europe/Berlin"),
+        ]
+    ):
+        people.append(
+            {
+                "external_id": f"demo-ring3-{k}",
+                "full_name": f"{first} {last}",
+                "email": f"{first.lower()}.{last.lower()}{k}@example.org",
+                "claimed_location": {"country": country, "city": city, "timezone": tz},
+                "photo": image_b64(800_000, quality=88 - k * 10),
+                "sessions": _sessions(
+                    rnd,
+                    ip=f"185.220.101.{10 + k}",
+                    tz="Asia/Shanghai",
+                    local_offset=480,
+                    now=now,
+                    count=3,
+                ),
+            }
+        )
     return people
 
 

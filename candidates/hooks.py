@@ -13,8 +13,11 @@ from candidates.models import ApiClient, Assessment, Candidate
 
 def assessment_finished(*, assessment_id: UUID) -> None:
     """Called on commit of a completed or failed assessment."""
-    row = (Assessment.objects.filter(id=assessment_id)
-           .values_list("status", "trigger", "candidate_id").first())
+    row = (
+        Assessment.objects.filter(id=assessment_id)
+        .values_list("status", "trigger", "candidate_id")
+        .first()
+    )
     if row is None:
         return
     status, trigger, candidate_id = row
@@ -35,9 +38,13 @@ def candidate_erased(*, candidate_id: UUID, client_id: UUID, external_id: str) -
     with transaction.atomic():
         webhook_events_erase(candidate_id=candidate_id)
         if client is not None:
-            webhook_event_create(client=client, type="candidate.erased", trigger="manual",
-                                 data={"id": str(candidate_id), "external_id": external_id},
-                                 candidate_id=None)
+            webhook_event_create(
+                client=client,
+                type="candidate.erased",
+                trigger="manual",
+                data={"id": str(candidate_id), "external_id": external_id},
+                candidate_id=None,
+            )
 
 
 def _emit(*, candidate_id: UUID, type: str, trigger: str) -> None:
@@ -50,17 +57,18 @@ def _emit(*, candidate_id: UUID, type: str, trigger: str) -> None:
     if data is None:  # erased meanwhile
         return
     with transaction.atomic():
-        webhook_event_create(client=client, type=type, trigger=trigger, data=data,
-                             candidate_id=candidate_id)
+        webhook_event_create(
+            client=client, type=type, trigger=trigger, data=data, candidate_id=candidate_id
+        )
 
 
 def _candidate_as_get(*, client: ApiClient, candidate_id: UUID) -> dict[str, Any] | None:
     from candidates.api import representations, selectors
 
-    candidate: Candidate | None = selectors.candidate_get(client=client,
-                                                           candidate_id=candidate_id)
+    candidate: Candidate | None = selectors.candidate_get(client=client, candidate_id=candidate_id)
     if candidate is None:
         return None
-    external_ids = selectors.external_ids_for(client=client,
-                                              candidate_ids=representations.related_ids(candidate))
+    external_ids = selectors.external_ids_for(
+        client=client, candidate_ids=representations.related_ids(candidate)
+    )
     return representations.candidate_detail(candidate, external_ids=external_ids)

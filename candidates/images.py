@@ -29,8 +29,9 @@ MAX_PIXELS = 40_000_000
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
 # Base64 of MAX_BYTES plus room for a data: prefix and line breaks.
 MAX_ENCODED_CHARS = (MAX_BYTES + 2) // 3 * 4 + 4096
-_DATA_URI = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?P<params>(;[^,;]*)*?);base64,",
-                       re.IGNORECASE)
+_DATA_URI = re.compile(
+    r"^data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?P<params>(;[^,;]*)*?);base64,", re.IGNORECASE
+)
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -53,7 +54,7 @@ def image_decode(value: str) -> DecodedImage:
     if len(value) > MAX_ENCODED_CHARS:
         raise ImageInvalid(f"Image is over {MAX_BYTES // (1024 * 1024)} MiB.")
     match = _DATA_URI.match(value)
-    payload = value[match.end():] if match else value
+    payload = value[match.end() :] if match else value
     if not match and value[:5].lower() == "data:":
         raise ImageInvalid("A data: URI must be base64-encoded (data:image/png;base64,...).")
     try:
@@ -81,21 +82,36 @@ def image_verify(raw: bytes) -> DecodedImage:
                 img.load()  # decoding the pixels is what proves the data is an image
     except ImageInvalid:
         raise
-    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError,
-            PILImage.DecompressionBombWarning, EOFError) as exc:
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        PILImage.DecompressionBombError,
+        PILImage.DecompressionBombWarning,
+        EOFError,
+    ) as exc:
         raise ImageInvalid("Image is not a decodable JPEG or PNG.") from exc
     if fmt not in FORMATS:
         raise ImageInvalid("Image must be a JPEG or PNG.")
     content_type, extension = FORMATS[fmt]
-    return DecodedImage(raw=raw, sha256=hashlib.sha256(raw).hexdigest(),
-                        content_type=content_type, extension=extension, width=width,
-                        height=height)
+    return DecodedImage(
+        raw=raw,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        content_type=content_type,
+        extension=extension,
+        width=width,
+        height=height,
+    )
 
 
 def image_store(*, decoded: DecodedImage) -> Image:
     """Write the file through Django's default storage and describe it in an Image row."""
-    image = Image(sha256=decoded.sha256, content_type=decoded.content_type,
-                  width=decoded.width, height=decoded.height)
+    image = Image(
+        sha256=decoded.sha256,
+        content_type=decoded.content_type,
+        width=decoded.width,
+        height=decoded.height,
+    )
     name = f"{uuid.uuid4().hex}.{decoded.extension}"
     image.file.save(name, ContentFile(decoded.raw), save=False)
     image.save()

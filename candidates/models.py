@@ -53,8 +53,12 @@ class Image(models.Model):
         return f"{self.content_type} {self.width}x{self.height} {self.sha256[:12]}"
 
     def describe(self) -> dict:
-        return {"sha256": self.sha256, "content_type": self.content_type,
-                "width": self.width, "height": self.height}
+        return {
+            "sha256": self.sha256,
+            "content_type": self.content_type,
+            "width": self.width,
+            "height": self.height,
+        }
 
 
 class Candidate(models.Model):
@@ -88,7 +92,8 @@ class Candidate(models.Model):
     home_address = models.JSONField(null=True, blank=True)
     shipping_address = models.JSONField(null=True, blank=True)
     claimed_country = models.CharField(
-        max_length=2, blank=True, help_text="Derived: claimed_location.country, else home country")
+        max_length=2, blank=True, help_text="Derived: claimed_location.country, else home country"
+    )
     # Payout: the account itself only as a keyed hash plus its last four characters.
     payout_account_holder = models.CharField(max_length=300, blank=True)
     payout_bank_country = models.CharField(max_length=2, blank=True)
@@ -97,8 +102,9 @@ class Candidate(models.Model):
     payout_account_last4 = models.CharField(max_length=4, blank=True)
     payout_iban_last4 = models.CharField(max_length=4, blank=True)
     has_payout = models.BooleanField(default=False)
-    photo = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    photo = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     resume_text = models.TextField(blank=True)
     profiles = models.JSONField(null=True, blank=True)
 
@@ -113,15 +119,19 @@ class Candidate(models.Model):
     risk_score = models.PositiveSmallIntegerField(default=0)
     risk_level = models.CharField(max_length=10, choices=RiskLevel, blank=True)
     assessed_at = models.DateTimeField(null=True, blank=True)
-    latest_assessment = models.ForeignKey("Assessment", null=True, blank=True,
-                                          on_delete=models.SET_NULL, related_name="+")
-    completed_assessment = models.ForeignKey("Assessment", null=True, blank=True,
-                                             on_delete=models.SET_NULL, related_name="+")
-    review_status = models.CharField(max_length=10, choices=ReviewStatus,
-                                     default=ReviewStatus.UNREVIEWED)
+    latest_assessment = models.ForeignKey(
+        "Assessment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_assessment = models.ForeignKey(
+        "Assessment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_status = models.CharField(
+        max_length=10, choices=ReviewStatus, default=ReviewStatus.UNREVIEWED
+    )
     review_note = models.TextField(blank=True)
-    review_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                          on_delete=models.SET_NULL, related_name="+")
+    review_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     review_decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -131,30 +141,40 @@ class Candidate(models.Model):
             ("view_sensitive_candidate", "Can view a candidate's documents and photo"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=("client", "external_id"),
-                                    name="candidate_external_id_per_client"),
+            models.UniqueConstraint(
+                fields=("client", "external_id"), name="candidate_external_id_per_client"
+            ),
         ]
         indexes = [
             # API list: a client's candidates, newest first, keyset on (created_at, id).
             models.Index(fields=("client", "-created_at", "-id"), name="cand_client_created"),
             models.Index(fields=("client", "updated_at"), name="cand_client_updated"),
             # API list filters: each leads with the client and keeps the list's order.
-            models.Index(fields=("client", "risk_level", "-created_at", "-id"),
-                         name="cand_client_risk_level"),
-            models.Index(fields=("client", "review_status", "-created_at", "-id"),
-                         name="cand_client_review"),
-            models.Index(fields=("client", "assessment_status", "-created_at", "-id"),
-                         name="cand_client_assess"),
+            models.Index(
+                fields=("client", "risk_level", "-created_at", "-id"), name="cand_client_risk_level"
+            ),
+            models.Index(
+                fields=("client", "review_status", "-created_at", "-id"), name="cand_client_review"
+            ),
+            models.Index(
+                fields=("client", "assessment_status", "-created_at", "-id"),
+                name="cand_client_assess",
+            ),
             # Review queue: highest risk first.
-            models.Index(fields=("review_status", "-risk_score", "-created_at", "-id"),
-                         name="cand_queue"),
+            models.Index(
+                fields=("review_status", "-risk_score", "-created_at", "-id"), name="cand_queue"
+            ),
             models.Index(fields=("-risk_score", "-created_at", "-id"), name="cand_risk"),
             models.Index(fields=("-created_at", "-id"), name="cand_created"),
             # Dashboard queue filtered by level or by client, still in queue order.
-            models.Index(fields=("risk_level", "review_status", "-risk_score", "-created_at",
-                                 "-id"), name="cand_queue_level"),
-            models.Index(fields=("client", "review_status", "-risk_score", "-created_at", "-id"),
-                         name="cand_queue_client"),
+            models.Index(
+                fields=("risk_level", "review_status", "-risk_score", "-created_at", "-id"),
+                name="cand_queue_level",
+            ),
+            models.Index(
+                fields=("client", "review_status", "-risk_score", "-created_at", "-id"),
+                name="cand_queue_client",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -181,8 +201,9 @@ class Session(models.Model):
     class Meta:
         ordering = ("seen_at", "id")
         constraints = [
-            models.UniqueConstraint(fields=("candidate", "ip", "seen_at", "kind"),
-                                    name="session_unique_sighting"),
+            models.UniqueConstraint(
+                fields=("candidate", "ip", "seen_at", "kind"), name="session_unique_sighting"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,15 +229,17 @@ class Document(models.Model):
     # Facts read from the MRZ before masking (check digits, the number's key): masking destroys
     # what the check digits cover, so they are judged once, on ingest.
     mrz_facts = models.JSONField(default=dict, blank=True)
-    image = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    image = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ("created_at", "id")
         constraints = [
-            models.UniqueConstraint(fields=("candidate", "number_key"),
-                                    name="document_unique_per_candidate"),
+            models.UniqueConstraint(
+                fields=("candidate", "number_key"), name="document_unique_per_candidate"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -228,21 +251,29 @@ class Observation(models.Model):
 
     class Code(models.TextChoices):
         CAMERA_REFUSED = "interview.camera_refused", "Refused to turn the camera on"
-        DIFFERENT_PERSON = ("interview.different_person",
-                            "A different person from an earlier interview")
+        DIFFERENT_PERSON = (
+            "interview.different_person",
+            "A different person from an earlier interview",
+        )
         REFUSED_IN_PERSON = "interview.refused_in_person", "Refused an in-person or video step"
-        PAYMENT_REDIRECT = ("interview.payment_redirect",
-                            "Asked to be paid to another name or in crypto")
-        EQUIPMENT_REDIRECT = ("interview.equipment_redirect",
-                              "Asked for equipment to be sent elsewhere")
+        PAYMENT_REDIRECT = (
+            "interview.payment_redirect",
+            "Asked to be paid to another name or in crypto",
+        )
+        EQUIPMENT_REDIRECT = (
+            "interview.equipment_redirect",
+            "Asked for equipment to be sent elsewhere",
+        )
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="observations")
     code = models.CharField(max_length=40, choices=Code)
     note = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    client = models.ForeignKey(ApiClient, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    client = models.ForeignKey(
+        ApiClient, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -286,8 +317,11 @@ class Assessment(models.Model):
         ]
         indexes = [
             # The sweep: unfinished work, oldest first. Partial, so it stays tiny at 1M rows.
-            models.Index(fields=("requested_at",), name="assessment_unfinished",
-                         condition=Q(status__in=("pending", "running"))),
+            models.Index(
+                fields=("requested_at",),
+                name="assessment_unfinished",
+                condition=Q(status__in=("pending", "running")),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -313,8 +347,9 @@ class Signal(models.Model):
     class Meta:
         ordering = ("-contribution", "code")
         constraints = [
-            models.UniqueConstraint(fields=("assessment", "code"),
-                                    name="signal_code_per_assessment"),
+            models.UniqueConstraint(
+                fields=("assessment", "code"), name="signal_code_per_assessment"
+            ),
         ]
         indexes = [models.Index(fields=("code", "assessment"), name="signal_code")]
 
@@ -328,8 +363,9 @@ class ReviewDecision(models.Model):
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="reviews")
     status = models.CharField(max_length=10, choices=Candidate.ReviewStatus)
     note = models.TextField(blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(max_length=200, blank=True, help_text="Why the system changed it")
 
@@ -361,8 +397,11 @@ class LinkKey(models.Model):
         # (kind, value, candidate): holders of a value come in candidate order straight off
         # the index, so a LIMIT stops early however many hold it (checks.links.index); with
         # display as the last column it is an index-only scan: no heap page per holder.
-        indexes = [models.Index(fields=("kind", "value", "candidate", "display"),
-                                name="linkkey_holders_cover")]
+        indexes = [
+            models.Index(
+                fields=("kind", "value", "candidate", "display"), name="linkkey_holders_cover"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.display or self.value[:12]}"
@@ -373,10 +412,12 @@ class AuditEvent(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    actor_client = models.ForeignKey(ApiClient, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_client = models.ForeignKey(
+        ApiClient, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=64)
     candidate_id = models.UUIDField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
@@ -453,8 +494,9 @@ class WebhookEvent(models.Model):
     class Meta:
         ordering = ("-created_at",)
         indexes = [
-            models.Index(fields=("next_attempt_at",), name="webhook_due",
-                         condition=Q(status="pending")),
+            models.Index(
+                fields=("next_attempt_at",), name="webhook_due", condition=Q(status="pending")
+            ),
         ]
 
     def __str__(self) -> str:

@@ -38,7 +38,8 @@ def assessment_request(*, candidate: Candidate, trigger: str) -> Assessment:
     seq = Candidate.objects.values_list("assessment_seq", flat=True).get(pk=candidate.pk)
     assessment = Assessment.objects.create(candidate_id=candidate.pk, seq=seq, trigger=trigger)
     Candidate.objects.filter(pk=candidate.pk).update(
-        latest_assessment=assessment, assessment_status=Assessment.Status.PENDING)
+        latest_assessment=assessment, assessment_status=Assessment.Status.PENDING
+    )
     candidate.assessment_seq = seq
     candidate.latest_assessment = assessment
     candidate.assessment_status = Assessment.Status.PENDING
@@ -54,11 +55,18 @@ def assessment_request_many(*, candidate_ids: list[UUID], trigger: str) -> int:
     Candidate.objects.filter(pk__in=candidate_ids).update(assessment_seq=F("assessment_seq") + 1)
     rows = list(Candidate.objects.filter(pk__in=candidate_ids).values_list("pk", "assessment_seq"))
     assessments = Assessment.objects.bulk_create(
-        [Assessment(candidate_id=pk, seq=seq, trigger=trigger) for pk, seq in rows])
+        [Assessment(candidate_id=pk, seq=seq, trigger=trigger) for pk, seq in rows]
+    )
     Candidate.objects.bulk_update(
-        [Candidate(pk=a.candidate_id, latest_assessment=a,
-                   assessment_status=Assessment.Status.PENDING) for a in assessments],
-        ["latest_assessment", "assessment_status"], batch_size=500)
+        [
+            Candidate(
+                pk=a.candidate_id, latest_assessment=a, assessment_status=Assessment.Status.PENDING
+            )
+            for a in assessments
+        ],
+        ["latest_assessment", "assessment_status"],
+        batch_size=500,
+    )
     ids = [a.id for a in assessments]
     transaction.on_commit(lambda: [assessment_enqueue(assessment_id=i) for i in ids])
     return len(ids)
@@ -71,8 +79,9 @@ def assessment_enqueue(*, assessment_id: UUID) -> bool:
     try:
         assess_candidate_task.delay(str(assessment_id))
     except Exception:  # the broker is down or unreachable; kombu raises many kinds
-        log.warning("Could not queue assessment %s; the sweep will retry", assessment_id,
-                    exc_info=True)
+        log.warning(
+            "Could not queue assessment %s; the sweep will retry", assessment_id, exc_info=True
+        )
         return False
     return True
 
@@ -84,8 +93,7 @@ def assessment_claim(*, assessment_id: UUID) -> bool:
         Q(status=Assessment.Status.PENDING)
         | Q(status=Assessment.Status.RUNNING, started_at__lt=stale),
         id=assessment_id,
-    ).update(status=Assessment.Status.RUNNING, started_at=now,
-             attempts=F("attempts") + 1)
+    ).update(status=Assessment.Status.RUNNING, started_at=now, attempts=F("attempts") + 1)
     return claimed == 1
 
 
@@ -119,7 +127,8 @@ def assessment_run(*, assessment_id: UUID) -> None:
 def assessment_fail(*, assessment_id: UUID, error: str) -> None:
     with transaction.atomic():
         updated = Assessment.objects.filter(id=assessment_id).update(
-            status=Assessment.Status.FAILED, error=error[:2000], assessed_at=timezone.now())
+            status=Assessment.Status.FAILED, error=error[:2000], assessed_at=timezone.now()
+        )
         if updated:
             assessment = Assessment.objects.get(id=assessment_id)
             _candidate_status(assessment, Assessment.Status.FAILED)
@@ -132,22 +141,35 @@ def assessment_store(*, assessment_id: UUID, rules: dict, outcome: engine.Outcom
     assessment = Assessment.objects.filter(id=assessment_id).first()
     if assessment is None:  # erased (with its assessments) while this one ran
         return
-    candidate = (Candidate.objects.select_for_update(of=("self",))
-                 .filter(pk=assessment.candidate_id)
-                 .select_related("completed_assessment").first())
+    candidate = (
+        Candidate.objects.select_for_update(of=("self",))
+        .filter(pk=assessment.candidate_id)
+        .select_related("completed_assessment")
+        .first()
+    )
     if candidate is None:
         return
     now = timezone.now()
     Signal.objects.filter(assessment=assessment).delete()  # a retried run replaces, not adds
-    Signal.objects.bulk_create([
-        Signal(assessment=assessment, code=s.code, check_name=s.check, score=s.score,
-               contribution=s.contribution, severity=s.severity, message=s.message,
-               evidence=s.evidence,
-               related_candidates=[{"id": str(r.candidate_id), "shared": r.shared}
-                                   for r in s.related],
-               related_count=s.related_count)
-        for s in outcome.signals
-    ])
+    Signal.objects.bulk_create(
+        [
+            Signal(
+                assessment=assessment,
+                code=s.code,
+                check_name=s.check,
+                score=s.score,
+                contribution=s.contribution,
+                severity=s.severity,
+                message=s.message,
+                evidence=s.evidence,
+                related_candidates=[
+                    {"id": str(r.candidate_id), "shared": r.shared} for r in s.related
+                ],
+                related_count=s.related_count,
+            )
+            for s in outcome.signals
+        ]
+    )
     assessment.status = Assessment.Status.COMPLETED
     assessment.risk_score = outcome.risk_score
     assessment.risk_level = outcome.risk_level
@@ -155,8 +177,17 @@ def assessment_store(*, assessment_id: UUID, rules: dict, outcome: engine.Outcom
     assessment.ruleset_snapshot = rules
     assessment.assessed_at = now
     assessment.error = ""
-    assessment.save(update_fields=["status", "risk_score", "risk_level", "ruleset_version",
-                                   "ruleset_snapshot", "assessed_at", "error"])
+    assessment.save(
+        update_fields=[
+            "status",
+            "risk_score",
+            "risk_level",
+            "ruleset_version",
+            "ruleset_snapshot",
+            "assessed_at",
+            "error",
+        ]
+    )
 
     previous = candidate.completed_assessment
     if previous is not None and previous.seq > assessment.seq:
@@ -165,11 +196,18 @@ def assessment_store(*, assessment_id: UUID, rules: dict, outcome: engine.Outcom
         return
     from candidates.services import review_reset_if_worse
 
-    review_reset_if_worse(candidate=candidate, previous=previous, current=assessment,
-                          current_codes={s.code for s in outcome.signals})
+    review_reset_if_worse(
+        candidate=candidate,
+        previous=previous,
+        current=assessment,
+        current_codes={s.code for s in outcome.signals},
+    )
     Candidate.objects.filter(pk=candidate.pk).update(
-        completed_assessment=assessment, risk_score=outcome.risk_score,
-        risk_level=outcome.risk_level, assessed_at=now)
+        completed_assessment=assessment,
+        risk_score=outcome.risk_score,
+        risk_level=outcome.risk_level,
+        assessed_at=now,
+    )
     _candidate_status(assessment, Assessment.Status.COMPLETED)
     _on_finished(assessment)
 
@@ -177,7 +215,8 @@ def assessment_store(*, assessment_id: UUID, rules: dict, outcome: engine.Outcom
 def _candidate_status(assessment: Assessment, status: str) -> None:
     """The candidate shows the status of its newest requested assessment only."""
     Candidate.objects.filter(pk=assessment.candidate_id, latest_assessment=assessment).update(
-        assessment_status=status)
+        assessment_status=status
+    )
 
 
 def _on_finished(assessment: Assessment) -> None:
@@ -195,7 +234,9 @@ def assessment_sweep(*, limit: int = 1000) -> int:
         Assessment.objects.filter(
             Q(status=Assessment.Status.PENDING, requested_at__lt=pending_before)
             | Q(status=Assessment.Status.RUNNING, started_at__lt=stale_before)
-        ).order_by("requested_at").values_list("id", flat=True)[:limit]
+        )
+        .order_by("requested_at")
+        .values_list("id", flat=True)[:limit]
     )
     queued = 0
     for assessment_id in ids:
@@ -217,8 +258,9 @@ def ruleset_reassess_start(*, version: int) -> None:
         log.warning("Could not queue the reassessment for rule set v%s", version, exc_info=True)
 
 
-def ruleset_reassess_batch(*, version: int, after_id: UUID | None,
-                           batch: int | None = None) -> UUID | None:
+def ruleset_reassess_batch(
+    *, version: int, after_id: UUID | None, batch: int | None = None
+) -> UUID | None:
     """Request reassessment of the next `batch` candidates (keyset by id) under rule set
     `version`; returns the last id to continue from, or None when done or superseded."""
     from checks.models import RuleSet
@@ -233,4 +275,3 @@ def ruleset_reassess_batch(*, version: int, after_id: UUID | None,
     with transaction.atomic():
         assessment_request_many(candidate_ids=ids, trigger=Assessment.Trigger.RULESET)
     return ids[-1] if len(ids) == batch else None
-

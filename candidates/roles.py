@@ -13,18 +13,27 @@ AUDITORS = "Auditors"
 ROLE_GROUPS = {"recruiter": RECRUITERS, "rules_admin": RULES_ADMINS, "auditor": AUDITORS}
 
 # app_label.codename, all defined in Meta.permissions or by Django's defaults.
-_REVIEW = ["candidates.view_candidate", "candidates.review_candidate",
-           "candidates.add_observation", "candidates.view_sensitive_candidate"]
-_RULES = ["checks.view_ruleset", "checks.change_ruleset",
-          # The link allowlist (checks.links.admin): values that never link candidates.
-          "checks.view_linkallowlist", "checks.add_linkallowlist",
-          "checks.change_linkallowlist", "checks.delete_linkallowlist"]
+_REVIEW = [
+    "candidates.view_candidate",
+    "candidates.review_candidate",
+    "candidates.add_observation",
+    "candidates.view_sensitive_candidate",
+]
+_RULES = [
+    "checks.view_ruleset",
+    "checks.change_ruleset",
+    # The link allowlist (checks.links.admin): values that never link candidates.
+    "checks.view_linkallowlist",
+    "checks.add_linkallowlist",
+    "checks.change_linkallowlist",
+    "checks.delete_linkallowlist",
+]
 _AUDIT = ["candidates.view_candidate", "candidates.view_auditevent"]
 
 GROUP_PERMISSIONS = {
     RECRUITERS: _REVIEW,
     RULES_ADMINS: _REVIEW + _RULES,
-    AUDITORS: _AUDIT + ["checks.view_ruleset"],
+    AUDITORS: [*_AUDIT, "checks.view_ruleset"],
 }
 
 
@@ -35,8 +44,9 @@ def roles_sync(**_kwargs) -> None:
         wanted = []
         for dotted in perms:
             app_label, codename = dotted.split(".", 1)
-            perm = Permission.objects.filter(content_type__app_label=app_label,
-                                             codename=codename).first()
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
             if perm is not None:
                 wanted.append(perm)
         group.permissions.set(wanted)

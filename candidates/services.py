@@ -35,37 +35,63 @@ from checks.mrz import mrz_ingest
 from checks.scoring import LEVELS
 
 
-def audit_record(*, action: str, candidate_id: UUID | None = None, user=None,
-                 client: ApiClient | None = None, detail: dict[str, Any] | None = None,
-                 request_id: str = "") -> AuditEvent:
+def audit_record(
+    *,
+    action: str,
+    candidate_id: UUID | None = None,
+    user=None,
+    client: ApiClient | None = None,
+    detail: dict[str, Any] | None = None,
+    request_id: str = "",
+) -> AuditEvent:
     return AuditEvent.objects.create(
-        action=action, candidate_id=candidate_id,
+        action=action,
+        candidate_id=candidate_id,
         actor_user=user if getattr(user, "is_authenticated", False) and user.pk else None,
-        actor_client=client, detail=detail or {}, request_id=request_id,
+        actor_client=client,
+        detail=detail or {},
+        request_id=request_id,
     )
 
 
 @transaction.atomic
-def review_decide(*, candidate: Candidate, status: str, note: str, user,
-                  request_id: str = "") -> ReviewDecision:
+def review_decide(
+    *, candidate: Candidate, status: str, note: str, user, request_id: str = ""
+) -> ReviewDecision:
     if status not in Candidate.ReviewStatus.values:
         raise ValueError(f"Unknown review status {status!r}")
-    if status in (Candidate.ReviewStatus.REJECTED, Candidate.ReviewStatus.ESCALATED) \
-            and not note.strip():
+    if (
+        status in (Candidate.ReviewStatus.REJECTED, Candidate.ReviewStatus.ESCALATED)
+        and not note.strip()
+    ):
         raise ValueError("A note is required to reject or escalate")
-    decision = ReviewDecision.objects.create(candidate=candidate, status=status, note=note,
-                                             decided_by=user)
+    decision = ReviewDecision.objects.create(
+        candidate=candidate, status=status, note=note, decided_by=user
+    )
     Candidate.objects.filter(pk=candidate.pk).update(
-        review_status=status, review_note=note, review_decided_by=user,
-        review_decided_at=decision.decided_at)
-    audit_record(action="review.decided", candidate_id=candidate.pk, user=user,
-                 detail={"status": status, "note": note}, request_id=request_id)
+        review_status=status,
+        review_note=note,
+        review_decided_by=user,
+        review_decided_at=decision.decided_at,
+    )
+    audit_record(
+        action="review.decided",
+        candidate_id=candidate.pk,
+        user=user,
+        detail={"status": status, "note": note},
+        request_id=request_id,
+    )
     _notify_review_updated(candidate.pk)
     return decision
 
 
-def review_reset_if_worse(*, candidate: Candidate, previous: Assessment | None,
-                          current: Assessment, current_codes: set[str]) -> bool:
+def review_reset_if_worse(
+    *,
+    candidate: Candidate,
+    previous: Assessment | None,
+    current: Assessment,
+    current_codes: set[str],
+) -> bool:
     """A new link.* signal or a higher risk level sends a decided candidate back to the queue.
 
     Called inside the transaction that stores `current`. Earlier decisions stay in the history.
@@ -78,27 +104,48 @@ def review_reset_if_worse(*, candidate: Candidate, previous: Assessment | None,
     level_rose = LEVELS.index(current.risk_level) > old_level
     if not new_links and not level_rose:
         return False
-    reason = (f"new link signals: {', '.join(new_links)}" if new_links
-              else f"risk level rose to {current.risk_level}")
-    ReviewDecision.objects.create(candidate=candidate, status=Candidate.ReviewStatus.UNREVIEWED,
-                                  reason=reason)
+    reason = (
+        f"new link signals: {', '.join(new_links)}"
+        if new_links
+        else f"risk level rose to {current.risk_level}"
+    )
+    ReviewDecision.objects.create(
+        candidate=candidate, status=Candidate.ReviewStatus.UNREVIEWED, reason=reason
+    )
     Candidate.objects.filter(pk=candidate.pk).update(
-        review_status=Candidate.ReviewStatus.UNREVIEWED, review_note="",
-        review_decided_by=None, review_decided_at=None)
+        review_status=Candidate.ReviewStatus.UNREVIEWED,
+        review_note="",
+        review_decided_by=None,
+        review_decided_at=None,
+    )
     audit_record(action="review.reset", candidate_id=candidate.pk, detail={"reason": reason})
     _notify_review_updated(candidate.pk, trigger=current.trigger)
     return True
 
 
 @transaction.atomic
-def observation_create(*, candidate: Candidate, code: str, note: str = "", user=None,
-                       client: ApiClient | None = None, request_id: str = "") -> Observation:
+def observation_create(
+    *,
+    candidate: Candidate,
+    code: str,
+    note: str = "",
+    user=None,
+    client: ApiClient | None = None,
+    request_id: str = "",
+) -> Observation:
     if code not in Observation.Code.values:
         raise ValueError(f"Unknown observation code {code!r}")
-    observation = Observation.objects.create(candidate=candidate, code=code, note=note,
-                                             created_by=user, client=client)
-    audit_record(action="observation.created", candidate_id=candidate.pk, user=user,
-                 client=client, detail={"code": code, "note": note}, request_id=request_id)
+    observation = Observation.objects.create(
+        candidate=candidate, code=code, note=note, created_by=user, client=client
+    )
+    audit_record(
+        action="observation.created",
+        candidate_id=candidate.pk,
+        user=user,
+        client=client,
+        detail={"code": code, "note": note},
+        request_id=request_id,
+    )
     assessment_request(candidate=candidate, trigger=Assessment.Trigger.OBSERVATION)
     return observation
 
@@ -106,15 +153,24 @@ def observation_create(*, candidate: Candidate, code: str, note: str = "", user=
 def _notify_review_updated(candidate_id: UUID, trigger: str = "manual") -> None:
     from candidates import hooks
 
-    transaction.on_commit(lambda: hooks.review_updated(candidate_id=candidate_id,
-                                                       trigger=trigger))
+    transaction.on_commit(lambda: hooks.review_updated(candidate_id=candidate_id, trigger=trigger))
 
 
 # --- The HR-facing API's writes: upsert, batch, sessions, reassess, erase -----------------------
 
 MAX_SESSIONS_PER_CANDIDATE = 1000
-_SCALARS = ("full_name", "email", "phone", "date_of_birth", "nationality", "resume_text",
-            "profiles", "claimed_location", "home_address", "shipping_address")
+_SCALARS = (
+    "full_name",
+    "email",
+    "phone",
+    "date_of_birth",
+    "nationality",
+    "resume_text",
+    "profiles",
+    "claimed_location",
+    "home_address",
+    "shipping_address",
+)
 _BLANK_IF_NULL = {"email", "phone", "nationality", "resume_text"}
 
 
@@ -133,8 +189,9 @@ class UpsertResult:
     changed: bool
 
 
-def candidate_upsert(*, client: ApiClient, data: dict[str, Any],
-                     request_id: str = "") -> UpsertResult:
+def candidate_upsert(
+    *, client: ApiClient, data: dict[str, Any], request_id: str = ""
+) -> UpsertResult:
     """Create or merge-update the client's candidate `data["external_id"]`.
 
     Merge: an omitted field is unchanged, `None` clears it; objects (locations, addresses, payout)
@@ -154,30 +211,39 @@ def candidate_upsert(*, client: ApiClient, data: dict[str, Any],
             candidate.save(update_fields=["updated_at"])
         changed = own_changed or children_changed
         if created or changed:
-            audit_record(action="candidate.created" if created else "candidate.updated",
-                         candidate_id=candidate.pk, client=client, request_id=request_id,
-                         detail={"fields": sorted(k for k in data if k != "external_id")})
+            audit_record(
+                action="candidate.created" if created else "candidate.updated",
+                candidate_id=candidate.pk,
+                client=client,
+                request_id=request_id,
+                detail={"fields": sorted(k for k in data if k != "external_id")},
+            )
             _reassess_with_links(candidate=candidate, trigger=Assessment.Trigger.UPSERT)
     return UpsertResult(candidate=candidate, created=created, changed=created or changed)
 
 
-def candidates_batch_upsert(*, client: ApiClient, items: list[tuple[int, dict[str, Any]]],
-                            request_id: str = "") -> dict[int, UpsertResult | CandidateInvalid]:
+def candidates_batch_upsert(
+    *, client: ApiClient, items: list[tuple[int, dict[str, Any]]], request_id: str = ""
+) -> dict[int, UpsertResult | CandidateInvalid]:
     """Upsert each (index, data) in order, each in its own savepoint: one failure blocks none."""
     results: dict[int, UpsertResult | CandidateInvalid] = {}
     with transaction.atomic():
         for index, data in items:
             try:
-                results[index] = candidate_upsert(client=client, data=data,
-                                                  request_id=request_id)
+                results[index] = candidate_upsert(client=client, data=data, request_id=request_id)
             except CandidateInvalid as exc:
                 results[index] = exc
     return results
 
 
 @transaction.atomic
-def sessions_append(*, candidate: Candidate, sessions: list[dict[str, Any]],
-                    client: ApiClient | None = None, request_id: str = "") -> int:
+def sessions_append(
+    *,
+    candidate: Candidate,
+    sessions: list[dict[str, Any]],
+    client: ApiClient | None = None,
+    request_id: str = "",
+) -> int:
     """Append new sightings; returns how many were new (0 queues nothing)."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     before = candidate.sessions.count()
@@ -185,17 +251,28 @@ def sessions_append(*, candidate: Candidate, sessions: list[dict[str, Any]],
         return 0
     added = candidate.sessions.count() - before
     candidate.save(update_fields=["updated_at"])
-    audit_record(action="candidate.sessions_appended", candidate_id=candidate.pk, client=client,
-                 detail={"added": added}, request_id=request_id)
+    audit_record(
+        action="candidate.sessions_appended",
+        candidate_id=candidate.pk,
+        client=client,
+        detail={"added": added},
+        request_id=request_id,
+    )
     _reassess_with_links(candidate=candidate, trigger=Assessment.Trigger.SESSIONS)
     return added
 
 
 @transaction.atomic
-def candidate_reassess(*, candidate: Candidate, client: ApiClient | None = None, user=None,
-                       request_id: str = "") -> Assessment:
-    audit_record(action="candidate.reassess_requested", candidate_id=candidate.pk, user=user,
-                 client=client, request_id=request_id)
+def candidate_reassess(
+    *, candidate: Candidate, client: ApiClient | None = None, user=None, request_id: str = ""
+) -> Assessment:
+    audit_record(
+        action="candidate.reassess_requested",
+        candidate_id=candidate.pk,
+        user=user,
+        client=client,
+        request_id=request_id,
+    )
     return assessment_request(candidate=candidate, trigger=Assessment.Trigger.MANUAL)
 
 
@@ -207,33 +284,48 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
     stored idempotent responses about it go; a Tombstone and an audit event stay. The candidates
     it was linked to are reassessed (one hop, capped).
     """
-    candidate = (Candidate.objects.select_for_update(of=("self",))
-                 .filter(pk=candidate_id, client=client).select_related("photo").first())
+    candidate = (
+        Candidate.objects.select_for_update(of=("self",))
+        .filter(pk=candidate_id, client=client)
+        .select_related("photo")
+        .first()
+    )
     if candidate is None:
         return Tombstone.objects.filter(pk=candidate_id, client=client).exists()
     linked = [pk for pk in link_keys_erase(candidate_id=candidate.pk) if pk != candidate.pk]
     images = [candidate.photo] + [d.image for d in candidate.documents.select_related("image")]
     IdempotencyRecord.objects.filter(
         Q(response_body__id=str(candidate.pk)) | Q(response_body__candidate_id=str(candidate.pk)),
-        client=client).delete()
+        client=client,
+    ).delete()
     candidate.delete()
     for image in images:
         image_delete(image=image)
     Tombstone.objects.create(id=candidate_id, client=client)
-    _notify_erased(candidate_id=candidate_id, client_id=client.pk,
-                   external_id=candidate.external_id)
-    audit_record(action="candidate.erased", candidate_id=candidate_id, client=client,
-                 request_id=request_id, detail={"linked_reassessed": len(linked)})
-    assessment_request_many(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP],
-                            trigger=Assessment.Trigger.LINK)
+    _notify_erased(
+        candidate_id=candidate_id, client_id=client.pk, external_id=candidate.external_id
+    )
+    audit_record(
+        action="candidate.erased",
+        candidate_id=candidate_id,
+        client=client,
+        request_id=request_id,
+        detail={"linked_reassessed": len(linked)},
+    )
+    assessment_request_many(
+        candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP], trigger=Assessment.Trigger.LINK
+    )
     return True
 
 
 def _notify_erased(*, candidate_id: UUID, client_id: UUID, external_id: str) -> None:
     from candidates import hooks
 
-    transaction.on_commit(lambda: hooks.candidate_erased(
-        candidate_id=candidate_id, client_id=client_id, external_id=external_id))
+    transaction.on_commit(
+        lambda: hooks.candidate_erased(
+            candidate_id=candidate_id, client_id=client_id, external_id=external_id
+        )
+    )
 
 
 def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:
@@ -241,26 +333,33 @@ def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:
     assessment_request(candidate=candidate, trigger=trigger)
     if linked:
         # One hop, capped: the periodic sweep of stale links picks up the rest.
-        assessment_request_many(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP],
-                                trigger=Assessment.Trigger.LINK)
+        assessment_request_many(
+            candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP],
+            trigger=Assessment.Trigger.LINK,
+        )
 
 
-def _candidate_lock_or_create(*, client: ApiClient,
-                              data: dict[str, Any]) -> tuple[Candidate, bool]:
+def _candidate_lock_or_create(*, client: ApiClient, data: dict[str, Any]) -> tuple[Candidate, bool]:
     external_id = data["external_id"]
-    existing = (Candidate.objects.select_for_update(of=("self",)).select_related("photo")
-                .filter(client=client, external_id=external_id).first())
+    existing = (
+        Candidate.objects.select_for_update(of=("self",))
+        .select_related("photo")
+        .filter(client=client, external_id=external_id)
+        .first()
+    )
     if existing is not None:
         return existing, False
     if not data.get("full_name"):
         raise CandidateInvalid({"full_name": ["This field is required to create a candidate."]})
     try:
         with transaction.atomic():  # a concurrent create of the same external_id loses here
-            return Candidate.objects.create(client=client, external_id=external_id,
-                                            full_name=data["full_name"]), True
+            return Candidate.objects.create(
+                client=client, external_id=external_id, full_name=data["full_name"]
+            ), True
     except IntegrityError:
-        return Candidate.objects.select_for_update().get(client=client,
-                                                         external_id=external_id), False
+        return Candidate.objects.select_for_update().get(
+            client=client, external_id=external_id
+        ), False
 
 
 def _candidate_apply(*, candidate: Candidate, data: dict[str, Any]) -> bool:
@@ -286,13 +385,23 @@ def _candidate_apply(*, candidate: Candidate, data: dict[str, Any]) -> bool:
 
 
 def _claimed_country(candidate: Candidate) -> str:
-    country = ((candidate.claimed_location or {}).get("country")
-               or (candidate.home_address or {}).get("country") or "")
+    country = (
+        (candidate.claimed_location or {}).get("country")
+        or (candidate.home_address or {}).get("country")
+        or ""
+    )
     return country.upper()[:2]
 
 
-_PAYOUT_FIELDS = ("payout_account_holder", "payout_bank_country", "payout_routing_number",
-                  "payout_account_key", "payout_account_last4", "payout_iban_last4", "has_payout")
+_PAYOUT_FIELDS = (
+    "payout_account_holder",
+    "payout_bank_country",
+    "payout_routing_number",
+    "payout_account_key",
+    "payout_account_last4",
+    "payout_iban_last4",
+    "has_payout",
+)
 
 
 def payout_fields(payout: dict[str, Any] | None) -> dict[str, Any]:
@@ -308,11 +417,15 @@ def payout_fields(payout: dict[str, Any] | None) -> dict[str, Any]:
     elif p.get("account_number"):
         key = payout_account_key(bank_country, p.get("routing_number", ""), p["account_number"])
         account_last4 = last4(p["account_number"])
-    return {"payout_account_holder": p.get("account_holder", ""),
-            "payout_bank_country": p.get("bank_country", ""),
-            "payout_routing_number": p.get("routing_number", ""),
-            "payout_account_key": key, "payout_account_last4": account_last4,
-            "payout_iban_last4": iban_last4, "has_payout": any(p.values())}
+    return {
+        "payout_account_holder": p.get("account_holder", ""),
+        "payout_bank_country": p.get("bank_country", ""),
+        "payout_routing_number": p.get("routing_number", ""),
+        "payout_account_key": key,
+        "payout_account_last4": account_last4,
+        "payout_iban_last4": iban_last4,
+        "has_payout": any(p.values()),
+    }
 
 
 def _payout_apply(*, candidate: Candidate, payout: dict[str, Any] | None) -> bool:
@@ -351,13 +464,26 @@ def _sessions_new(*, candidate: Candidate, sessions: list[dict[str, Any]]) -> li
         if key not in known:
             new.setdefault(key, s)
     if len(known) + len(new) > MAX_SESSIONS_PER_CANDIDATE:
-        raise CandidateInvalid({"sessions": [
-            f"A candidate has at most {MAX_SESSIONS_PER_CANDIDATE} sessions "
-            f"({len(known)} stored, {len(new)} new)."]})
-    return [Session(candidate=candidate, ip=s["ip"], seen_at=s["seen_at"], kind=s["kind"],
-                    user_agent=s.get("user_agent") or "", timezone=s.get("timezone") or "",
-                    utc_offset_minutes=s.get("utc_offset_minutes"))
-            for s in new.values()]
+        raise CandidateInvalid(
+            {
+                "sessions": [
+                    f"A candidate has at most {MAX_SESSIONS_PER_CANDIDATE} sessions "
+                    f"({len(known)} stored, {len(new)} new)."
+                ]
+            }
+        )
+    return [
+        Session(
+            candidate=candidate,
+            ip=s["ip"],
+            seen_at=s["seen_at"],
+            kind=s["kind"],
+            user_agent=s.get("user_agent") or "",
+            timezone=s.get("timezone") or "",
+            utc_offset_minutes=s.get("utc_offset_minutes"),
+        )
+        for s in new.values()
+    ]
 
 
 def _sessions_add(*, candidate: Candidate, sessions: list[dict[str, Any]]) -> bool:
@@ -383,12 +509,16 @@ def _documents_apply(*, candidate: Candidate, data: dict[str, Any]) -> bool:
 
 def _document_upsert(*, candidate: Candidate, doc_data: dict[str, Any]) -> bool:
     number_key = document_number_key(doc_data["issuing_country"], doc_data["number"])
-    doc = (Document.objects.select_related("image")
-           .filter(candidate=candidate, number_key=number_key).first())
+    doc = (
+        Document.objects.select_related("image")
+        .filter(candidate=candidate, number_key=number_key)
+        .first()
+    )
     created = doc is None
     if doc is None:
-        doc = Document(candidate=candidate, number_key=number_key,
-                       number_last4=last4(doc_data["number"]))
+        doc = Document(
+            candidate=candidate, number_key=number_key, number_last4=last4(doc_data["number"])
+        )
     before = (doc.kind, doc.issuing_country, doc.expires_on, doc.mrz, doc.mrz_facts)
     doc.kind = doc_data["kind"]
     doc.issuing_country = doc_data["issuing_country"]
@@ -396,8 +526,13 @@ def _document_upsert(*, candidate: Candidate, doc_data: dict[str, Any]) -> bool:
         doc.expires_on = doc_data["expires_on"]
     if "mrz" in doc_data:
         doc.mrz, doc.mrz_facts = mrz_ingest(doc_data["mrz"]) if doc_data["mrz"] else ("", {})
-    changed = created or before != (doc.kind, doc.issuing_country, doc.expires_on, doc.mrz,
-                                    doc.mrz_facts)
+    changed = created or before != (
+        doc.kind,
+        doc.issuing_country,
+        doc.expires_on,
+        doc.mrz,
+        doc.mrz_facts,
+    )
     old_image = doc.image if "image" in doc_data else None
     if "image" in doc_data:
         decoded = doc_data["image"]

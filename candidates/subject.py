@@ -11,8 +11,11 @@ from checks.base import DocumentFacts, ObservationFacts, SessionFacts, Subject
 
 
 def subject_load(*, candidate_id: UUID) -> Subject | None:
-    candidate = (Candidate.objects.filter(pk=candidate_id)
-                 .prefetch_related("sessions", "documents", "observations").first())
+    candidate = (
+        Candidate.objects.filter(pk=candidate_id)
+        .prefetch_related("sessions", "documents", "observations")
+        .first()
+    )
     if candidate is None:
         return None
     return subject_from(candidate)
@@ -37,15 +40,27 @@ def subject_from(c: Candidate) -> Subject:
         payout_account_last4=c.payout_account_last4 or c.payout_iban_last4,
         has_payout=c.has_payout,
         sessions=tuple(
-            SessionFacts(ip=s.ip, seen_at=s.seen_at, kind=s.kind, user_agent=s.user_agent,
-                         timezone=s.timezone, utc_offset_minutes=s.utc_offset_minutes)
+            SessionFacts(
+                ip=s.ip,
+                seen_at=s.seen_at,
+                kind=s.kind,
+                user_agent=s.user_agent,
+                timezone=s.timezone,
+                utc_offset_minutes=s.utc_offset_minutes,
+            )
             for s in c.sessions.all()
         ),
         documents=tuple(
-            DocumentFacts(kind=d.kind, issuing_country=d.issuing_country,
-                          number_key=d.number_key, number_last4=d.number_last4,
-                          expires_on=d.expires_on, mrz=d.mrz, mrz_facts=d.mrz_facts or {},
-                          image_id=d.image_id)
+            DocumentFacts(
+                kind=d.kind,
+                issuing_country=d.issuing_country,
+                number_key=d.number_key,
+                number_last4=d.number_last4,
+                expires_on=d.expires_on,
+                mrz=d.mrz,
+                mrz_facts=d.mrz_facts or {},
+                image_id=d.image_id,
+            )
             for d in c.documents.all()
         ),
         observations=tuple(

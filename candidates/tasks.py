@@ -8,8 +8,12 @@ from django.db import InterfaceError, OperationalError
 from candidates import pipeline, webhooks
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError),
-             retry_backoff=True, max_retries=5)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
 def assess_candidate_task(assessment_id: str) -> None:
     pipeline.assessment_run(assessment_id=UUID(assessment_id))
 
@@ -31,8 +35,8 @@ def webhook_sweep_task() -> int:
 
 @shared_task(acks_late=True, ignore_result=True)
 def ruleset_reassess_task(version: int, after_id: str | None) -> None:
-    last = pipeline.ruleset_reassess_batch(version=version,
-                                           after_id=UUID(after_id) if after_id else None)
+    last = pipeline.ruleset_reassess_batch(
+        version=version, after_id=UUID(after_id) if after_id else None
+    )
     if last is not None:
         ruleset_reassess_task.delay(version, str(last))
-

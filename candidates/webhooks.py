@@ -40,18 +40,28 @@ def signature_header(*, secret: str, body: bytes, timestamp: int) -> str:
     return f"t={timestamp},v1={digest.hexdigest()}"
 
 
-def webhook_event_create(*, client: ApiClient, type: str, trigger: str, data: dict[str, Any],
-                         candidate_id: UUID | None) -> WebhookEvent | None:
+def webhook_event_create(
+    *, client: ApiClient, type: str, trigger: str, data: dict[str, Any], candidate_id: UUID | None
+) -> WebhookEvent | None:
     """Record an event for the client's webhook (if it has one) and queue it after commit."""
     if not client.webhook_url:
         return None
     now = timezone.now()
     event_id = "evt_" + secrets.token_hex(12)
-    body = json.dumps({"id": event_id, "type": type, "created": _iso(now), "trigger": trigger,
-                       "data": data}, separators=(",", ":"), sort_keys=True)
-    event = WebhookEvent.objects.create(id=event_id, client=client, candidate_id=candidate_id,
-                                        type=type, body=body, next_attempt_at=now,
-                                        created_at=now)
+    body = json.dumps(
+        {"id": event_id, "type": type, "created": _iso(now), "trigger": trigger, "data": data},
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+    event = WebhookEvent.objects.create(
+        id=event_id,
+        client=client,
+        candidate_id=candidate_id,
+        type=type,
+        body=body,
+        next_attempt_at=now,
+        created_at=now,
+    )
     transaction.on_commit(lambda: webhook_enqueue(event_id=event_id))
     return event
 
@@ -62,22 +72,24 @@ def webhook_enqueue(*, event_id: str) -> None:
     try:
         webhook_deliver_task.delay(event_id)
     except Exception:  # broker down: the sweep sends it when it is due
-        log.warning("Could not queue webhook %s; the sweep will send it", event_id,
-                    exc_info=True)
+        log.warning("Could not queue webhook %s; the sweep will send it", event_id, exc_info=True)
 
 
 def webhook_deliver(*, event_id: str) -> str | None:
     """One attempt, if the event is due and nobody else holds it. Returns the new status."""
     now = timezone.now()
     claimed = WebhookEvent.objects.filter(
-        id=event_id, status=WebhookEvent.Status.PENDING, next_attempt_at__lte=now,
+        id=event_id,
+        status=WebhookEvent.Status.PENDING,
+        next_attempt_at__lte=now,
     ).update(next_attempt_at=now + LEASE)
     if claimed != 1:
         return None
     event = WebhookEvent.objects.select_related("client").get(id=event_id)
     status_code, error, duration_ms = _post(event)
-    WebhookAttempt.objects.create(event=event, status_code=status_code, error=error[:500],
-                                  duration_ms=duration_ms)
+    WebhookAttempt.objects.create(
+        event=event, status_code=status_code, error=error[:500], duration_ms=duration_ms
+    )
     event.attempts += 1
     if status_code is not None and 200 <= status_code < 300:
         event.status, event.delivered_at = WebhookEvent.Status.DELIVERED, timezone.now()
@@ -92,9 +104,13 @@ def webhook_deliver(*, event_id: str) -> str | None:
 
 def webhook_sweep(*, limit: int = 500) -> int:
     """Queue every pending event whose time has come. Returns how many."""
-    due = list(WebhookEvent.objects.filter(status=WebhookEvent.Status.PENDING,
-                                           next_attempt_at__lte=timezone.now())
-               .order_by("next_attempt_at").values_list("id", flat=True)[:limit])
+    due = list(
+        WebhookEvent.objects.filter(
+            status=WebhookEvent.Status.PENDING, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at")
+        .values_list("id", flat=True)[:limit]
+    )
     for event_id in due:
         webhook_enqueue(event_id=event_id)
     return len(due)
@@ -111,13 +127,18 @@ def _post(event: WebhookEvent) -> tuple[int | None, str, int]:
         return None, "webhook URL must be http(s)", 0
     body = event.body.encode()
     request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
-        event.client.webhook_url, data=body, method="POST", headers={
+        event.client.webhook_url,
+        data=body,
+        method="POST",
+        headers={
             "Content-Type": "application/json",
             "User-Agent": "Vetting-Webhooks/1",
             "X-Vetting-Event-Id": event.id,
             "X-Vetting-Signature": signature_header(
-                secret=event.client.webhook_secret, body=body, timestamp=int(time.time())),
-        })
+                secret=event.client.webhook_secret, body=body, timestamp=int(time.time())
+            ),
+        },
+    )
     started = time.monotonic()
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310

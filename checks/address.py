@@ -19,8 +19,11 @@ class AddressCheck(Check):
     name = "address"
     codes = {
         "address.shipping_mismatch": Code(
-            "Equipment shipping address is in another country or city than home", 30, "medium",
-            JOINT_2022_EQUIPMENT),
+            "Equipment shipping address is in another country or city than home",
+            30,
+            "medium",
+            JOINT_2022_EQUIPMENT,
+        ),
     }
 
     @dataclass(frozen=True)
@@ -35,20 +38,26 @@ class AddressCheck(Check):
         home_country, ship_country = _country(home), _country(ship)
         if home_country and ship_country and home_country != ship_country:
             differs.append("country")
-        home_city, ship_city = normalise_text(home.get("city") or ""), \
-            normalise_text(ship.get("city") or "")
+        home_city, ship_city = (
+            normalise_text(home.get("city") or ""),
+            normalise_text(ship.get("city") or ""),
+        )
         if params.compare_city and home_city and ship_city and home_city != ship_city:
             differs.append("city")
         if not differs:
             return []
         where = ", ".join(p for p in (ship.get("city"), ship.get("country")) if p)
-        return [Finding(
-            "address.shipping_mismatch",
-            f"Equipment would ship to {where}, not the home address's {' and '.join(differs)}",
-            {"differs": differs,
-             "home": {"city": home.get("city") or "", "country": home_country},
-             "shipping": {"city": ship.get("city") or "", "country": ship_country}},
-        )]
+        return [
+            Finding(
+                "address.shipping_mismatch",
+                f"Equipment would ship to {where}, not the home address's {' and '.join(differs)}",
+                {
+                    "differs": differs,
+                    "home": {"city": home.get("city") or "", "country": home_country},
+                    "shipping": {"city": ship.get("city") or "", "country": ship_country},
+                },
+            )
+        ]
 
 
 def _country(address: dict) -> str:

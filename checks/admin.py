@@ -66,8 +66,11 @@ def params_errors(check_name: str, raw: Any) -> list[str]:
         return ["params must be a JSON object"]
     hints = typing.get_type_hints(check.Params)
     known = {f.name for f in dataclasses.fields(check.Params)}
-    errors = [f"unknown parameter {k!r} (known: {', '.join(sorted(known)) or 'none'})"
-              for k in raw if k not in known]
+    errors = [
+        f"unknown parameter {k!r} (known: {', '.join(sorted(known)) or 'none'})"
+        for k in raw
+        if k not in known
+    ]
     for key in sorted(known & raw.keys()):
         problem = _type_error(raw[key], hints[key])
         if problem is None and not isinstance(raw[key], list | tuple):
@@ -101,8 +104,9 @@ class _VersionRowInline(admin.TabularInline):
 
     # Rows are part of the rule set: the rule set's permissions govern them.
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("checks.view_ruleset") or \
-            request.user.has_perm("checks.change_ruleset")
+        return request.user.has_perm("checks.view_ruleset") or request.user.has_perm(
+            "checks.change_ruleset"
+        )
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and not obj.is_active:
@@ -130,8 +134,10 @@ class RuleSetForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.instance.pk and not RuleSet.objects.filter(pk=self.instance.pk,
-                                                           is_active=True).exists():
+        if (
+            self.instance.pk
+            and not RuleSet.objects.filter(pk=self.instance.pk, is_active=True).exists()
+        ):
             raise forms.ValidationError("A newer version was saved meanwhile: edit that one.")
         bands = [data.get(k) for k in ("band_medium", "band_high", "band_critical")]
         if None not in bands and not bands[0] < bands[1] < bands[2]:  # type: ignore[operator]
@@ -146,8 +152,16 @@ class RuleSetAdmin(admin.ModelAdmin):
     list_display = ("version", "is_active", "note", "created_at", "created_by")
     list_filter = ("is_active",)
     readonly_fields = ("version", "is_active", "created_at", "created_by")
-    fields = ("version", "is_active", "band_medium", "band_high", "band_critical", "note",
-              "created_at", "created_by")
+    fields = (
+        "version",
+        "is_active",
+        "band_medium",
+        "band_high",
+        "band_critical",
+        "note",
+        "created_at",
+        "created_by",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -176,24 +190,37 @@ class RuleSetAdmin(admin.ModelAdmin):
             for f in formset.forms:
                 data, rule = f.cleaned_data, f.instance
                 if isinstance(rule, CheckRule):
-                    checks[rule.check_name] = {"enabled": data["enabled"],
-                                               "params": data["params"]}
+                    checks[rule.check_name] = {"enabled": data["enabled"], "params": data["params"]}
                 elif isinstance(rule, SignalRule):
-                    signals[rule.code] = {"enabled": data["enabled"], "points": data["points"],
-                                          "severity": data["severity"]}
+                    signals[rule.code] = {
+                        "enabled": data["enabled"],
+                        "points": data["points"],
+                        "severity": data["severity"],
+                    }
         d = form.cleaned_data
         note = d["note"] if d["note"] != base.note else f"Edited in admin from v{base.version}"
         request._new_ruleset = ruleset_save_new_version(  # type: ignore[attr-defined]
-            base=base, note=note, user=request.user, checks=checks, signals=signals,
-            bands={"medium": d["band_medium"], "high": d["band_high"],
-                   "critical": d["band_critical"]})
+            base=base,
+            note=note,
+            user=request.user,
+            checks=checks,
+            signals=signals,
+            bands={
+                "medium": d["band_medium"],
+                "high": d["band_high"],
+                "critical": d["band_critical"],
+            },
+        )
 
     def response_change(self, request: HttpRequest, obj: RuleSet) -> HttpResponse:
         new = getattr(request, "_new_ruleset", None)
         if new is None:
             return super().response_change(request, obj)
-        self.message_user(request, f"Saved as rule set v{new.version}, now active; "
-                                   f"v{obj.version} is kept unchanged.", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"Saved as rule set v{new.version}, now active; v{obj.version} is kept unchanged.",
+            messages.SUCCESS,
+        )
         return HttpResponseRedirect(reverse("admin:checks_ruleset_change", args=[new.pk]))
 
 

@@ -96,8 +96,11 @@ class Subject:
 
     @property
     def claimed_country(self) -> str:
-        return ((self.claimed_location or {}).get("country")
-                or (self.home_address or {}).get("country") or "").upper()
+        return (
+            (self.claimed_location or {}).get("country")
+            or (self.home_address or {}).get("country")
+            or ""
+        ).upper()
 
     @property
     def claimed_timezone(self) -> str:
@@ -107,8 +110,9 @@ class Subject:
 class LinkIndex(Protocol):
     """Cross-candidate lookups the link checks need; implemented in `checks.links.index`."""
 
-    def holders(self, kind: str, values: list[str], exclude: UUID,
-                limit: int) -> dict[str, tuple[list[UUID], int]]: ...
+    def holders(
+        self, kind: str, values: list[str], exclude: UUID, limit: int
+    ) -> dict[str, tuple[list[UUID], int]]: ...
 
 
 @dataclass(slots=True)

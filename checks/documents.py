@@ -22,11 +22,16 @@ SOURCE = "ICAO Doc 9303 (Parts 3-6)"
 class DocumentsCheck(Check):
     name = "document"
     codes = {
-        "document.mrz_invalid": Code("The MRZ's structure or check digits fail", 40, "high",
-                                     FBI_2023),
+        "document.mrz_invalid": Code(
+            "The MRZ's structure or check digits fail", 40, "high", FBI_2023
+        ),
         "document.mrz_mismatch": Code(
             "The MRZ's name, birth date, nationality, number or expiry disagree with the profile "
-            "or the document's fields", 45, "high", FBI_2025),
+            "or the document's fields",
+            45,
+            "high",
+            FBI_2025,
+        ),
         "document.expired": Code("The identity document has expired", 15, "low"),
     }
 
@@ -40,12 +45,19 @@ class DocumentsCheck(Check):
         for doc in subject.documents:
             facts = _facts(doc, today)
             if facts and facts.get("valid") is False:
-                findings.append(Finding(
-                    "document.mrz_invalid",
-                    f"The {_label(doc)}'s MRZ fails: {'; '.join(facts.get('errors', [])[:3])}",
-                    {"document_kind": doc.kind, "format": facts.get("format"),
-                     "errors": facts.get("errors", []),
-                     "check_digits": facts.get("check_digits", {}), "source": SOURCE}))
+                findings.append(
+                    Finding(
+                        "document.mrz_invalid",
+                        f"The {_label(doc)}'s MRZ fails: {'; '.join(facts.get('errors', [])[:3])}",
+                        {
+                            "document_kind": doc.kind,
+                            "format": facts.get("format"),
+                            "errors": facts.get("errors", []),
+                            "check_digits": facts.get("check_digits", {}),
+                            "source": SOURCE,
+                        },
+                    )
+                )
             if facts.get("format"):
                 findings += _mismatch(subject, doc, facts, params)
             findings += _expired(doc, facts, today)
@@ -62,45 +74,67 @@ def _facts(doc: DocumentFacts, today: date) -> dict[str, Any]:
     return mrz_parse(doc.mrz, today=today) if doc.mrz else {}
 
 
-def _differences(subject: Subject, doc: DocumentFacts, facts: dict[str, Any],
-                 params: DocumentsCheck.Params) -> dict[str, dict[str, Any]]:
+def _differences(
+    subject: Subject, doc: DocumentFacts, facts: dict[str, Any], params: DocumentsCheck.Params
+) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     mrz_name = f"{facts.get('given_names', '')} {facts.get('surname', '')}".strip()
-    if params.compare_name and mrz_name and subject.full_name \
-            and not names_match(subject.full_name, mrz_name,
-                                truncated=bool(facts.get("names_truncated"))):
+    if (
+        params.compare_name
+        and mrz_name
+        and subject.full_name
+        and not names_match(
+            subject.full_name, mrz_name, truncated=bool(facts.get("names_truncated"))
+        )
+    ):
         found["name"] = {"mrz": mrz_name, "profile": subject.full_name}
     birth = facts.get("birth_date")
     if birth and subject.date_of_birth and birth != subject.date_of_birth.isoformat():
         found["birth_date"] = {"mrz": birth, "profile": subject.date_of_birth.isoformat()}
     nationality = facts.get("nationality")
-    if nationality and subject.nationality and \
-            country_alpha3(nationality) != country_alpha3(subject.nationality):
+    if (
+        nationality
+        and subject.nationality
+        and country_alpha3(nationality) != country_alpha3(subject.nationality)
+    ):
         found["nationality"] = {"mrz": nationality, "profile": subject.nationality}
     issuing = facts.get("issuing_state")
-    if issuing and doc.issuing_country and \
-            country_alpha3(issuing) != country_alpha3(doc.issuing_country):
+    if (
+        issuing
+        and doc.issuing_country
+        and country_alpha3(issuing) != country_alpha3(doc.issuing_country)
+    ):
         found["issuing_country"] = {"mrz": issuing, "document": doc.issuing_country}
     key = facts.get("number_key")
     if key and doc.number_key and key != doc.number_key:
-        found["number"] = {"mrz_last4": facts.get("number_last4", ""),
-                           "document_last4": doc.number_last4}
+        found["number"] = {
+            "mrz_last4": facts.get("number_last4", ""),
+            "document_last4": doc.number_last4,
+        }
     expiry = facts.get("expiry_date")
     if expiry and doc.expires_on and expiry != doc.expires_on.isoformat():
         found["expiry_date"] = {"mrz": expiry, "document": doc.expires_on.isoformat()}
     return found
 
 
-def _mismatch(subject: Subject, doc: DocumentFacts, facts: dict[str, Any],
-              params: DocumentsCheck.Params) -> list[Finding]:
+def _mismatch(
+    subject: Subject, doc: DocumentFacts, facts: dict[str, Any], params: DocumentsCheck.Params
+) -> list[Finding]:
     found = _differences(subject, doc, facts, params)
     if not found:
         return []
-    return [Finding(
-        "document.mrz_mismatch",
-        f"The {_label(doc)}'s MRZ disagrees on {', '.join(found).replace('_', ' ')}",
-        {"document_kind": doc.kind, "fields": sorted(found), "differences": found,
-         "source": SOURCE})]
+    return [
+        Finding(
+            "document.mrz_mismatch",
+            f"The {_label(doc)}'s MRZ disagrees on {', '.join(found).replace('_', ' ')}",
+            {
+                "document_kind": doc.kind,
+                "fields": sorted(found),
+                "differences": found,
+                "source": SOURCE,
+            },
+        )
+    ]
 
 
 def _expired(doc: DocumentFacts, facts: dict[str, Any], today: date) -> list[Finding]:
@@ -110,7 +144,15 @@ def _expired(doc: DocumentFacts, facts: dict[str, Any], today: date) -> list[Fin
         expires, source = date.fromisoformat(facts["expiry_date"]), "mrz"
     if expires is None or expires >= today:
         return []
-    return [Finding("document.expired",
-                    f"The {_label(doc)} expired on {expires.isoformat()}",
-                    {"document_kind": doc.kind, "expires_on": expires.isoformat(),
-                     "read_from": source, "number_last4": doc.number_last4})]
+    return [
+        Finding(
+            "document.expired",
+            f"The {_label(doc)} expired on {expires.isoformat()}",
+            {
+                "document_kind": doc.kind,
+                "expires_on": expires.isoformat(),
+                "read_from": source,
+                "number_last4": doc.number_last4,
+            },
+        )
+    ]

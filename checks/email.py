@@ -50,8 +50,8 @@ class EmailCheck(Check):
     codes = {
         "email.invalid": Code("The email address fails syntax checks", 15, "low"),
         "email.disposable": Code(
-            "The address is at a disposable (throw-away) mail provider", 25, "medium",
-            JOINT_2022),
+            "The address is at a disposable (throw-away) mail provider", 25, "medium", JOINT_2022
+        ),
     }
 
     @dataclass(frozen=True)
@@ -64,14 +64,30 @@ class EmailCheck(Check):
         try:
             checked = validate_email(subject.email, check_deliverability=_check_deliverability())
         except EmailNotValidError as exc:
-            return [Finding("email.invalid", f"Email {subject.email!r} is not valid: {exc}",
-                            {"email": subject.email, "reason": str(exc),
-                             "source": f"email-validator {version('email-validator')}"})]
+            return [
+                Finding(
+                    "email.invalid",
+                    f"Email {subject.email!r} is not valid: {exc}",
+                    {
+                        "email": subject.email,
+                        "reason": str(exc),
+                        "source": f"email-validator {version('email-validator')}",
+                    },
+                )
+            ]
         allowed = frozenset(d.lower() for d in params.allowed_domains)
         listed = disposable_match(checked.ascii_domain, allowed)
         if listed is None:
             return []
-        return [Finding("email.disposable",
-                        f"Email domain {checked.domain} is a disposable mail provider",
-                        {"email": checked.normalized, "domain": checked.domain,
-                         "listed_domain": listed, "source": _source()})]
+        return [
+            Finding(
+                "email.disposable",
+                f"Email domain {checked.domain} is a disposable mail provider",
+                {
+                    "email": checked.normalized,
+                    "domain": checked.domain,
+                    "listed_domain": listed,
+                    "source": _source(),
+                },
+            )
+        ]

@@ -63,16 +63,22 @@ def evaluate(subject: Subject, rules: dict[str, Any], ctx: Context) -> Outcome:
     bands = scoring.Bands(**rules["bands"])
     signals = [
         ScoredSignal(
-            code=f.code, check=f.code.split(".", 1)[0], score=p, contribution=share,
-            severity=sev, message=f.message, evidence=f.evidence,
+            code=f.code,
+            check=f.code.split(".", 1)[0],
+            score=p,
+            contribution=share,
+            severity=sev,
+            message=f.message,
+            evidence=f.evidence,
             related=f.related[:RELATED_CAP],
             related_count=f.related_count if f.related_count is not None else len(f.related),
         )
         for (f, p, sev), share in zip(kept, shares, strict=True)
     ]
     signals.sort(key=lambda s: (-s.contribution, s.code))
-    return Outcome(risk_score=total, risk_level=scoring.risk_level_for(total, bands),
-                   signals=signals)
+    return Outcome(
+        risk_score=total, risk_level=scoring.risk_level_for(total, bands), signals=signals
+    )
 
 
 def _merge_by_code(findings: list[Finding]) -> list[Finding]:
@@ -89,11 +95,13 @@ def _merge_by_code(findings: list[Finding]) -> list[Finding]:
         for f in group:
             for r in f.related:
                 seen.setdefault(r.candidate_id, r)
-        merged.append(Finding(
-            code=code,
-            message=f"{group[0].message} (+{len(group) - 1} more)",
-            evidence={"instances": [f.evidence for f in group]},
-            related=tuple(seen.values()),
-            related_count=max([len(seen)] + [f.related_count or 0 for f in group]),
-        ))
+        merged.append(
+            Finding(
+                code=code,
+                message=f"{group[0].message} (+{len(group) - 1} more)",
+                evidence={"instances": [f.evidence for f in group]},
+                related=tuple(seen.values()),
+                related_count=max([len(seen)] + [f.related_count or 0 for f in group]),
+            )
+        )
     return merged

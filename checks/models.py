@@ -28,14 +28,16 @@ class RuleSet(models.Model):
     band_critical = models.PositiveSmallIntegerField(default=75)
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ("-version",)
         constraints = [
-            models.UniqueConstraint(fields=("is_active",), condition=models.Q(is_active=True),
-                                    name="one_active_ruleset"),
+            models.UniqueConstraint(
+                fields=("is_active",), condition=models.Q(is_active=True), name="one_active_ruleset"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -97,8 +99,9 @@ class LinkAllowlist(models.Model):
     kind = models.CharField(max_length=32, choices=Kind)
     value = models.CharField(max_length=128, help_text="Normalised on save")
     note = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -120,8 +123,9 @@ class LinkReassessBacklog(models.Model):
 
     kind = models.CharField(max_length=32)
     value = models.CharField(max_length=128)
-    after = models.UUIDField(null=True, blank=True,
-                             help_text="Holders up to this candidate id were requested")
+    after = models.UUIDField(
+        null=True, blank=True, help_text="Holders up to this candidate id were requested"
+    )
     exclude = models.UUIDField(help_text="The candidate whose change this is")
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

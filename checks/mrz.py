@@ -62,9 +62,9 @@ def split_lines(mrz: str) -> list[str]:
     lines = [re.sub(r"\s+", "", line).upper() for line in (mrz or "").strip().splitlines()]
     lines = [line for line in lines if line]
     if len(lines) == 1:  # sent without line breaks: cut at a known total length
-        for (count, length) in _FORMATS:
+        for count, length in _FORMATS:
             if len(lines[0]) == count * length:
-                return [lines[0][i * length:(i + 1) * length] for i in range(count)]
+                return [lines[0][i * length : (i + 1) * length] for i in range(count)]
     return lines
 
 
@@ -77,16 +77,39 @@ def _layout(fmt: str, lines: list[str]) -> _Layout:
             rest = l1[15:30].split("<", 1)[0]
             number, digit = number + rest[:-1], rest[-1:]
             spans = ((0, 5, 15 + len(rest)),)
-        return _Layout(number, digit, spans, l2[0:6], l2[6], l2[8:14], l2[14], l2[15:18],
-                       l1[15:30] + l2[18:29], None,
-                       l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29], l2[29], l3)
+        return _Layout(
+            number,
+            digit,
+            spans,
+            l2[0:6],
+            l2[6],
+            l2[8:14],
+            l2[14],
+            l2[15:18],
+            l1[15:30] + l2[18:29],
+            None,
+            l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29],
+            l2[29],
+            l3,
+        )
     l1, l2 = lines
     end = 42 if fmt == "TD3" else 35
     optional_digit = l2[42] if fmt == "TD3" else None
-    return _Layout(l2[0:9], l2[9], ((1, 0, 10),), l2[13:19], l2[19], l2[21:27], l2[27],
-                   l2[10:13], l2[28:end], optional_digit,
-                   l2[0:10] + l2[13:20] + l2[21:end + (1 if fmt == "TD3" else 0)],
-                   l2[end + 1] if fmt == "TD3" else l2[35], l1[5:])
+    return _Layout(
+        l2[0:9],
+        l2[9],
+        ((1, 0, 10),),
+        l2[13:19],
+        l2[19],
+        l2[21:27],
+        l2[27],
+        l2[10:13],
+        l2[28:end],
+        optional_digit,
+        l2[0:10] + l2[13:20] + l2[21 : end + (1 if fmt == "TD3" else 0)],
+        l2[end + 1] if fmt == "TD3" else l2[35],
+        l1[5:],
+    )
 
 
 def _date(yymmdd: str, *, birth: bool, today: date) -> date | None:
@@ -109,14 +132,18 @@ def _names(field: str) -> tuple[str, str]:
 
 def _digit_results(lay: _Layout) -> dict[str, bool | None]:
     """Each check digit's verdict; None where masking already hid the field."""
+
     def ok(field: str, digit: str) -> bool | None:
         if MASK in field or MASK in digit:
             return None
         return check_digit(field) == digit
-    results = {"number": ok(lay.number, lay.number_digit),
-               "birth_date": ok(lay.birth, lay.birth_digit),
-               "expiry_date": ok(lay.expiry, lay.expiry_digit),
-               "composite": ok(lay.composite, lay.composite_digit)}
+
+    results = {
+        "number": ok(lay.number, lay.number_digit),
+        "birth_date": ok(lay.birth, lay.birth_digit),
+        "expiry_date": ok(lay.expiry, lay.expiry_digit),
+        "composite": ok(lay.composite, lay.composite_digit),
+    }
     if lay.optional_digit is not None:
         empty = set(lay.optional) <= {"<"} and lay.optional_digit in "<0"
         results["optional"] = True if empty else ok(lay.optional, lay.optional_digit)
@@ -127,15 +154,26 @@ def mrz_parse(mrz: str, *, today: date | None = None) -> dict[str, Any]:
     """Facts of an MRZ: format, fields, each check digit, and errors (never raises)."""
     today = today or date.today()
     lines = split_lines(mrz)
-    fmt = _FORMATS.get((len(lines), len(lines[0]))) if lines and \
-        len({len(line) for line in lines}) == 1 else None
+    fmt = (
+        _FORMATS.get((len(lines), len(lines[0])))
+        if lines and len({len(line) for line in lines}) == 1
+        else None
+    )
     if fmt is None:
         shape = " + ".join(str(len(line)) for line in lines) or "nothing"
-        return {"format": None, "valid": False, "errors": [
-            f"structure: {len(lines)} line(s) of {shape} characters; expected TD1 (3x30), "
-            "TD2 (2x36) or TD3 (2x44)"]}
-    errors = [f"line {i + 1}: characters outside A-Z 0-9 <" for i, line in enumerate(lines)
-              if not _CHARSET.match(line.replace(MASK, "<"))]
+        return {
+            "format": None,
+            "valid": False,
+            "errors": [
+                f"structure: {len(lines)} line(s) of {shape} characters; expected TD1 (3x30), "
+                "TD2 (2x36) or TD3 (2x44)"
+            ],
+        }
+    errors = [
+        f"line {i + 1}: characters outside A-Z 0-9 <"
+        for i, line in enumerate(lines)
+        if not _CHARSET.match(line.replace(MASK, "<"))
+    ]
     lay = _layout(fmt, lines)
     digits = _digit_results(lay)
     errors += [f"check digit: {name}" for name, good in digits.items() if good is False]
@@ -147,14 +185,19 @@ def mrz_parse(mrz: str, *, today: date | None = None) -> dict[str, Any]:
         errors.append(f"expiry date {lay.expiry!r} is not a date")
     surname, given = _names(lay.names)
     return {
-        "format": fmt, "document_code": lines[0][0:2].replace("<", ""),
-        "issuing_state": lines[0][2:5].replace("<", ""), "surname": surname,
-        "given_names": given, "names_truncated": not lay.names.endswith("<"),
+        "format": fmt,
+        "document_code": lines[0][0:2].replace("<", ""),
+        "issuing_state": lines[0][2:5].replace("<", ""),
+        "surname": surname,
+        "given_names": given,
+        "names_truncated": not lay.names.endswith("<"),
         "number": lay.number.replace("<", ""),
         "nationality": lay.nationality.replace("<", ""),
         "birth_date": birth.isoformat() if birth else None,
         "expiry_date": expiry.isoformat() if expiry else None,
-        "check_digits": digits, "valid": not errors, "errors": errors,
+        "check_digits": digits,
+        "valid": not errors,
+        "errors": errors,
         "_spans": lay.number_spans,
     }
 

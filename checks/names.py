@@ -12,11 +12,26 @@ import unicodedata
 
 # Letters that Unicode decomposition does not reduce to ASCII, written as ICAO 9303 transliterates
 # them in MRZs (Doc 9303 Part 3, section 6), so a bank name and an MRZ name meet halfway.
-_TRANSLITERATE = str.maketrans({
-    "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "oe", "Ø": "OE", "œ": "oe", "Œ": "OE",
-    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH",
-    "\u0131": "i",  # dotless i
-})
+_TRANSLITERATE = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "oe",
+        "Ø": "OE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "TH",
+        "\u0131": "i",  # dotless i
+    }
+)
 _SEPARATORS = re.compile(r"[^A-Z0-9]+")
 
 
@@ -51,8 +66,9 @@ def names_match(reference: str, other: str, *, truncated: bool = False) -> bool:
     # Full words first, so an initial cannot take the word a full name needs.
     for word in sorted(oth, key=len, reverse=True):
         cut = next((r for r in unused if r.startswith(word)), None) if truncated else None
-        if len(word) > 1 and (word in unused or cut):
-            unused.remove(word if word in unused else cut)
+        match = word if word in unused else cut
+        if len(word) > 1 and match is not None:
+            unused.remove(match)
             full_matches += 1
         elif len(word) == 1:
             initial = next((r for r in unused if r[0] == word), None)

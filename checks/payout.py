@@ -18,11 +18,15 @@ from checks.names import names_match
 class PayoutCheck(Check):
     name = "payout"
     codes = {
-        "payout.name_mismatch": Code("The payout account holder is not the candidate", 40,
-                                     "high", JOINT_2022_PAYMENT),
+        "payout.name_mismatch": Code(
+            "The payout account holder is not the candidate", 40, "high", JOINT_2022_PAYMENT
+        ),
         "payout.country_mismatch": Code(
-            "The payout bank country differs from the claimed country", 30, "medium",
-            JOINT_2022_PAYMENT),
+            "The payout bank country differs from the claimed country",
+            30,
+            "medium",
+            JOINT_2022_PAYMENT,
+        ),
     }
 
     @dataclass(frozen=True)
@@ -33,17 +37,29 @@ class PayoutCheck(Check):
         findings = []
         holder = subject.payout_account_holder.strip()
         if holder and subject.full_name and not names_match(subject.full_name, holder):
-            findings.append(Finding(
-                "payout.name_mismatch",
-                f"Payout account holder {holder!r} is not the candidate {subject.full_name!r}",
-                {"account_holder": holder, "candidate_name": subject.full_name,
-                 "account_last4": subject.payout_account_last4}))
+            findings.append(
+                Finding(
+                    "payout.name_mismatch",
+                    f"Payout account holder {holder!r} is not the candidate {subject.full_name!r}",
+                    {
+                        "account_holder": holder,
+                        "candidate_name": subject.full_name,
+                        "account_last4": subject.payout_account_last4,
+                    },
+                )
+            )
         bank = to_alpha2(subject.payout_bank_country) or subject.payout_bank_country.upper()
         claimed = to_alpha2(subject.claimed_country) or subject.claimed_country
         if bank and claimed and bank != claimed:
-            findings.append(Finding(
-                "payout.country_mismatch",
-                f"Payout bank is in {bank}; the candidate claims {claimed}",
-                {"bank_country": bank, "claimed_country": claimed,
-                 "account_last4": subject.payout_account_last4}))
+            findings.append(
+                Finding(
+                    "payout.country_mismatch",
+                    f"Payout bank is in {bank}; the candidate claims {claimed}",
+                    {
+                        "bank_country": bank,
+                        "claimed_country": claimed,
+                        "account_last4": subject.payout_account_last4,
+                    },
+                )
+            )
         return findings

@@ -65,24 +65,33 @@ def line_type_provider() -> LineTypeProvider | None:
 class PhoneCheck(Check):
     name = "phone"
     codes = {
-        "phone.invalid": Code("The phone number does not parse or is not a valid number",
-                              15, "low"),
-        "phone.voip": Code("The number is a VoIP (internet telephony) number", 30, "medium",
-                           JOINT_2022),
+        "phone.invalid": Code(
+            "The phone number does not parse or is not a valid number", 15, "low"
+        ),
+        "phone.voip": Code(
+            "The number is a VoIP (internet telephony) number", 30, "medium", JOINT_2022
+        ),
         "phone.personal_number": Code(
             "The number is a personal (follow-me, forwarding) number, not a line in a place",
-            20, "low", JOINT_2022),
-        "phone.uan": Code("The number is a universal access number of an organisation",
-                          15, "low"),
+            20,
+            "low",
+            JOINT_2022,
+        ),
+        "phone.uan": Code("The number is a universal access number of an organisation", 15, "low"),
         "phone.premium_rate": Code("The number is a premium-rate number", 20, "low"),
         "phone.non_geographic": Code(
             "The number is toll-free, shared-cost, pager, voicemail or a global service number",
-            15, "low"),
-        "phone.country_mismatch": Code("The phone's country differs from the claimed country",
-                                       25, "medium", FBI_2023),
+            15,
+            "low",
+        ),
+        "phone.country_mismatch": Code(
+            "The phone's country differs from the claimed country", 25, "medium", FBI_2023
+        ),
         "phone.timezone_mismatch": Code(
             "The time zones the number's prefix serves do not include the claimed time zone",
-            10, "low"),
+            10,
+            "low",
+        ),
     }
 
     @dataclass(frozen=True)
@@ -109,11 +118,17 @@ def _parse(raw: str, claimed: str) -> tuple[Any, Finding | None]:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:
-        return None, Finding("phone.invalid", f"Phone {raw!r} does not parse: {exc}",
-                             {"phone": raw, "reason": str(exc), "source": SOURCE})
+        return None, Finding(
+            "phone.invalid",
+            f"Phone {raw!r} does not parse: {exc}",
+            {"phone": raw, "reason": str(exc), "source": SOURCE},
+        )
     if not phonenumbers.is_valid_number(number):
-        return None, Finding("phone.invalid", f"Phone {raw!r} is not a valid number",
-                             {"phone": raw, "reason": "not a valid number", "source": SOURCE})
+        return None, Finding(
+            "phone.invalid",
+            f"Phone {raw!r} is not a valid number",
+            {"phone": raw, "reason": "not a valid number", "source": SOURCE},
+        )
     return number, None
 
 
@@ -124,8 +139,13 @@ def _type_findings(number: Any, e164: str, params: PhoneCheck.Params) -> list[Fi
     if code is None and phonenumbers.region_code_for_number(number) == "001":
         code = "phone.non_geographic"  # a global service (+800, +808, +881...): no country
     if code is not None:
-        return [Finding(code, f"Phone {e164} is a {type_name.lower().replace('_', ' ')} number",
-                        {"phone": e164, "number_type": type_name, "source": SOURCE})]
+        return [
+            Finding(
+                code,
+                f"Phone {e164} is a {type_name.lower().replace('_', ' ')} number",
+                {"phone": e164, "number_type": type_name, "source": SOURCE},
+            )
+        ]
     provider = line_type_provider() if params.use_line_type_provider else None
     if provider is None:
         return []
@@ -135,9 +155,18 @@ def _type_findings(number: Any, e164: str, params: PhoneCheck.Params) -> list[Fi
         log.warning("line type provider failed for a number", exc_info=True)
         return []
     if line == "voip":
-        return [Finding("phone.voip", f"Phone {e164} is a VoIP line (carrier lookup)",
-                        {"phone": e164, "number_type": type_name, "line_type": line,
-                         "source": getattr(provider, "name", type(provider).__name__)})]
+        return [
+            Finding(
+                "phone.voip",
+                f"Phone {e164} is a VoIP line (carrier lookup)",
+                {
+                    "phone": e164,
+                    "number_type": type_name,
+                    "line_type": line,
+                    "source": getattr(provider, "name", type(provider).__name__),
+                },
+            )
+        ]
     return []
 
 
@@ -147,14 +176,16 @@ def _country_findings(number: Any, e164: str, claimed: str) -> list[Finding]:
         return []
     if phonenumbers.is_valid_number_for_region(number, claimed):
         return []
-    return [Finding("phone.country_mismatch",
-                    f"Phone {e164} is a {region} number; the candidate claims {claimed}",
-                    {"phone": e164, "phone_country": region, "claimed_country": claimed,
-                     "source": SOURCE})]
+    return [
+        Finding(
+            "phone.country_mismatch",
+            f"Phone {e164} is a {region} number; the candidate claims {claimed}",
+            {"phone": e164, "phone_country": region, "claimed_country": claimed, "source": SOURCE},
+        )
+    ]
 
 
-def _timezone_findings(number: Any, e164: str, claimed_tz: str,
-                       now: datetime) -> list[Finding]:
+def _timezone_findings(number: Any, e164: str, claimed_tz: str, now: datetime) -> list[Finding]:
     zones = [z for z in pn_timezone.time_zones_for_number(number) if z != "Etc/Unknown"]
     claimed_offsets = utc_offsets([claimed_tz], now)
     number_offsets = utc_offsets(zones, now)
@@ -162,7 +193,15 @@ def _timezone_findings(number: Any, e164: str, claimed_tz: str,
         return []  # unknown zones are no evidence
     if claimed_offsets & number_offsets:
         return []
-    return [Finding("phone.timezone_mismatch",
-                    f"Phone {e164} serves {', '.join(zones[:3])}, not the claimed {claimed_tz}",
-                    {"phone": e164, "number_zones": list(zones), "claimed_timezone": claimed_tz,
-                     "source": SOURCE})]
+    return [
+        Finding(
+            "phone.timezone_mismatch",
+            f"Phone {e164} serves {', '.join(zones[:3])}, not the claimed {claimed_tz}",
+            {
+                "phone": e164,
+                "number_zones": list(zones),
+                "claimed_timezone": claimed_tz,
+                "source": SOURCE,
+            },
+        )
+    ]

@@ -36,5 +36,6 @@ def code_info(code: str) -> Code | None:
 
 def catalogue() -> list[tuple[str, str, Code]]:
     """(code, check name, info) for every code any check may raise, sorted by code."""
-    return sorted(((code, name, info) for code, (name, info) in _CODES.items()),
-                  key=lambda row: row[0])
+    return sorted(
+        ((code, name, info) for code, (name, info) in _CODES.items()), key=lambda row: row[0]
+    )

@@ -27,12 +27,19 @@ def ruleset_snapshot(ruleset: RuleSet) -> dict[str, Any]:
         return cached
     snapshot = {
         "version": ruleset.version,
-        "bands": {"medium": ruleset.band_medium, "high": ruleset.band_high,
-                  "critical": ruleset.band_critical},
-        "checks": {r.check_name: {"enabled": r.enabled, "params": r.params}
-                   for r in ruleset.check_rules.all()},
-        "signals": {r.code: {"enabled": r.enabled, "points": r.points, "severity": r.severity}
-                    for r in ruleset.signal_rules.all()},
+        "bands": {
+            "medium": ruleset.band_medium,
+            "high": ruleset.band_high,
+            "critical": ruleset.band_critical,
+        },
+        "checks": {
+            r.check_name: {"enabled": r.enabled, "params": r.params}
+            for r in ruleset.check_rules.all()
+        },
+        "signals": {
+            r.code: {"enabled": r.enabled, "points": r.points, "severity": r.severity}
+            for r in ruleset.signal_rules.all()
+        },
     }
     _snapshot_cache[(ruleset.version, ruleset.created_at)] = snapshot
     return snapshot
@@ -53,32 +60,55 @@ def ruleset_create_defaults() -> RuleSet:
     from checks.registry import CHECKS
 
     log.warning("No active rule set: creating one from the check registry's defaults")
-    checks = {c.name: {"enabled": True, "params": dataclasses.asdict(c.Params())}
-              for c in CHECKS}
-    signals = {code: {"enabled": True, "points": info.points, "severity": info.severity}
-               for c in CHECKS for code, info in c.codes.items()}
+    checks = {c.name: {"enabled": True, "params": dataclasses.asdict(c.Params())} for c in CHECKS}
+    signals = {
+        code: {"enabled": True, "points": info.points, "severity": info.severity}
+        for c in CHECKS
+        for code, info in c.codes.items()
+    }
     try:
         with transaction.atomic():
-            return ruleset_copy_with(RuleSet, CheckRule, SignalRule, base=None, checks=checks,
-                                     signals=signals,
-                                     note="Defaults from the check registry (none was active)")
+            return ruleset_copy_with(
+                RuleSet,
+                CheckRule,
+                SignalRule,
+                base=None,
+                checks=checks,
+                signals=signals,
+                note="Defaults from the check registry (none was active)",
+            )
     except IntegrityError:  # another process created it first
         return RuleSet.objects.get(is_active=True)
 
 
 @transaction.atomic
-def ruleset_save_new_version(*, base: RuleSet, note: str = "", user=None,
-                             bands: dict[str, int] | None = None,
-                             checks: dict[str, dict[str, Any]] | None = None,
-                             signals: dict[str, dict[str, Any]] | None = None,
-                             activate: bool = True) -> RuleSet:
+def ruleset_save_new_version(
+    *,
+    base: RuleSet,
+    note: str = "",
+    user=None,
+    bands: dict[str, int] | None = None,
+    checks: dict[str, dict[str, Any]] | None = None,
+    signals: dict[str, dict[str, Any]] | None = None,
+    activate: bool = True,
+) -> RuleSet:
     """Copy `base` into a new version with the given overrides, and make it active.
 
     Activating queues a reassessment of every candidate under the new version (trigger
     "ruleset"), in batches, after commit. Past assessments keep the version they ran with.
     """
-    new = ruleset_copy_with(RuleSet, CheckRule, SignalRule, base=base, note=note, user=user,
-                            bands=bands, checks=checks, signals=signals, activate=activate)
+    new = ruleset_copy_with(
+        RuleSet,
+        CheckRule,
+        SignalRule,
+        base=base,
+        note=note,
+        user=user,
+        bands=bands,
+        checks=checks,
+        signals=signals,
+        activate=activate,
+    )
     if activate:
         from candidates.pipeline import ruleset_reassess_start
 
@@ -86,8 +116,19 @@ def ruleset_save_new_version(*, base: RuleSet, note: str = "", user=None,
     return new
 
 
-def ruleset_copy_with(RuleSetM, CheckRuleM, SignalRuleM, *, base, note="", user=None,
-                      bands=None, checks=None, signals=None, activate=True):
+def ruleset_copy_with(
+    RuleSetM,
+    CheckRuleM,
+    SignalRuleM,
+    *,
+    base,
+    note="",
+    user=None,
+    bands=None,
+    checks=None,
+    signals=None,
+    activate=True,
+):
     """Model-class-agnostic so data migrations can call it with historical models.
     `base` may be None (the very first version)."""
     last = RuleSetM.objects.order_by("-version").values_list("version", flat=True).first() or 0
@@ -96,10 +137,13 @@ def ruleset_copy_with(RuleSetM, CheckRuleM, SignalRuleM, *, base, note="", user=
     signal_rows: dict[str, dict] = {}
     if base is not None:
         b = {"medium": base.band_medium, "high": base.band_high, "critical": base.band_critical}
-        check_rows = {r.check_name: {"enabled": r.enabled, "params": r.params}
-                      for r in base.check_rules.all()}
-        signal_rows = {r.code: {"enabled": r.enabled, "points": r.points, "severity": r.severity}
-                       for r in base.signal_rules.all()}
+        check_rows = {
+            r.check_name: {"enabled": r.enabled, "params": r.params} for r in base.check_rules.all()
+        }
+        signal_rows = {
+            r.code: {"enabled": r.enabled, "points": r.points, "severity": r.severity}
+            for r in base.signal_rules.all()
+        }
     b.update(bands or {})
     for name, override in (checks or {}).items():
         check_rows[name] = {**check_rows.get(name, {"enabled": True, "params": {}}), **override}
@@ -108,18 +152,31 @@ def ruleset_copy_with(RuleSetM, CheckRuleM, SignalRuleM, *, base, note="", user=
     if activate:
         RuleSetM.objects.filter(is_active=True).update(is_active=False)
     new = RuleSetM.objects.create(
-        version=last + 1, is_active=activate, band_medium=b["medium"], band_high=b["high"],
-        band_critical=b["critical"], note=note, created_by=user,
+        version=last + 1,
+        is_active=activate,
+        band_medium=b["medium"],
+        band_high=b["high"],
+        band_critical=b["critical"],
+        note=note,
+        created_by=user,
     )
     CheckRuleM.objects.bulk_create(
-        [CheckRuleM(ruleset=new, check_name=n, **row) for n, row in sorted(check_rows.items())])
+        [CheckRuleM(ruleset=new, check_name=n, **row) for n, row in sorted(check_rows.items())]
+    )
     SignalRuleM.objects.bulk_create(
-        [SignalRuleM(ruleset=new, code=c, **row) for c, row in sorted(signal_rows.items())])
+        [SignalRuleM(ruleset=new, code=c, **row) for c, row in sorted(signal_rows.items())]
+    )
     return new
 
 
-def migration_add_version(apps, note: str, *, checks: dict | None = None,
-                          signals: dict | None = None, bands: dict | None = None) -> None:
+def migration_add_version(
+    apps,
+    note: str,
+    *,
+    checks: dict | None = None,
+    signals: dict | None = None,
+    bands: dict | None = None,
+) -> None:
     """For data migrations: a new active version = the active one plus these defaults.
 
     Migrations pass their defaults literally (not read from the registry) so that replaying an
@@ -127,6 +184,13 @@ def migration_add_version(apps, note: str, *, checks: dict | None = None,
     """
     RuleSetM = apps.get_model("checks", "RuleSet")
     base = RuleSetM.objects.filter(is_active=True).first()
-    ruleset_copy_with(RuleSetM, apps.get_model("checks", "CheckRule"),
-                      apps.get_model("checks", "SignalRule"), base=base, note=note,
-                      bands=bands, checks=checks, signals=signals)
+    ruleset_copy_with(
+        RuleSetM,
+        apps.get_model("checks", "CheckRule"),
+        apps.get_model("checks", "SignalRule"),
+        base=base,
+        note=note,
+        bands=bands,
+        checks=checks,
+        signals=signals,
+    )

@@ -56,11 +56,14 @@ class TimezoneCheck(Check):
     name = "timezone"
     codes = {
         "timezone.mismatch": Code(
-            "Browser time zone or UTC offset inconsistent with the claimed location", 35,
-            "medium", JOINT_2022),
+            "Browser time zone or UTC offset inconsistent with the claimed location",
+            35,
+            "medium",
+            JOINT_2022,
+        ),
         "timezone.off_hours_activity": Code(
-            "Most sessions fall at night in the claimed location's local time", 20, "low",
-            FBI_2023),
+            "Most sessions fall at night in the claimed location's local time", 20, "low", FBI_2023
+        ),
     }
 
     @dataclass(frozen=True)
@@ -92,16 +95,22 @@ def _session_mismatch(s: SessionFacts, zones: tuple[str, ...], tolerance: int) -
         reasons["timezone"] = s.timezone
         reasons["timezone_offset_minutes"] = next(iter(browser))
     if s.utc_offset_minutes is not None and all(
-            abs(s.utc_offset_minutes - c) > tolerance for c in claimed):
+        abs(s.utc_offset_minutes - c) > tolerance for c in claimed
+    ):
         reasons["utc_offset_minutes"] = s.utc_offset_minutes
     if not reasons:
         return None
-    return {"seen_at": s.seen_at.isoformat(), "kind": s.kind, **reasons,
-            "claimed_offsets_minutes": sorted(claimed)}
+    return {
+        "seen_at": s.seen_at.isoformat(),
+        "kind": s.kind,
+        **reasons,
+        "claimed_offsets_minutes": sorted(claimed),
+    }
 
 
-def _mismatch(sessions: tuple[SessionFacts, ...], zones: tuple[str, ...],
-              params: TimezoneCheck.Params) -> list[Finding]:
+def _mismatch(
+    sessions: tuple[SessionFacts, ...], zones: tuple[str, ...], params: TimezoneCheck.Params
+) -> list[Finding]:
     judged = [s for s in sessions if s.timezone or s.utc_offset_minutes is not None]
     bad = [m for s in judged if (m := _session_mismatch(s, zones, params.tolerance_minutes))]
     if not judged or len(bad) < params.mismatch_min_count:
@@ -110,38 +119,54 @@ def _mismatch(sessions: tuple[SessionFacts, ...], zones: tuple[str, ...],
         return []
     first = bad[0]
     seen = first.get("timezone") or f"UTC offset {first.get('utc_offset_minutes')} min"
-    return [Finding(
-        "timezone.mismatch",
-        f"{len(bad)} of {len(judged)} sessions report a browser time zone ({seen}) that does "
-        f"not match the claimed location ({', '.join(zones[:3])})",
-        {"claimed_zones": list(zones), "sessions": bad[:20], "mismatched": len(bad),
-         "judged": len(judged), "source": f"zoneinfo, {tz_data_version()}"},
-    )]
+    return [
+        Finding(
+            "timezone.mismatch",
+            f"{len(bad)} of {len(judged)} sessions report a browser time zone ({seen}) that does "
+            f"not match the claimed location ({', '.join(zones[:3])})",
+            {
+                "claimed_zones": list(zones),
+                "sessions": bad[:20],
+                "mismatched": len(bad),
+                "judged": len(judged),
+                "source": f"zoneinfo, {tz_data_version()}",
+            },
+        )
+    ]
 
 
 def _is_night(hour: int, start: int, end: int) -> bool:
     return start <= hour < end if start <= end else (hour >= start or hour < end)
 
 
-def _off_hours(sessions: tuple[SessionFacts, ...], zones: tuple[str, ...],
-               params: TimezoneCheck.Params) -> list[Finding]:
+def _off_hours(
+    sessions: tuple[SessionFacts, ...], zones: tuple[str, ...], params: TimezoneCheck.Params
+) -> list[Finding]:
     start, end = params.night_start_hour, params.night_end_hour
     tzs = [z for z in (_zone(n) for n in zones) if z is not None]
     if not tzs:
         return []
     # With several candidate zones (a country), a session is at night only if it is in all.
-    night = [s for s in sessions
-             if all((local := _local(s.seen_at, z)) and _is_night(local.hour, start, end)
-                    for z in tzs)]
+    night = [
+        s
+        for s in sessions
+        if all((local := _local(s.seen_at, z)) and _is_night(local.hour, start, end) for z in tzs)
+    ]
     if len(night) < params.off_hours_min_count:
         return []
     if len(night) / len(sessions) < params.off_hours_min_share:
         return []
-    return [Finding(
-        "timezone.off_hours_activity",
-        f"{len(night)} of {len(sessions)} sessions happened between {start:02d}:00 and "
-        f"{end:02d}:00 local time at the claimed location",
-        {"claimed_zones": list(zones), "night_hours": [start, end],
-         "night_sessions": len(night), "sessions": len(sessions),
-         "examples": [s.seen_at.isoformat() for s in night[:10]]},
-    )]
+    return [
+        Finding(
+            "timezone.off_hours_activity",
+            f"{len(night)} of {len(sessions)} sessions happened between {start:02d}:00 and "
+            f"{end:02d}:00 local time at the claimed location",
+            {
+                "claimed_zones": list(zones),
+                "night_hours": [start, end],
+                "night_sessions": len(night),
+                "sessions": len(sessions),
+                "examples": [s.seen_at.isoformat() for s in night[:10]],
+            },
+        )
+    ]

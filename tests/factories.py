@@ -27,11 +27,24 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     full_name = "Anna Maria Eriksson"
     email = factory.Sequence(lambda n: f"anna.eriksson{n}@example.com")
     phone = "+1 314 200 0100"
-    claimed_location = factory.LazyFunction(lambda: {
-        "country": "US", "region": "MO", "city": "St. Louis", "timezone": "America/Chicago"})
-    home_address = factory.LazyFunction(lambda: {
-        "line1": "1 Main St", "line2": "", "city": "St. Louis", "region": "MO",
-        "postal_code": "63101", "country": "US"})
+    claimed_location = factory.LazyFunction(
+        lambda: {
+            "country": "US",
+            "region": "MO",
+            "city": "St. Louis",
+            "timezone": "America/Chicago",
+        }
+    )
+    home_address = factory.LazyFunction(
+        lambda: {
+            "line1": "1 Main St",
+            "line2": "",
+            "city": "St. Louis",
+            "region": "MO",
+            "postal_code": "63101",
+            "country": "US",
+        }
+    )
     claimed_country = "US"
 
 

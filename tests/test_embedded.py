@@ -24,8 +24,12 @@ def _free_port() -> int:
 
 
 def _call(url: str, *, key: str, body: bytes | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=body, method="POST" if body else "GET", headers={
-        "Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST" if body else "GET",
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())
@@ -39,18 +43,37 @@ def embedded(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(DEBUG="1", SQLITE_PATH=str(tmp / "vetting.sqlite3"), MEDIA_ROOT=str(tmp / "media"))
     manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True,
-                   timeout=300)
-    seeded = subprocess.run([*manage, "demo_seed", "--count", "25"], cwd=ROOT, env=env,
-                            check=True, capture_output=True, text=True, timeout=600)
+    subprocess.run(
+        [*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
+    )
+    seeded = subprocess.run(
+        [*manage, "demo_seed", "--count", "25"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     demo_key = seeded.stdout.strip().splitlines()[-1]
-    created = subprocess.run([*manage, "create_api_client", "readme-ats"], cwd=ROOT, env=env,
-                             check=True, capture_output=True, text=True, timeout=120)
+    created = subprocess.run(
+        [*manage, "create_api_client", "readme-ats"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     key = created.stdout.strip().splitlines()[-1]
     port = _free_port()
-    server = subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:

@@ -55,7 +55,8 @@ def test_a_run_abandoned_by_a_dead_worker_is_taken_again_once_stale(settings):
     candidate = CandidateFactory()
     assessment = _request(candidate)
     Assessment.objects.filter(pk=assessment.pk).update(
-        status="running", started_at=timezone.now() - timedelta(hours=1))
+        status="running", started_at=timezone.now() - timedelta(hours=1)
+    )
     pipeline.assessment_run(assessment_id=assessment.id)
     assessment.refresh_from_db()
     assert assessment.status == "completed" and assessment.attempts == 1
@@ -128,7 +129,8 @@ def test_an_emptied_rule_set_table_falls_back_to_the_registry_defaults():
 
 
 def test_a_new_rule_set_version_reassesses_every_candidate_under_it(
-        django_capture_on_commit_callbacks, monkeypatch):
+    django_capture_on_commit_callbacks, monkeypatch
+):
     from checks.rulesets import ruleset_active, ruleset_save_new_version
 
     monkeypatch.setattr(pipeline, "RULESET_REASSESS_BATCH", 2)  # several batches for 5
@@ -137,8 +139,11 @@ def test_a_new_rule_set_version_reassesses_every_candidate_under_it(
         pipeline.assessment_run(assessment_id=_request(c).id)
     assert {c.risk_score for c in Candidate.objects.all()} == {15}
     with django_capture_on_commit_callbacks(execute=True):
-        new = ruleset_save_new_version(base=ruleset_active(), note="phone.invalid matters more",
-                                       signals={"phone.invalid": {"points": 40}})
+        new = ruleset_save_new_version(
+            base=ruleset_active(),
+            note="phone.invalid matters more",
+            signals={"phone.invalid": {"points": 40}},
+        )
     for c in Candidate.objects.all():
         latest = c.assessments.first()
         assert latest.trigger == "ruleset" and latest.status == "completed"
@@ -147,12 +152,15 @@ def test_a_new_rule_set_version_reassesses_every_candidate_under_it(
         assert c.assessments.last().risk_score == 15  # the old score stays in the history
 
 
-def test_requesting_many_reassessments_costs_a_fixed_number_of_queries(
-        django_assert_num_queries):
+def test_requesting_many_reassessments_costs_a_fixed_number_of_queries(django_assert_num_queries):
     candidates = [CandidateFactory() for _ in range(30)]
     with django_assert_num_queries(4):
-        assert pipeline.assessment_request_many(candidate_ids=[c.pk for c in candidates],
-                                                trigger="link") == 30
+        assert (
+            pipeline.assessment_request_many(
+                candidate_ids=[c.pk for c in candidates], trigger="link"
+            )
+            == 30
+        )
     for c in Candidate.objects.all():
         assert c.assessment_status == "pending"
         assert c.latest_assessment.trigger == "link" and c.latest_assessment.seq == 1

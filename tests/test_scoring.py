@@ -23,4 +23,12 @@ def test_a_100_point_signal_takes_the_whole_score():
 def test_levels_follow_the_bands():
     bands = Bands(medium=25, high=50, critical=75)
     assert [risk_level_for(s, bands) for s in (0, 24, 25, 49, 50, 74, 75, 100)] == [
-        "low", "low", "medium", "medium", "high", "high", "critical", "critical"]
+        "low",
+        "low",
+        "medium",
+        "medium",
+        "high",
+        "high",
+        "critical",
+        "critical",
+    ]

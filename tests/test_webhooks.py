@@ -57,14 +57,16 @@ def hooked(receiver):
 def _verify(received: dict, secret: str) -> dict:
     header = received["headers"]["X-Vetting-Signature"]
     parts = dict(part.split("=", 1) for part in header.split(","))
-    expected = hmac.new(secret.encode(), f"{parts['t']}.".encode() + received["body"],
-                        hashlib.sha256).hexdigest()
+    expected = hmac.new(
+        secret.encode(), f"{parts['t']}.".encode() + received["body"], hashlib.sha256
+    ).hexdigest()
     assert hmac.compare_digest(parts["v1"], expected)
     return json.loads(received["body"])
 
 
-def test_a_completed_assessment_is_posted_signed(hooked, receiver,
-                                                 django_capture_on_commit_callbacks):
+def test_a_completed_assessment_is_posted_signed(
+    hooked, receiver, django_capture_on_commit_callbacks
+):
     from candidates import pipeline
 
     candidate = CandidateFactory(client=hooked, phone="12")
@@ -83,8 +85,9 @@ def test_a_completed_assessment_is_posted_signed(hooked, receiver,
 
 def test_a_failed_delivery_is_retried_with_back_off_and_every_attempt_recorded(hooked, receiver):
     receiver.codes = [500, 503]
-    event = webhooks.webhook_event_create(client=hooked, type="review.updated", trigger="manual",
-                                          data={"id": "x"}, candidate_id=None)
+    event = webhooks.webhook_event_create(
+        client=hooked, type="review.updated", trigger="manual", data={"id": "x"}, candidate_id=None
+    )
     assert webhooks.webhook_deliver(event_id=event.id) == "pending"
     event.refresh_from_db()
     first_wait = event.next_attempt_at - timezone.now()
@@ -98,24 +101,27 @@ def test_a_failed_delivery_is_retried_with_back_off_and_every_attempt_recorded(h
     assert webhooks.webhook_sweep() == 1  # inline in tests: the sweep sends it
     event.refresh_from_db()
     assert event.status == "delivered" and event.attempts == 3
-    assert list(WebhookAttempt.objects.filter(event=event).values_list("status_code", flat=True)) \
-        == [500, 503, 200]
+    assert list(
+        WebhookAttempt.objects.filter(event=event).values_list("status_code", flat=True)
+    ) == [500, 503, 200]
     bodies = {r["body"] for r in receiver.received}
     assert len(bodies) == 1  # every retry sends the same bytes
 
 
 def test_delivery_gives_up_after_a_day(hooked, receiver):
     receiver.codes = [500]
-    event = webhooks.webhook_event_create(client=hooked, type="review.updated", trigger="manual",
-                                          data={}, candidate_id=None)
+    event = webhooks.webhook_event_create(
+        client=hooked, type="review.updated", trigger="manual", data={}, candidate_id=None
+    )
     WebhookEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(hours=24))
     assert webhooks.webhook_deliver(event_id=event.id) == "failed"
 
 
 def test_an_unreachable_receiver_is_recorded_not_raised(db):
     client = ApiClientFactory(webhook_url="http://127.0.0.1:9/nothing-listens-here")
-    event = webhooks.webhook_event_create(client=client, type="review.updated", trigger="manual",
-                                          data={}, candidate_id=None)
+    event = webhooks.webhook_event_create(
+        client=client, type="review.updated", trigger="manual", data={}, candidate_id=None
+    )
     assert webhooks.webhook_deliver(event_id=event.id) == "pending"
     attempt = WebhookAttempt.objects.get(event=event)
     assert attempt.status_code is None and "Connection refused" in attempt.error
@@ -131,15 +137,17 @@ def test_a_client_without_a_webhook_gets_no_events(db, django_capture_on_commit_
 def test_a_decision_sends_review_updated(hooked, receiver, django_capture_on_commit_callbacks):
     candidate = CandidateFactory(client=hooked)
     with django_capture_on_commit_callbacks(execute=True):
-        review_decide(candidate=candidate, status="escalated", note="ask for a video call",
-                      user=None)
+        review_decide(
+            candidate=candidate, status="escalated", note="ask for a video call", user=None
+        )
     event = _verify(receiver.received[-1], "whsec_test_secret")
     assert event["type"] == "review.updated"
     assert event["data"]["review"]["status"] == "escalated"
 
 
 def test_erasure_deletes_payloads_about_the_candidate_and_sends_only_ids(
-        hooked, receiver, django_capture_on_commit_callbacks):
+    hooked, receiver, django_capture_on_commit_callbacks
+):
     candidate = CandidateFactory(client=hooked, full_name="Erin Erasable")
     with django_capture_on_commit_callbacks(execute=True):
         review_decide(candidate=candidate, status="cleared", note="", user=None)
@@ -149,5 +157,7 @@ def test_erasure_deletes_payloads_about_the_candidate_and_sends_only_ids(
     assert not WebhookEvent.objects.filter(candidate_id=candidate.id).exists()
     erased = WebhookEvent.objects.get(type="candidate.erased")
     assert "Erin" not in erased.body
-    assert json.loads(erased.body)["data"] == {"id": str(candidate.id),
-                                               "external_id": candidate.external_id}
+    assert json.loads(erased.body)["data"] == {
+        "id": str(candidate.id),
+        "external_id": candidate.external_id,
+    }

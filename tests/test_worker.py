@@ -17,8 +17,7 @@ from vetting.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
 # serialized_rollback: the rule sets that migrations create survive the flush between tests.
-pytestmark = [pytest.mark.worker,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _database_url() -> str:
@@ -39,8 +38,13 @@ def queue():
 
 
 def _env(queue: str, database_url: str, **extra: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": database_url, "VETTING_QUEUE": queue, "DEBUG": "1",
-            **extra}
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "VETTING_QUEUE": queue,
+        "DEBUG": "1",
+        **extra,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +57,27 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
     queue = celery_app.conf.task_default_queue
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "vetting", "worker", "--pool=solo",
-         "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "--loglevel=INFO", "-Q", queue],
-        cwd=ROOT, env=_env(queue, database_url), stdout=log.open("w"),
-        stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "vetting",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+            "-Q",
+            queue,
+        ],
+        cwd=ROOT,
+        env=_env(queue, database_url),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     proc.log = log
     yield proc
     proc.terminate()
@@ -81,13 +101,15 @@ def test_a_saved_candidate_is_assessed_by_a_real_worker(queue, worker):
         candidate = CandidateFactory(phone="12")
         assessment = pipeline.assessment_request(candidate=candidate, trigger="upsert")
     # The task was queued on commit; the worker process picks it up from Redis.
-    assert _wait_for(lambda: Assessment.objects.get(pk=assessment.pk).status == "completed"), \
+    assert _wait_for(lambda: Assessment.objects.get(pk=assessment.pk).status == "completed"), (
         worker.log.read_text()[-3000:]
+    )
     candidate.refresh_from_db()
     assert candidate.assessment_status == "completed"
     assert candidate.risk_score == 15
     assert list(Signal.objects.filter(assessment=assessment).values_list("code", flat=True)) == [
-        "phone.invalid"]
+        "phone.invalid"
+    ]
 
 
 def test_a_duplicate_delivery_leaves_one_assessment(queue, worker):
@@ -115,11 +137,21 @@ def test_a_save_while_the_broker_is_down_is_kept_and_the_sweep_queues_it(queue, 
         "    a = pipeline.assessment_request(candidate=c, trigger='upsert')\n"
         "print(a.id)\n"
     )
-    down = _env(queue, _database_url(), REDIS_URL="redis://127.0.0.1:1/0",
-                DJANGO_SETTINGS_MODULE="vetting.settings")
+    down = _env(
+        queue,
+        _database_url(),
+        REDIS_URL="redis://127.0.0.1:1/0",
+        DJANGO_SETTINGS_MODULE="vetting.settings",
+    )
     started = time.monotonic()
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=down, capture_output=True,
-                         text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=down,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     assert time.monotonic() - started < 20  # the save does not hang on the dead broker
     assessment_id = out.stdout.strip().splitlines()[-1]

@@ -19,12 +19,12 @@ SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET)
 # Keyed hashes of document and bank numbers. Kept apart from SECRET_KEY so that rotating the
 # session key does not orphan every link between candidates.
 HASH_KEY = env_str("VETTING_HASH_KEY", SECRET_KEY)
-if not DEBUG and not env_bool("VETTING_ALLOW_DEV_SECRET", False):
-    if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a random value of 32+ characters when DEBUG is off "
-            "(or set DEBUG=1 for local development)."
-        )
+_weak_secret = SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32
+if not DEBUG and not env_bool("VETTING_ALLOW_DEV_SECRET", False) and _weak_secret:
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random value of 32+ characters when DEBUG is off "
+        "(or set DEBUG=1 for local development)."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -153,8 +153,9 @@ SPECTACULAR_SETTINGS = {
 # Throttle counters live in Redis when there is one, so every web process shares them.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -169,10 +170,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A save must not hang when the broker is down: fail fast, the sweep re-queues later.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
-                                   "socket_connect_timeout": 2, "socket_timeout": 5}
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
-                                    "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TASK_DEFAULT_QUEUE = env_str("VETTING_QUEUE", "vetting")
 CELERY_BEAT_SCHEDULE = {
     "assessment-sweep": {

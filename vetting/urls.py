@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.http import HttpResponseRedirect
 from django.urls import include, path
 
 from candidates.views_health import healthz

@@ -19,7 +19,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         key = key.strip()
         if scheme.lower() != "bearer" or not key or len(key) > 200 or not key.isascii():
             raise exceptions.AuthenticationFailed(
-                "Send the API key as 'Authorization: Bearer <key>'.")
+                "Send the API key as 'Authorization: Bearer <key>'."
+            )
         client = api_client_for_key(key)
         if client is None:
             raise exceptions.AuthenticationFailed("Invalid API key.")

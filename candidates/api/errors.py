@@ -48,8 +48,14 @@ STATUS_MESSAGES = {
 class ApiError(exceptions.APIException):
     """An error with an explicit contract code."""
 
-    def __init__(self, *, status_code: int, code: str, message: str,
-                 fields: dict[str, list[str]] | None = None):
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        code: str,
+        message: str,
+        fields: dict[str, list[str]] | None = None,
+    ):
         super().__init__(detail=message, code=code)
         self.status_code = status_code
         self.error_code = code
@@ -61,8 +67,11 @@ def malformed_json(message: str) -> ApiError:
 
 
 def payload_too_large(limit: int) -> ApiError:
-    return ApiError(status_code=413, code="payload_too_large",
-                    message=f"The request body is over the limit of {limit} bytes.")
+    return ApiError(
+        status_code=413,
+        code="payload_too_large",
+        message=f"The request body is over the limit of {limit} bytes.",
+    )
 
 
 def flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -88,10 +97,17 @@ def flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return out
 
 
-def error_body(*, code: str, message: str, fields: dict | None = None,
-               request_id: str = "") -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "fields": fields or {},
-                      "request_id": request_id}}
+def error_body(
+    *, code: str, message: str, fields: dict | None = None, request_id: str = ""
+) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "fields": fields or {},
+            "request_id": request_id,
+        }
+    }
 
 
 def error_for(exc: Exception) -> tuple[int, str, str, dict[str, list[str]]]:
@@ -142,16 +158,24 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if status_code == status.HTTP_401_UNAUTHORIZED:
         headers.setdefault("WWW-Authenticate", "Bearer")
     request = context.get("request")
-    body = error_body(code=code, message=message, fields=fields,
-                      request_id=request_id_of(request) if request is not None else "")
+    body = error_body(
+        code=code,
+        message=message,
+        fields=fields,
+        request_id=request_id_of(request) if request is not None else "",
+    )
     return Response(body, status=status_code, headers=headers)
 
 
-def json_error(*, status_code: int, request_id: str, code: str | None = None,
-               message: str | None = None) -> JsonResponse:
+def json_error(
+    *, status_code: int, request_id: str, code: str | None = None, message: str | None = None
+) -> JsonResponse:
     """A contract error for places outside DRF (the middleware)."""
     return JsonResponse(
-        error_body(code=code or STATUS_CODES.get(status_code, "error"),
-                   message=message or STATUS_MESSAGES.get(status_code, "Error."),
-                   request_id=request_id),
-        status=status_code)
+        error_body(
+            code=code or STATUS_CODES.get(status_code, "error"),
+            message=message or STATUS_MESSAGES.get(status_code, "Error."),
+            request_id=request_id,
+        ),
+        status=status_code,
+    )

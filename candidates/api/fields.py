@@ -18,7 +18,8 @@ from candidates.images import ImageInvalid, image_decode
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(?P<tz>[Zz]|[+-]\d{2}:?\d{2})?$")
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(?P<tz>[Zz]|[+-]\d{2}:?\d{2})?$"
+)
 
 
 def _type_error(field: serializers.Field, expected: str) -> None:
@@ -92,7 +93,7 @@ class AwareDateTime(serializers.Field):
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from exc
 
-    def to_representation(self, value: datetime) -> str:
+    def to_representation(self, value: datetime) -> str | None:
         return iso(value)
 
 
@@ -124,8 +125,12 @@ class CountryCode(Text):
         return value
 
 
-@extend_schema_field({"type": "string", "description": "JPEG/PNG as base64 or a data: URI; "
-                     "at most 8 MiB decoded and 40 megapixels"})
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "JPEG/PNG as base64 or a data: URI; at most 8 MiB decoded and 40 megapixels",
+    }
+)
 class ImageData(serializers.Field):
     """Base64 or a data: URI of a JPEG/PNG; validated here so a bad image names its field."""
 

@@ -42,9 +42,12 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
         if key is None:
             return handler(view, request, *args, **kwargs)
         if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-            raise ApiError(status_code=400, code="validation_error",
-                           message=f"{HEADER} must be 1-{MAX_KEY_LENGTH} printable characters.",
-                           fields={HEADER: ["Invalid key."]})
+            raise ApiError(
+                status_code=400,
+                code="validation_error",
+                message=f"{HEADER} must be 1-{MAX_KEY_LENGTH} printable characters.",
+                fields={HEADER: ["Invalid key."]},
+            )
         digest = fingerprint(request)
         try:
             with transaction.atomic():
@@ -55,12 +58,16 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
                 if response.status_code < 500:
                     _prune(client=request.user)
                     IdempotencyRecord.objects.create(
-                        client=request.user, key=key, fingerprint=digest,
-                        status_code=response.status_code, response_body=response.data)
+                        client=request.user,
+                        key=key,
+                        fingerprint=digest,
+                        status_code=response.status_code,
+                        response_body=response.data,
+                    )
                 return response
         except IntegrityError as exc:
-            raise _conflict("A request with this Idempotency-Key is already in progress.") \
-                from exc
+            raise _conflict("A request with this Idempotency-Key is already in progress.") from exc
+
     return wrapper
 
 
@@ -74,15 +81,19 @@ def _replay(*, client, key: str, digest: str) -> Response | None:
         return None
     if record.fingerprint != digest:
         raise _conflict("This Idempotency-Key was used with a different request body.")
-    return Response(record.response_body, status=record.status_code,
-                    headers={"Idempotent-Replayed": "true"})
+    return Response(
+        record.response_body, status=record.status_code, headers={"Idempotent-Replayed": "true"}
+    )
 
 
 def _prune(*, client, batch: int = 100) -> None:
     """Drop a few of the client's expired records on each new one: the table stays about one
     window of traffic without a periodic job (created_at is indexed)."""
     cutoff = timezone.now() - timedelta(hours=settings.VETTING_IDEMPOTENCY_HOURS)
-    stale = list(IdempotencyRecord.objects.filter(client=client, created_at__lt=cutoff)
-                 .values_list("pk", flat=True)[:batch])
+    stale = list(
+        IdempotencyRecord.objects.filter(client=client, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:batch]
+    )
     if stale:
         IdempotencyRecord.objects.filter(pk__in=stale).delete()

@@ -38,8 +38,7 @@ class RequestIdMiddleware:
         request.request_id = request_id_for(request)  # type: ignore[attr-defined]
         response = self.get_response(request)
         if is_api(request) and response.status_code >= 400 and not _is_json(response):
-            response = json_error(status_code=response.status_code,
-                                  request_id=request.request_id)  # type: ignore[attr-defined]
+            response = json_error(status_code=response.status_code, request_id=request.request_id)  # type: ignore[attr-defined]
         response[HEADER] = request.request_id  # type: ignore[attr-defined]
         return response
 

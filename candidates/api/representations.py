@@ -64,77 +64,112 @@ def assessment_history_item(assessment: Assessment) -> dict[str, Any]:
         "ruleset_version": assessment.ruleset_version,
         "requested_at": iso(assessment.requested_at),
         "assessed_at": iso(assessment.assessed_at),
-        "signals": [{"code": s.code, "check": s.check_name, "score": s.score,
-                     "contribution": s.contribution, "severity": s.severity}
-                    for s in assessment.signals.all()],
+        "signals": [
+            {
+                "code": s.code,
+                "check": s.check_name,
+                "score": s.score,
+                "contribution": s.contribution,
+                "severity": s.severity,
+            }
+            for s in assessment.signals.all()
+        ],
     }
 
 
 def assessment_ref(assessment: Assessment | None) -> dict[str, Any] | None:
     if assessment is None:
         return None
-    return {"id": str(assessment.id), "status": assessment.status,
-            "trigger": assessment.trigger}
+    return {"id": str(assessment.id), "status": assessment.status, "trigger": assessment.trigger}
 
 
 def _identity(candidate: Candidate) -> dict[str, Any]:
-    return {"id": str(candidate.id), "external_id": candidate.external_id,
-            "full_name": candidate.full_name, "created_at": iso(candidate.created_at),
-            "updated_at": iso(candidate.updated_at)}
+    return {
+        "id": str(candidate.id),
+        "external_id": candidate.external_id,
+        "full_name": candidate.full_name,
+        "created_at": iso(candidate.created_at),
+        "updated_at": iso(candidate.updated_at),
+    }
 
 
 def _payout(candidate: Candidate) -> dict[str, Any] | None:
     if not candidate.has_payout:
         return None
-    return {"account_holder": candidate.payout_account_holder,
-            "bank_country": candidate.payout_bank_country,
-            "routing_number": candidate.payout_routing_number,
-            "account_number_last4": candidate.payout_account_last4 or None,
-            "iban_last4": candidate.payout_iban_last4 or None}
+    return {
+        "account_holder": candidate.payout_account_holder,
+        "bank_country": candidate.payout_bank_country,
+        "routing_number": candidate.payout_routing_number,
+        "account_number_last4": candidate.payout_account_last4 or None,
+        "iban_last4": candidate.payout_iban_last4 or None,
+    }
 
 
 def _session(session: Session) -> dict[str, Any]:
-    return {"ip": session.ip, "seen_at": iso(session.seen_at), "kind": session.kind,
-            "user_agent": session.user_agent, "timezone": session.timezone,
-            "utc_offset_minutes": session.utc_offset_minutes}
+    return {
+        "ip": session.ip,
+        "seen_at": iso(session.seen_at),
+        "kind": session.kind,
+        "user_agent": session.user_agent,
+        "timezone": session.timezone,
+        "utc_offset_minutes": session.utc_offset_minutes,
+    }
 
 
 def _document(document: Document) -> dict[str, Any]:
-    return {"id": str(document.id), "kind": document.kind,
-            "issuing_country": document.issuing_country, "number_last4": document.number_last4,
-            "expires_on": document.expires_on.isoformat() if document.expires_on else None,
-            "mrz": document.mrz or None, "image": _image(document.image)}
+    return {
+        "id": str(document.id),
+        "kind": document.kind,
+        "issuing_country": document.issuing_country,
+        "number_last4": document.number_last4,
+        "expires_on": document.expires_on.isoformat() if document.expires_on else None,
+        "mrz": document.mrz or None,
+        "image": _image(document.image),
+    }
 
 
 def _image(image: Image | None) -> dict[str, Any] | None:
     return image.describe() if image is not None else None
 
 
-def _assessment_block(candidate: Candidate, *,
-                      external_ids: dict[str, str]) -> dict[str, Any] | None:
+def _assessment_block(
+    candidate: Candidate, *, external_ids: dict[str, str]
+) -> dict[str, Any] | None:
     latest = candidate.latest_assessment
     if latest is None:
         return None
     completed = candidate.completed_assessment
     block: dict[str, Any] = {
-        "id": str(latest.id), "status": latest.status, "risk_score": None, "risk_level": None,
-        "ruleset_version": None, "assessed_at": None, "signals": None,
+        "id": str(latest.id),
+        "status": latest.status,
+        "risk_score": None,
+        "risk_level": None,
+        "ruleset_version": None,
+        "assessed_at": None,
+        "signals": None,
     }
     if completed is not None:
-        block.update({
-            "risk_score": completed.risk_score, "risk_level": completed.risk_level or None,
-            "ruleset_version": completed.ruleset_version,
-            "assessed_at": iso(completed.assessed_at),
-            "signals": [_signal(s, external_ids) for s in completed.signals.all()],
-        })
+        block.update(
+            {
+                "risk_score": completed.risk_score,
+                "risk_level": completed.risk_level or None,
+                "ruleset_version": completed.ruleset_version,
+                "assessed_at": iso(completed.assessed_at),
+                "signals": [_signal(s, external_ids) for s in completed.signals.all()],
+            }
+        )
     return block
 
 
 def _signal(signal: Signal, external_ids: dict[str, str]) -> dict[str, Any]:
     return {
-        "code": signal.code, "check": signal.check_name, "score": signal.score,
-        "contribution": signal.contribution, "severity": signal.severity,
-        "message": signal.message, "evidence": signal.evidence,
+        "code": signal.code,
+        "check": signal.check_name,
+        "score": signal.score,
+        "contribution": signal.contribution,
+        "severity": signal.severity,
+        "message": signal.message,
+        "evidence": signal.evidence,
         "related_candidates": [
             {"id": r["id"], "external_id": external_ids.get(r["id"]), "shared": r.get("shared")}
             for r in signal.related_candidates[:50]
@@ -145,6 +180,9 @@ def _signal(signal: Signal, external_ids: dict[str, str]) -> dict[str, Any]:
 
 def _review(candidate: Candidate) -> dict[str, Any]:
     user = candidate.review_decided_by
-    return {"status": candidate.review_status, "note": candidate.review_note,
-            "decided_by": user.get_username() if user is not None else None,
-            "decided_at": iso(candidate.review_decided_at)}
+    return {
+        "status": candidate.review_status,
+        "note": candidate.review_note,
+        "decided_by": user.get_username() if user is not None else None,
+        "decided_at": iso(candidate.review_decided_at),
+    }

@@ -19,8 +19,7 @@ def candidate_get(*, client: ApiClient, candidate_id: UUID) -> Candidate | None:
     """The client's candidate with everything its GET shows: five queries whatever its size."""
     return (
         Candidate.objects.filter(client=client, pk=candidate_id)
-        .select_related("photo", "latest_assessment", "completed_assessment",
-                        "review_decided_by")
+        .select_related("photo", "latest_assessment", "completed_assessment", "review_decided_by")
         .prefetch_related(
             "sessions",
             Prefetch("documents", queryset=Document.objects.select_related("image")),
@@ -39,25 +38,41 @@ def external_ids_for(*, client: ApiClient, candidate_ids: set[str]) -> dict[str,
     if not candidate_ids:
         return {}
     rows = Candidate.objects.filter(client=client, pk__in=candidate_ids).values_list(
-        "id", "external_id")
+        "id", "external_id"
+    )
     return {str(pk): external_id for pk, external_id in rows}
 
 
-def assessments_for(*, candidate: Candidate, before_seq: int | None,
-                    limit: int) -> list[Assessment]:
+def assessments_for(
+    *, candidate: Candidate, before_seq: int | None, limit: int
+) -> list[Assessment]:
     qs = Assessment.objects.filter(candidate=candidate).order_by("-seq")
     if before_seq is not None:
         qs = qs.filter(seq__lt=before_seq)
-    return list(qs.prefetch_related(
-        Prefetch("signals", queryset=Signal.objects.only(
-            "id", "assessment_id", "code", "check_name", "score", "contribution", "severity"))
-    )[: limit + 1])
+    return list(
+        qs.prefetch_related(
+            Prefetch(
+                "signals",
+                queryset=Signal.objects.only(
+                    "id", "assessment_id", "code", "check_name", "score", "contribution", "severity"
+                ),
+            )
+        )[: limit + 1]
+    )
 
 
 # --- The list: filters and keyset pagination --------------------------------------------------
 
-LIST_FILTERS = ("external_id", "risk_level", "review_status", "assessment_status", "min_score",
-                "updated_since", "cursor", "limit")
+LIST_FILTERS = (
+    "external_id",
+    "risk_level",
+    "review_status",
+    "assessment_status",
+    "min_score",
+    "updated_since",
+    "cursor",
+    "limit",
+)
 
 
 class ListQueryInvalid(ValueError):
@@ -108,15 +123,20 @@ def candidate_list(*, client: ApiClient, params: dict[str, str]) -> Page:
     rows = list(qs.order_by("-created_at", "-id")[: limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]
-    return Page(items=rows, has_more=has_more,
-                next_cursor=cursor_encode(rows[-1]) if has_more and rows else None)
+    return Page(
+        items=rows,
+        has_more=has_more,
+        next_cursor=cursor_encode(rows[-1]) if has_more and rows else None,
+    )
 
 
 def _filtered(qs: QuerySet[Candidate], params: dict[str, str]) -> QuerySet[Candidate]:
     errors: dict[str, list[str]] = {}
-    choices = {"risk_level": Candidate.RiskLevel.values,
-               "review_status": Candidate.ReviewStatus.values,
-               "assessment_status": Candidate.AssessmentStatus.values}
+    choices = {
+        "risk_level": Candidate.RiskLevel.values,
+        "review_status": Candidate.ReviewStatus.values,
+        "assessment_status": Candidate.AssessmentStatus.values,
+    }
     for name, allowed in choices.items():
         if name in params:
             if params[name] not in allowed:

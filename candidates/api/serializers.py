@@ -93,10 +93,12 @@ class CandidateIn(StrictSerializer):
     shipping_address = AddressIn(required=False, allow_null=True)
     payout = PayoutIn(required=False, allow_null=True)
     # Explicit ListSerializers: `many=True` would pass allow_null on to each item as well.
-    sessions = serializers.ListSerializer(child=SessionIn(), required=False, allow_null=True,
-                                          max_length=MAX_SESSIONS_PER_REQUEST)
-    documents = serializers.ListSerializer(child=DocumentIn(), required=False, allow_null=True,
-                                           max_length=MAX_DOCUMENTS_PER_REQUEST)
+    sessions = serializers.ListSerializer(
+        child=SessionIn(), required=False, allow_null=True, max_length=MAX_SESSIONS_PER_REQUEST
+    )
+    documents = serializers.ListSerializer(
+        child=DocumentIn(), required=False, allow_null=True, max_length=MAX_DOCUMENTS_PER_REQUEST
+    )
     photo = _optional(f.ImageData)
     resume_text = _optional(f.Text, RESUME_MAX_CHARS)
     profiles = _optional(f.StringMap, max_items=20, max_key=50, max_value=500)
@@ -105,8 +107,9 @@ class CandidateIn(StrictSerializer):
 class BatchIn(StrictSerializer):
     """Items stay raw here: each is validated on its own so one bad item blocks nothing."""
 
-    candidates = serializers.ListField(child=serializers.JSONField(), max_length=MAX_BATCH,
-                                       allow_empty=True)
+    candidates = serializers.ListField(
+        child=serializers.JSONField(), max_length=MAX_BATCH, allow_empty=True
+    )
 
 
 class SessionsIn(StrictSerializer):

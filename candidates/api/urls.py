@@ -18,16 +18,29 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/candidates/", views.CandidatesView.as_view(), name="api-candidates"),
     path("api/v1/candidates/batch/", views.CandidateBatchView.as_view(), name="api-batch"),
-    path("api/v1/candidates/<str:candidate_id>/", views.CandidateView.as_view(),
-         name="api-candidate"),
-    path("api/v1/candidates/<str:candidate_id>/sessions/", views.SessionsView.as_view(),
-         name="api-sessions"),
-    path("api/v1/candidates/<str:candidate_id>/observations/", views.ObservationsView.as_view(),
-         name="api-observations"),
-    path("api/v1/candidates/<str:candidate_id>/reassess/", views.ReassessView.as_view(),
-         name="api-reassess"),
-    path("api/v1/candidates/<str:candidate_id>/assessments/", views.AssessmentsView.as_view(),
-         name="api-assessments"),
+    path(
+        "api/v1/candidates/<str:candidate_id>/", views.CandidateView.as_view(), name="api-candidate"
+    ),
+    path(
+        "api/v1/candidates/<str:candidate_id>/sessions/",
+        views.SessionsView.as_view(),
+        name="api-sessions",
+    ),
+    path(
+        "api/v1/candidates/<str:candidate_id>/observations/",
+        views.ObservationsView.as_view(),
+        name="api-observations",
+    ),
+    path(
+        "api/v1/candidates/<str:candidate_id>/reassess/",
+        views.ReassessView.as_view(),
+        name="api-reassess",
+    ),
+    path(
+        "api/v1/candidates/<str:candidate_id>/assessments/",
+        views.AssessmentsView.as_view(),
+        name="api-assessments",
+    ),
     path("api/v1/signals/", views.SignalsView.as_view(), name="api-signals"),
     re_path(r"^api/", api_not_found),
 ]

@@ -34,8 +34,7 @@ def _validated(serializer_cls, data: Any) -> dict[str, Any]:
 
 
 def _invalid(exc: services.CandidateInvalid) -> ApiError:
-    return ApiError(status_code=400, code="validation_error", message=str(exc),
-                    fields=exc.fields)
+    return ApiError(status_code=400, code="validation_error", message=str(exc), fields=exc.fields)
 
 
 def _uuid(value: str) -> UUID:
@@ -56,45 +55,64 @@ def candidate_body(request: Request, candidate_id: UUID) -> dict[str, Any]:
     candidate = selectors.candidate_get(client=request.user, candidate_id=candidate_id)
     if candidate is None:
         raise Http404
-    external_ids = selectors.external_ids_for(client=request.user,
-                                              candidate_ids=rep.related_ids(candidate))
+    external_ids = selectors.external_ids_for(
+        client=request.user, candidate_ids=rep.related_ids(candidate)
+    )
     return rep.candidate_detail(candidate, external_ids=external_ids)
 
 
 class CandidatesView(APIView):
-    @extend_schema(request=serializers.CandidateIn, responses={200: _JSON, 201: _JSON},
-                   operation_id="candidates_upsert",
-                   summary="Create or update a candidate by external_id (merge semantics)")
+    @extend_schema(
+        request=serializers.CandidateIn,
+        responses={200: _JSON, 201: _JSON},
+        operation_id="candidates_upsert",
+        summary="Create or update a candidate by external_id (merge semantics)",
+    )
     @idempotent
     def post(self, request: Request) -> Response:
         data = _validated(serializers.CandidateIn, request.data)
         try:
-            result = services.candidate_upsert(client=request.user, data=data,
-                                               request_id=request_id_of(request))
+            result = services.candidate_upsert(
+                client=request.user, data=data, request_id=request_id_of(request)
+            )
         except services.CandidateInvalid as exc:
             raise _invalid(exc) from exc
-        return Response(candidate_body(request, result.candidate.pk),
-                        status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+        return Response(
+            candidate_body(request, result.candidate.pk),
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )
 
     @extend_schema(
-        responses={200: _JSON}, summary="List the client's candidates (newest first)",
+        responses={200: _JSON},
+        summary="List the client's candidates (newest first)",
         operation_id="candidates_list",
-        parameters=[OpenApiParameter(name, str, required=False)
-                    for name in selectors.LIST_FILTERS])
+        parameters=[OpenApiParameter(name, str, required=False) for name in selectors.LIST_FILTERS],
+    )
     def get(self, request: Request) -> Response:
         try:
-            page = selectors.candidate_list(client=request.user,
-                                            params=request.query_params.dict())
+            page = selectors.candidate_list(client=request.user, params=request.query_params.dict())
         except selectors.ListQueryInvalid as exc:
-            raise ApiError(status_code=400, code="validation_error",
-                           message="Invalid query parameters.", fields=exc.fields) from exc
-        return Response({"results": [rep.candidate_summary(c) for c in page.items],
-                         "next_cursor": page.next_cursor, "has_more": page.has_more})
+            raise ApiError(
+                status_code=400,
+                code="validation_error",
+                message="Invalid query parameters.",
+                fields=exc.fields,
+            ) from exc
+        return Response(
+            {
+                "results": [rep.candidate_summary(c) for c in page.items],
+                "next_cursor": page.next_cursor,
+                "has_more": page.has_more,
+            }
+        )
 
 
 class CandidateBatchView(APIView):
-    @extend_schema(request=serializers.BatchIn, responses={200: _JSON},
-                   summary="Upsert up to 500 candidates; per-item results")
+    @extend_schema(
+        request=serializers.BatchIn,
+        responses={200: _JSON},
+        summary="Upsert up to 500 candidates; per-item results",
+    )
     @idempotent
     def post(self, request: Request) -> Response:
         items = _validated(serializers.BatchIn, request.data)["candidates"]
@@ -106,15 +124,22 @@ class CandidateBatchView(APIView):
                 valid.append((index, serializer.validated_data))
             else:
                 results.append(_item_error(index, raw, serializer.errors))
-        outcomes = services.candidates_batch_upsert(client=request.user, items=valid,
-                                                    request_id=request_id_of(request))
+        outcomes = services.candidates_batch_upsert(
+            client=request.user, items=valid, request_id=request_id_of(request)
+        )
         for index, data in valid:
             outcome = outcomes[index]
             if isinstance(outcome, services.CandidateInvalid):
                 results.append(_item_error(index, data, outcome.fields))
             else:
-                results.append({"index": index, "external_id": data["external_id"],
-                                "id": str(outcome.candidate.pk), "created": outcome.created})
+                results.append(
+                    {
+                        "index": index,
+                        "external_id": data["external_id"],
+                        "id": str(outcome.candidate.pk),
+                        "created": outcome.created,
+                    }
+                )
         results.sort(key=lambda r: r["index"])
         return Response({"results": results})
 
@@ -122,60 +147,92 @@ class CandidateBatchView(APIView):
 def _item_error(index: int, raw: Any, errors: Any) -> dict[str, Any]:
     external_id = raw.get("external_id") if isinstance(raw, dict) else None
     fields = flatten(errors)
-    return {"index": index,
-            "external_id": external_id if isinstance(external_id, str) else None,
-            "error": {"code": "validation_error", "message": validation_message(fields),
-                      "fields": fields}}
+    return {
+        "index": index,
+        "external_id": external_id if isinstance(external_id, str) else None,
+        "error": {
+            "code": "validation_error",
+            "message": validation_message(fields),
+            "fields": fields,
+        },
+    }
 
 
 class CandidateView(APIView):
-    @extend_schema(responses={200: _JSON}, summary="A candidate with its assessment and review",
-                   operation_id="candidates_get")
+    @extend_schema(
+        responses={200: _JSON},
+        summary="A candidate with its assessment and review",
+        operation_id="candidates_get",
+    )
     def get(self, request: Request, candidate_id: str) -> Response:
         return Response(candidate_body(request, _uuid(candidate_id)))
 
     @extend_schema(responses={204: None}, summary="Erase a candidate (204 also when repeated)")
     def delete(self, request: Request, candidate_id: str) -> Response:
-        if not services.candidate_erase(client=request.user, candidate_id=_uuid(candidate_id),
-                                        request_id=request_id_of(request)):
+        if not services.candidate_erase(
+            client=request.user, candidate_id=_uuid(candidate_id), request_id=request_id_of(request)
+        ):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SessionsView(APIView):
-    @extend_schema(request=serializers.SessionsIn, responses={202: _JSON},
-                   summary="Append sightings (sessions)")
+    @extend_schema(
+        request=serializers.SessionsIn,
+        responses={202: _JSON},
+        summary="Append sightings (sessions)",
+    )
     @idempotent
     def post(self, request: Request, candidate_id: str) -> Response:
         candidate = _owned(request, candidate_id)
         data = _validated(serializers.SessionsIn, request.data)
         try:
-            added = services.sessions_append(candidate=candidate, sessions=data["sessions"],
-                                             client=request.user,
-                                             request_id=request_id_of(request))
+            added = services.sessions_append(
+                candidate=candidate,
+                sessions=data["sessions"],
+                client=request.user,
+                request_id=request_id_of(request),
+            )
         except services.CandidateInvalid as exc:
             raise _invalid(exc) from exc
         candidate.refresh_from_db(fields=["latest_assessment"])
-        return Response({"id": str(candidate.pk), "added": added,
-                         "assessment": rep.assessment_ref(candidate.latest_assessment)
-                         if added else None},
-                        status=status.HTTP_202_ACCEPTED)
+        return Response(
+            {
+                "id": str(candidate.pk),
+                "added": added,
+                "assessment": rep.assessment_ref(candidate.latest_assessment) if added else None,
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class ObservationsView(APIView):
-    @extend_schema(request=serializers.ObservationIn, responses={201: _JSON},
-                   summary="Record a recruiter's interview observation")
+    @extend_schema(
+        request=serializers.ObservationIn,
+        responses={201: _JSON},
+        summary="Record a recruiter's interview observation",
+    )
     @idempotent
     def post(self, request: Request, candidate_id: str) -> Response:
         candidate = _owned(request, candidate_id)
         data = _validated(serializers.ObservationIn, request.data)
         observation = services.observation_create(
-            candidate=candidate, code=data["code"], note=data.get("note", ""),
-            client=request.user, request_id=request_id_of(request))
-        return Response({"id": observation.pk, "candidate_id": str(candidate.pk),
-                         "code": observation.code, "note": observation.note,
-                         "created_at": rep.iso(observation.created_at)},
-                        status=status.HTTP_201_CREATED)
+            candidate=candidate,
+            code=data["code"],
+            note=data.get("note", ""),
+            client=request.user,
+            request_id=request_id_of(request),
+        )
+        return Response(
+            {
+                "id": observation.pk,
+                "candidate_id": str(candidate.pk),
+                "code": observation.code,
+                "note": observation.note,
+                "created_at": rep.iso(observation.created_at),
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ReassessView(APIView):
@@ -184,16 +241,24 @@ class ReassessView(APIView):
     def post(self, request: Request, candidate_id: str) -> Response:
         candidate = _owned(request, candidate_id)
         _validated(serializers.EmptyIn, request.data)
-        assessment = services.candidate_reassess(candidate=candidate, client=request.user,
-                                                 request_id=request_id_of(request))
-        return Response({"id": str(candidate.pk), "assessment": rep.assessment_ref(assessment)},
-                        status=status.HTTP_202_ACCEPTED)
+        assessment = services.candidate_reassess(
+            candidate=candidate, client=request.user, request_id=request_id_of(request)
+        )
+        return Response(
+            {"id": str(candidate.pk), "assessment": rep.assessment_ref(assessment)},
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class AssessmentsView(APIView):
-    @extend_schema(responses={200: _JSON}, summary="Assessment history, newest first",
-                   parameters=[OpenApiParameter("limit", int, required=False),
-                               OpenApiParameter("cursor", str, required=False)])
+    @extend_schema(
+        responses={200: _JSON},
+        summary="Assessment history, newest first",
+        parameters=[
+            OpenApiParameter("limit", int, required=False),
+            OpenApiParameter("cursor", str, required=False),
+        ],
+    )
     def get(self, request: Request, candidate_id: str) -> Response:
         candidate = _owned(request, candidate_id)
         params = request.query_params
@@ -201,15 +266,24 @@ class AssessmentsView(APIView):
             limit = selectors.int_param(params, "limit", default=50, low=1, high=200)
             cursor = selectors.int_param(params, "cursor", default=0, low=1, high=2**31)
         except selectors.ListQueryInvalid as exc:
-            raise ApiError(status_code=400, code="validation_error",
-                           message="Invalid query parameters.", fields=exc.fields) from exc
-        rows = selectors.assessments_for(candidate=candidate, before_seq=cursor or None,
-                                         limit=limit)
+            raise ApiError(
+                status_code=400,
+                code="validation_error",
+                message="Invalid query parameters.",
+                fields=exc.fields,
+            ) from exc
+        rows = selectors.assessments_for(
+            candidate=candidate, before_seq=cursor or None, limit=limit
+        )
         has_more = len(rows) > limit
         rows = rows[:limit]
-        return Response({"results": [rep.assessment_history_item(a) for a in rows],
-                         "next_cursor": str(rows[-1].seq) if has_more else None,
-                         "has_more": has_more})
+        return Response(
+            {
+                "results": [rep.assessment_history_item(a) for a in rows],
+                "next_cursor": str(rows[-1].seq) if has_more else None,
+                "has_more": has_more,
+            }
+        )
 
 
 class SignalsView(APIView):
@@ -217,12 +291,22 @@ class SignalsView(APIView):
     def get(self, request: Request) -> Response:
         active = ruleset_active_snapshot()
         rules = active["signals"]
-        return Response({"ruleset_version": active["version"], "results": [
-            {"code": code, "check": check, "description": info.description,
-             "default_points": info.points, "default_severity": info.severity,
-             "guidance": info.guidance,
-             "points": rules.get(code, {}).get("points"),
-             "severity": rules.get(code, {}).get("severity"),
-             "enabled": rules.get(code, {}).get("enabled")}
-            for code, check, info in catalogue()
-        ]})
+        return Response(
+            {
+                "ruleset_version": active["version"],
+                "results": [
+                    {
+                        "code": code,
+                        "check": check,
+                        "description": info.description,
+                        "default_points": info.points,
+                        "default_severity": info.severity,
+                        "guidance": info.guidance,
+                        "points": rules.get(code, {}).get("points"),
+                        "severity": rules.get(code, {}).get("severity"),
+                        "enabled": rules.get(code, {}).get("enabled"),
+                    }
+                    for code, check, info in catalogue()
+                ],
+            }
+        )

@@ -14,8 +14,16 @@ from candidates.models import Candidate, Document, Observation, ReviewDecision, 
 from checks.registry import code_info
 
 MAX_GRAPH_NODES = 24
-_RELATED_FIELDS = ("id", "full_name", "external_id", "risk_score", "risk_level",
-                   "review_status", "photo_id", "client_id")
+_RELATED_FIELDS = (
+    "id",
+    "full_name",
+    "external_id",
+    "risk_score",
+    "risk_level",
+    "review_status",
+    "photo_id",
+    "client_id",
+)
 
 
 @dataclass(slots=True)
@@ -46,13 +54,18 @@ class Detail:
 
 
 def candidate_detail(*, candidate_id: UUID) -> Detail | None:
-    candidate = (Candidate.objects.select_related("client", "completed_assessment",
-                                                  "review_decided_by")
-                 .filter(pk=candidate_id).first())
+    candidate = (
+        Candidate.objects.select_related("client", "completed_assessment", "review_decided_by")
+        .filter(pk=candidate_id)
+        .first()
+    )
     if candidate is None:
         return None
-    signals = (list(Signal.objects.filter(assessment_id=candidate.completed_assessment_id))
-               if candidate.completed_assessment_id else [])
+    signals = (
+        list(Signal.objects.filter(assessment_id=candidate.completed_assessment_id))
+        if candidate.completed_assessment_id
+        else []
+    )
     related = related_candidates(signals)
     return Detail(
         candidate=candidate,
@@ -60,10 +73,12 @@ def candidate_detail(*, candidate_id: UUID) -> Detail | None:
         signals=signals,
         related=related,
         documents=list(Document.objects.filter(candidate=candidate).select_related("image")),
-        observations=list(Observation.objects.filter(candidate=candidate)
-                          .select_related("created_by")),
-        reviews=list(ReviewDecision.objects.filter(candidate=candidate)
-                     .select_related("decided_by")[:20]),
+        observations=list(
+            Observation.objects.filter(candidate=candidate).select_related("created_by")
+        ),
+        reviews=list(
+            ReviewDecision.objects.filter(candidate=candidate).select_related("decided_by")[:20]
+        ),
         session_times=list(candidate.sessions.values_list("seen_at", flat=True)),
     )
 
@@ -80,8 +95,11 @@ def evidence_lines(evidence: Any) -> list[tuple[str, str]]:
     """Evidence as (label, value) pairs a recruiter can read; nesting flattened into text."""
     if not isinstance(evidence, dict):
         return [("Detail", _plain(evidence))] if evidence not in (None, "", [], {}) else []
-    return [(str(k).replace("_", " ").capitalize(), _plain(v)) for k, v in evidence.items()
-            if v not in (None, "", [], {})]
+    return [
+        (str(k).replace("_", " ").capitalize(), _plain(v))
+        for k, v in evidence.items()
+        if v not in (None, "", [], {})
+    ]
 
 
 def _plain(value: Any) -> str:
@@ -100,13 +118,17 @@ def _grouped(signals: list[Signal], related: dict[str, Candidate]) -> list[Check
         group = groups.setdefault(s.check_name, CheckGroup(s.check_name, 0))
         group.contribution += s.contribution
         info = code_info(s.code)
-        group.signals.append(SignalView(
-            signal=s,
-            description=info.description if info else "",
-            evidence=evidence_lines(s.evidence),
-            related=[(related.get(str(r.get("id"))), str(r.get("id")), str(r.get("shared", "")))
-                     for r in s.related_candidates],
-        ))
+        group.signals.append(
+            SignalView(
+                signal=s,
+                description=info.description if info else "",
+                evidence=evidence_lines(s.evidence),
+                related=[
+                    (related.get(str(r.get("id"))), str(r.get("id")), str(r.get("shared", "")))
+                    for r in s.related_candidates
+                ],
+            )
+        )
     return sorted(groups.values(), key=lambda g: -g.contribution)
 
 
@@ -119,20 +141,34 @@ def duplicate_images(detail: Detail) -> list[dict[str, Any]]:
             for r in s.related_candidates[:6]:
                 other = detail.related.get(str(r.get("id")))
                 if other is not None and other.photo_id:
-                    pairs.append({"label": "Profile photo", "mine": (c.id, c.photo_id),
-                                  "other": other, "theirs": (other.id, other.photo_id),
-                                  "shared": r.get("shared", "")})
-    doc_signal = next((s for s in detail.signals if s.code == "link.document_image_duplicate"),
-                      None)
+                    pairs.append(
+                        {
+                            "label": "Profile photo",
+                            "mine": (c.id, c.photo_id),
+                            "other": other,
+                            "theirs": (other.id, other.photo_id),
+                            "shared": r.get("shared", ""),
+                        }
+                    )
+    doc_signal = next(
+        (s for s in detail.signals if s.code == "link.document_image_duplicate"), None
+    )
     mine = [d for d in detail.documents if d.image_id]
     if doc_signal is not None and mine:
         ids = [str(r.get("id")) for r in doc_signal.related_candidates[:6]]
-        theirs = (Document.objects.filter(candidate_id__in=ids, image__isnull=False)
-                  .only("candidate_id", "image_id", "kind"))
+        theirs = Document.objects.filter(candidate_id__in=ids, image__isnull=False).only(
+            "candidate_id", "image_id", "kind"
+        )
         for doc in theirs:
             other = detail.related.get(str(doc.candidate_id))
             if other is not None:
-                pairs.append({"label": f"Document ({doc.kind})",
-                              "mine": (c.id, mine[0].image_id), "other": other,
-                              "theirs": (other.id, doc.image_id), "shared": "document image"})
+                pairs.append(
+                    {
+                        "label": f"Document ({doc.kind})",
+                        "mine": (c.id, mine[0].image_id),
+                        "other": other,
+                        "theirs": (other.id, doc.image_id),
+                        "shared": "document image",
+                    }
+                )
     return pairs

@@ -18,8 +18,13 @@ _SHINGLE = 5
 _MIN_LINE = 12
 _WORD = re.compile(r"[a-z0-9]+")
 
-RISK_COLOURS = {"critical": "#8b0000", "high": "#c2410c", "medium": "#a16207", "low": "#15803d",
-                "": "#64748b"}
+RISK_COLOURS = {
+    "critical": "#8b0000",
+    "high": "#c2410c",
+    "medium": "#a16207",
+    "low": "#15803d",
+    "": "#64748b",
+}
 DECISION_COLOURS = {"cleared": "#15803d", "rejected": "#3f3f46", "escalated": "#7c3aed"}
 
 
@@ -33,17 +38,32 @@ def activity_hours(times: list[datetime], tz_name: str) -> dict[str, Any]:
     for t in times:
         counts[(t.astimezone(tz) if tz else t).hour] += 1
     peak = max(counts) or 1
-    bars = [{"hour": h, "count": n, "x": 30 + h * 20, "h": round(80 * n / peak),
-             "y": 100 - round(80 * n / peak), "work": WORK_START <= h < WORK_END}
-            for h, n in enumerate(counts)]
+    bars = [
+        {
+            "hour": h,
+            "count": n,
+            "x": 30 + h * 20,
+            "h": round(80 * n / peak),
+            "y": 100 - round(80 * n / peak),
+            "work": WORK_START <= h < WORK_END,
+        }
+        for h, n in enumerate(counts)
+    ]
     in_work = sum(n for h, n in enumerate(counts) if WORK_START <= h < WORK_END)
-    return {"bars": bars, "total": len(times), "in_work": in_work, "tz": tz_name if tz else "UTC",
-            "work_x": 30 + WORK_START * 20, "work_w": (WORK_END - WORK_START) * 20,
-            "ticks": [{"hour": h, "x": 40 + h * 20} for h in range(0, 24, 3)]}
+    return {
+        "bars": bars,
+        "total": len(times),
+        "in_work": in_work,
+        "tz": tz_name if tz else "UTC",
+        "work_x": 30 + WORK_START * 20,
+        "work_w": (WORK_END - WORK_START) * 20,
+        "ticks": [{"hour": h, "x": 40 + h * 20} for h in range(0, 24, 3)],
+    }
 
 
-def link_graph(candidate: Candidate, signals: list[Any],
-               related: dict[str, Candidate], limit: int = 24) -> dict[str, Any]:
+def link_graph(
+    candidate: Candidate, signals: list[Any], related: dict[str, Candidate], limit: int = 24
+) -> dict[str, Any]:
     """A star: the candidate in the middle, each related candidate around it, each edge labelled
     with everything the two share according to the stored signals."""
     shared: dict[str, list[str]] = {}
@@ -62,9 +82,17 @@ def link_graph(candidate: Candidate, signals: list[Any],
         angle = 2 * math.pi * i / max(len(ids), 1) - math.pi / 2 + 0.35
         x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
         nodes.append(_node(related[rid], x, y))
-        edges.append({"x1": cx, "y1": cy, "x2": round(x, 1), "y2": round(y, 1),
-                      "lx": round(cx + 0.6 * (x - cx), 1), "ly": round(cy + 0.6 * (y - cy), 1),
-                      "label": "; ".join(shared[rid])})
+        edges.append(
+            {
+                "x1": cx,
+                "y1": cy,
+                "x2": round(x, 1),
+                "y2": round(y, 1),
+                "lx": round(cx + 0.6 * (x - cx), 1),
+                "ly": round(cy + 0.6 * (y - cy), 1),
+                "label": "; ".join(shared[rid]),
+            }
+        )
     return {"nodes": nodes, "edges": edges, "hidden": max(len(shared) - len(ids), 0)}
 
 
@@ -72,9 +100,18 @@ def _node(c: Candidate, x: float, y: float, centre: bool = False) -> dict[str, A
     decided = c.review_status in DECISION_COLOURS
     colour = DECISION_COLOURS[c.review_status] if decided else RISK_COLOURS.get(c.risk_level, "")
     name = c.full_name if len(c.full_name) <= 22 else c.full_name[:21] + "…"
-    return {"id": c.id, "x": round(x, 1), "y": round(y, 1), "r": 26 if centre else 20,
-            "colour": colour or RISK_COLOURS[""], "name": name, "full_name": c.full_name,
-            "score": c.risk_score, "status": c.review_status, "centre": centre}
+    return {
+        "id": c.id,
+        "x": round(x, 1),
+        "y": round(y, 1),
+        "r": 26 if centre else 20,
+        "colour": colour or RISK_COLOURS[""],
+        "name": name,
+        "full_name": c.full_name,
+        "score": c.risk_score,
+        "status": c.review_status,
+        "centre": centre,
+    }
 
 
 def resume_overlap(text: str, others: dict[str, str]) -> dict[str, Any]:
@@ -91,8 +128,9 @@ def resume_overlap(text: str, others: dict[str, str]) -> dict[str, Any]:
     return {"lines": lines, "shared": shared, "percent": round(100 * shared / meaningful)}
 
 
-def _overlap_with(line: str, other_lines: dict[str, set[str]],
-                  other_shingles: dict[str, set[tuple[str, ...]]]) -> str:
+def _overlap_with(
+    line: str, other_lines: dict[str, set[str]], other_shingles: dict[str, set[tuple[str, ...]]]
+) -> str:
     norm = _norm(line)
     if len(norm) < _MIN_LINE:
         return ""
@@ -111,4 +149,4 @@ def _norm(line: str) -> str:
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
     words = _WORD.findall(text.lower())
-    return {tuple(words[i:i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
+    return {tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}

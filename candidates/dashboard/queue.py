@@ -24,9 +24,20 @@ from checks.models import RuleSet
 
 PAGE_SIZE = 50
 TOP_SIGNALS = 3
-_ROW_FIELDS = ("id", "external_id", "full_name", "email", "risk_score", "risk_level",
-               "review_status", "assessment_status", "assessed_at", "created_at",
-               "completed_assessment_id", "client__name")
+_ROW_FIELDS = (
+    "id",
+    "external_id",
+    "full_name",
+    "email",
+    "risk_score",
+    "risk_level",
+    "review_status",
+    "assessment_status",
+    "assessed_at",
+    "created_at",
+    "completed_assessment_id",
+    "client__name",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +72,20 @@ def queue_queryset(filters: QueueFilters) -> QuerySet[Candidate]:
     if filters.client_id:
         qs = qs.filter(client_id=filters.client_id)
     if filters.code:
-        qs = qs.filter(completed_assessment__in=Signal.objects.filter(code=filters.code)
-                       .values("assessment_id"))
+        qs = qs.filter(
+            completed_assessment__in=Signal.objects.filter(code=filters.code).values(
+                "assessment_id"
+            )
+        )
     if filters.created_from:
         qs = qs.filter(created_at__gte=_day_start(filters.created_from))
     if filters.created_to:
         qs = qs.filter(created_at__lt=_day_start(filters.created_to + timedelta(days=1)))
     if filters.q:
         q = filters.q
-        qs = qs.filter(Q(full_name__istartswith=q) | Q(email__istartswith=q)
-                       | Q(external_id__istartswith=q))
+        qs = qs.filter(
+            Q(full_name__istartswith=q) | Q(email__istartswith=q) | Q(external_id__istartswith=q)
+        )
     # With one status fixed this is the cand_queue order (review_status, risk desc, ...).
     return qs.order_by("-risk_score", "-created_at", "-id")
 
@@ -81,13 +96,21 @@ def _score_range(filters: QueueFilters) -> dict[str, int]:
     the top score down, past every higher-level row, to reach "low": 4 s at 1M candidates.
     With it the scan starts at the first matching row. One query on the tiny RuleSet table."""
     b = RuleSet.objects.aggregate(
-        m_lo=Min("band_medium"), m_hi=Max("band_medium"), h_lo=Min("band_high"),
-        h_hi=Max("band_high"), c_lo=Min("band_critical"), c_hi=Max("band_critical"))
+        m_lo=Min("band_medium"),
+        m_hi=Max("band_medium"),
+        h_lo=Min("band_high"),
+        h_hi=Max("band_high"),
+        c_lo=Min("band_critical"),
+        c_hi=Max("band_critical"),
+    )
     if b["m_lo"] is None:
         return {}
-    lo, hi = {"low": (0, b["m_hi"] - 1), "medium": (b["m_lo"], b["h_hi"] - 1),
-              "high": (b["h_lo"], b["c_hi"] - 1), "critical": (b["c_lo"], 100)}.get(
-        filters.level, (0, 100))
+    lo, hi = {
+        "low": (0, b["m_hi"] - 1),
+        "medium": (b["m_lo"], b["h_hi"] - 1),
+        "high": (b["h_lo"], b["c_hi"] - 1),
+        "critical": (b["c_lo"], 100),
+    }.get(filters.level, (0, 100))
     return {"risk_score__gte": lo, "risk_score__lte": hi}
 
 
@@ -118,9 +141,11 @@ def top_signal_codes(assessment_ids: list[UUID | None]) -> dict[UUID, tuple[str,
     if not ids:
         return {}
     found: dict[UUID, list[str]] = {}
-    rows = (Signal.objects.filter(assessment_id__in=ids, contribution__gt=0)
-            .order_by("assessment_id", "-contribution", "code")
-            .values_list("assessment_id", "code"))
+    rows = (
+        Signal.objects.filter(assessment_id__in=ids, contribution__gt=0)
+        .order_by("assessment_id", "-contribution", "code")
+        .values_list("assessment_id", "code")
+    )
     for assessment_id, code in rows:
         codes = found.setdefault(assessment_id, [])
         if len(codes) < TOP_SIGNALS:
@@ -150,9 +175,11 @@ def _after(qs: QuerySet[Candidate], cursor: str) -> QuerySet[Candidate]:
     score, created, ident = key
     # Row comparison (score, created, id) < key, spelled out so SQLite and PostgreSQL both
     # seek on the index's leading column.
-    return qs.filter(Q(risk_score__lt=score)
-                     | Q(risk_score=score, created_at__lt=created)
-                     | Q(risk_score=score, created_at=created, id__lt=ident))
+    return qs.filter(
+        Q(risk_score__lt=score)
+        | Q(risk_score=score, created_at__lt=created)
+        | Q(risk_score=score, created_at=created, id__lt=ident)
+    )
 
 
 def _day_start(day: date) -> datetime:

@@ -37,6 +37,7 @@ from candidates.models import Candidate, Document, Image
 
 def _perm(codename: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Sign-in first (anonymous users go to the login page), then 403 without the permission."""
+
     def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         guarded = login_required(permission_required(codename, raise_exception=True)(view))
 
@@ -46,9 +47,12 @@ def _perm(codename: str) -> Callable[[Callable[..., HttpResponse]], Callable[...
             # than swapping the login page into the table.
             if getattr(request, "htmx", False) and not request.user.is_authenticated:
                 return HttpResponseClientRedirect(
-                    f"{settings.LOGIN_URL}?next={quote(request.path)}")
+                    f"{settings.LOGIN_URL}?next={quote(request.path)}"
+                )
             return guarded(request, *args, **kwargs)
+
         return inner
+
     return wrap
 
 
@@ -61,8 +65,12 @@ def _request_id(request: HttpRequest) -> str:
 def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET)
     page = queue_page(filters=form.filters(), cursor=request.GET.get("after", ""))
-    context = {"form": form, "page": page, "cursor": request.GET.get("after", ""),
-               "query": _query_without(request, "after")}
+    context = {
+        "form": form,
+        "page": page,
+        "cursor": request.GET.get("after", ""),
+        "query": _query_without(request, "after"),
+    }
     if request.htmx and request.GET.get("fragment") == "rows":
         return render(request, "dashboard/queue.html#rows", context)
     return render(request, "dashboard/queue.html", context)
@@ -72,10 +80,15 @@ def queue(request: HttpRequest) -> HttpResponse:
 @_perm("candidates.view_candidate")
 def queue_export(request: HttpRequest) -> StreamingHttpResponse:
     filters = QueueFilterForm(request.GET).filters()
-    services.audit_record(action="queue.exported", user=request.user,
-                          detail={"filters": request.GET.dict()}, request_id=_request_id(request))
-    response = StreamingHttpResponse(_csv_rows(queue_iter(filters=filters)),
-                                     content_type="text/csv; charset=utf-8")
+    services.audit_record(
+        action="queue.exported",
+        user=request.user,
+        detail={"filters": request.GET.dict()},
+        request_id=_request_id(request),
+    )
+    response = StreamingHttpResponse(
+        _csv_rows(queue_iter(filters=filters)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="vetting-queue.csv"'
     return response
 
@@ -86,16 +99,44 @@ def _csv_rows(rows: Iterable[QueueRow]) -> Iterator[str]:
             return value
 
     writer = csv.writer(Echo())
-    yield writer.writerow(["id", "external_id", "full_name", "email", "source", "risk_score",
-                           "risk_level", "top_signals", "review_status", "assessment_status",
-                           "created_at", "assessed_at"])
+    yield writer.writerow(
+        [
+            "id",
+            "external_id",
+            "full_name",
+            "email",
+            "source",
+            "risk_score",
+            "risk_level",
+            "top_signals",
+            "review_status",
+            "assessment_status",
+            "created_at",
+            "assessed_at",
+        ]
+    )
     for row in rows:
         c = row.candidate
         # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
-        yield writer.writerow([_cell(v) for v in (
-            c.id, c.external_id, c.full_name, c.email, c.client.name, c.risk_score,
-            c.risk_level, " ".join(row.top_codes), c.review_status, c.assessment_status,
-            c.created_at.isoformat(), c.assessed_at.isoformat() if c.assessed_at else "")])
+        yield writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    c.id,
+                    c.external_id,
+                    c.full_name,
+                    c.email,
+                    c.client.name,
+                    c.risk_score,
+                    c.risk_level,
+                    " ".join(row.top_codes),
+                    c.review_status,
+                    c.assessment_status,
+                    c.created_at.isoformat(),
+                    c.assessed_at.isoformat() if c.assessed_at else "",
+                )
+            ]
+        )
 
 
 def _cell(value: object) -> str:
@@ -109,13 +150,19 @@ def candidate(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
     detail = candidate_detail(candidate_id=candidate_id)
     if detail is None:
         raise Http404("No such candidate")
-    services.audit_record(action="candidate.viewed", candidate_id=candidate_id, user=request.user,
-                          request_id=_request_id(request))
+    services.audit_record(
+        action="candidate.viewed",
+        candidate_id=candidate_id,
+        user=request.user,
+        request_id=_request_id(request),
+    )
     c = detail.candidate
     context = {
-        "d": detail, "c": c,
-        "hours": pictures.activity_hours(detail.session_times,
-                                         (c.claimed_location or {}).get("timezone", "")),
+        "d": detail,
+        "c": c,
+        "hours": pictures.activity_hours(
+            detail.session_times, (c.claimed_location or {}).get("timezone", "")
+        ),
         "graph": pictures.link_graph(c, detail.signals, detail.related),
         "resume": _resume(detail),
         "can_sensitive": request.user.has_perm("candidates.view_sensitive_candidate"),
@@ -136,8 +183,10 @@ def _resume(detail: Detail) -> dict[str, Any] | None:
         return None
     ids = [str(r.get("id")) for r in signal.related_candidates[:3]]
     others = dict(Candidate.objects.filter(pk__in=ids).values_list("id", "resume_text"))
-    names = {str(k): detail.related[str(k)].full_name if str(k) in detail.related else str(k)
-             for k in others}
+    names = {
+        str(k): detail.related[str(k)].full_name if str(k) in detail.related else str(k)
+        for k in others
+    }
     return pictures.resume_overlap(c.resume_text, {names[str(k)]: v for k, v in others.items()})
 
 
@@ -145,14 +194,20 @@ def _resume(detail: Detail) -> dict[str, Any] | None:
 @_perm("candidates.view_sensitive_candidate")
 def image(request: HttpRequest, candidate_id: UUID, image_id: UUID) -> FileResponse:
     """One of the candidate's images, audited on every view."""
-    owned = (Candidate.objects.filter(pk=candidate_id, photo_id=image_id).exists()
-             or Document.objects.filter(candidate_id=candidate_id, image_id=image_id).exists())
+    owned = (
+        Candidate.objects.filter(pk=candidate_id, photo_id=image_id).exists()
+        or Document.objects.filter(candidate_id=candidate_id, image_id=image_id).exists()
+    )
     img = Image.objects.filter(pk=image_id).first() if owned else None
     if img is None or not img.file:
         raise Http404("No such image")
-    services.audit_record(action="image.viewed", candidate_id=candidate_id, user=request.user,
-                          detail={"image": str(image_id), "sha256": img.sha256},
-                          request_id=_request_id(request))
+    services.audit_record(
+        action="image.viewed",
+        candidate_id=candidate_id,
+        user=request.user,
+        detail={"image": str(image_id), "sha256": img.sha256},
+        request_id=_request_id(request),
+    )
     response = FileResponse(img.file.open("rb"), content_type=img.content_type)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -164,9 +219,13 @@ def observe(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
     c = _candidate_or_404(candidate_id)
     form = ObservationForm(request.POST, prefix="obs")
     if form.is_valid():
-        services.observation_create(candidate=c, code=form.cleaned_data["code"],
-                                    note=form.cleaned_data["note"], user=request.user,
-                                    request_id=_request_id(request))
+        services.observation_create(
+            candidate=c,
+            code=form.cleaned_data["code"],
+            note=form.cleaned_data["note"],
+            user=request.user,
+            request_id=_request_id(request),
+        )
         messages.success(request, "Observation recorded; the candidate is being reassessed.")
     else:
         messages.error(request, "The observation was not recorded: choose a code.")
@@ -181,16 +240,23 @@ def decide(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("dashboard:candidate", candidate_id=candidate_id)
-    services.review_decide(candidate=c, status=form.cleaned_data["status"],
-                           note=form.cleaned_data["note"], user=request.user,
-                           request_id=_request_id(request))
+    services.review_decide(
+        candidate=c,
+        status=form.cleaned_data["status"],
+        note=form.cleaned_data["note"],
+        user=request.user,
+        request_id=_request_id(request),
+    )
     messages.success(request, f"Decision recorded: {form.cleaned_data['status']}.")
     return redirect("dashboard:candidate", candidate_id=candidate_id)
 
 
 def _candidate_or_404(candidate_id: UUID) -> Candidate:
-    c = Candidate.objects.filter(pk=candidate_id).only("id", "review_status",
-                                                      "assessment_seq").first()
+    c = (
+        Candidate.objects.filter(pk=candidate_id)
+        .only("id", "review_status", "assessment_seq")
+        .first()
+    )
     if c is None:
         raise Http404("No such candidate")
     return c

@@ -18,8 +18,15 @@ from checks.registry import code_info
 from checks.rulesets import ruleset_active, ruleset_save_new_version, ruleset_snapshot
 
 AUDIT_PAGE = 100
-KNOWN_ACTIONS = ("candidate.viewed", "image.viewed", "review.decided", "review.reset",
-                 "observation.created", "queue.exported", "ruleset.saved")
+KNOWN_ACTIONS = (
+    "candidate.viewed",
+    "image.viewed",
+    "review.decided",
+    "review.reset",
+    "observation.created",
+    "queue.exported",
+    "ruleset.saved",
+)
 
 
 @require_http_methods(["GET"])
@@ -37,10 +44,18 @@ def audit(request: HttpRequest) -> HttpResponse:
     rows = list(events[: AUDIT_PAGE + 1])
     params = request.GET.copy()
     params.pop("after", None)
-    return render(request, "dashboard/audit.html", {
-        "form": form, "events": rows[:AUDIT_PAGE], "actions": KNOWN_ACTIONS,
-        "next_after": rows[AUDIT_PAGE - 1].id if len(rows) > AUDIT_PAGE else "",
-        "query": params.urlencode(), "paged": bool(after)})
+    return render(
+        request,
+        "dashboard/audit.html",
+        {
+            "form": form,
+            "events": rows[:AUDIT_PAGE],
+            "actions": KNOWN_ACTIONS,
+            "next_after": rows[AUDIT_PAGE - 1].id if len(rows) > AUDIT_PAGE else "",
+            "query": params.urlencode(),
+            "paged": bool(after),
+        },
+    )
 
 
 def _audit_filtered(form: AuditFilterForm) -> QuerySet[AuditEvent]:
@@ -56,11 +71,15 @@ def _audit_filtered(form: AuditFilterForm) -> QuerySet[AuditEvent]:
         events = events.filter(actor_user__username=d["user"].strip())
     tz = timezone.get_current_timezone()
     if d["date_from"]:
-        events = events.filter(at__gte=timezone.make_aware(
-            datetime.combine(d["date_from"], time.min), tz))
+        events = events.filter(
+            at__gte=timezone.make_aware(datetime.combine(d["date_from"], time.min), tz)
+        )
     if d["date_to"]:
-        events = events.filter(at__lt=timezone.make_aware(
-            datetime.combine(d["date_to"] + timedelta(days=1), time.min), tz))
+        events = events.filter(
+            at__lt=timezone.make_aware(
+                datetime.combine(d["date_to"] + timedelta(days=1), time.min), tz
+            )
+        )
     return events
 
 
@@ -76,21 +95,33 @@ def rules(request: HttpRequest) -> HttpResponse:
             return HttpResponse("You may view the rules but not change them.", status=403)
         form = RulesForm(request.POST, snapshot=snapshot)
         if form.is_valid():
-            new = ruleset_save_new_version(base=active, note=form.cleaned_data["note"],
-                                           user=request.user, **form.changes())
+            new = ruleset_save_new_version(
+                base=active, note=form.cleaned_data["note"], user=request.user, **form.changes()
+            )
             from candidates.services import audit_record
 
-            audit_record(action="ruleset.saved", user=request.user,
-                         detail={"version": new.version, "base": active.version,
-                                 "note": form.cleaned_data["note"]})
+            audit_record(
+                action="ruleset.saved",
+                user=request.user,
+                detail={
+                    "version": new.version,
+                    "base": active.version,
+                    "note": form.cleaned_data["note"],
+                },
+            )
             messages.success(request, f"Saved as rule set version {new.version}.")
             return redirect("dashboard:rules")
     else:
         form = RulesForm(snapshot=snapshot)
-    signal_rows = [(code, _description(code), enabled, points, severity)
-                   for code, enabled, points, severity in form.signal_rows()]
-    return render(request, "dashboard/rules.html", {
-        "form": form, "ruleset": active, "can_change": can_change, "signal_rows": signal_rows})
+    signal_rows = [
+        (code, _description(code), enabled, points, severity)
+        for code, enabled, points, severity in form.signal_rows()
+    ]
+    return render(
+        request,
+        "dashboard/rules.html",
+        {"form": form, "ruleset": active, "can_change": can_change, "signal_rows": signal_rows},
+    )
 
 
 def _description(code: str) -> str:

@@ -4,14 +4,19 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0001_initial'),
+        ("candidates", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='candidate',
-            options={'permissions': [('review_candidate', 'Can record review decisions'), ('add_observation', 'Can record interview observations'), ('view_sensitive_candidate', "Can view a candidate's documents and photo")]},
+            name="candidate",
+            options={
+                "permissions": [
+                    ("review_candidate", "Can record review decisions"),
+                    ("add_observation", "Can record interview observations"),
+                    ("view_sensitive_candidate", "Can view a candidate's documents and photo"),
+                ]
+            },
         ),
     ]

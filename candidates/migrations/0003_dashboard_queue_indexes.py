@@ -5,19 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0002_permissions'),
+        ("candidates", "0002_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(fields=['risk_level', 'review_status', '-risk_score', '-created_at', '-id'], name='cand_queue_level'),
+            model_name="candidate",
+            index=models.Index(
+                fields=["risk_level", "review_status", "-risk_score", "-created_at", "-id"],
+                name="cand_queue_level",
+            ),
         ),
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(fields=['client', 'review_status', '-risk_score', '-created_at', '-id'], name='cand_queue_client'),
+            model_name="candidate",
+            index=models.Index(
+                fields=["client", "review_status", "-risk_score", "-created_at", "-id"],
+                name="cand_queue_client",
+            ),
         ),
     ]

@@ -17,12 +17,14 @@ def _forwards(apps, schema_editor):
         name = f"cand_search_{column}"
         if vendor == "postgresql":
             schema_editor.execute(
-                f'CREATE INDEX IF NOT EXISTS {name} ON candidates_candidate '
-                f'(UPPER("{column}"::text) text_pattern_ops)')
+                f"CREATE INDEX IF NOT EXISTS {name} ON candidates_candidate "
+                f'(UPPER("{column}"::text) text_pattern_ops)'
+            )
         elif vendor == "sqlite":
             schema_editor.execute(
-                f'CREATE INDEX IF NOT EXISTS {name} ON candidates_candidate '
-                f'("{column}" COLLATE NOCASE)')
+                f"CREATE INDEX IF NOT EXISTS {name} ON candidates_candidate "
+                f'("{column}" COLLATE NOCASE)'
+            )
 
 
 def _backwards(apps, schema_editor):

@@ -5,23 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0004_dashboard_search_indexes'),
+        ("candidates", "0004_dashboard_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(fields=['client', 'risk_level', '-created_at', '-id'], name='cand_client_risk_level'),
+            model_name="candidate",
+            index=models.Index(
+                fields=["client", "risk_level", "-created_at", "-id"], name="cand_client_risk_level"
+            ),
         ),
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(fields=['client', 'review_status', '-created_at', '-id'], name='cand_client_review'),
+            model_name="candidate",
+            index=models.Index(
+                fields=["client", "review_status", "-created_at", "-id"], name="cand_client_review"
+            ),
         ),
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(fields=['client', 'assessment_status', '-created_at', '-id'], name='cand_client_assess'),
+            model_name="candidate",
+            index=models.Index(
+                fields=["client", "assessment_status", "-created_at", "-id"],
+                name="cand_client_assess",
+            ),
         ),
     ]

@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0005_api_list_filter_indexes'),
+        ("candidates", "0005_api_list_filter_indexes"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='linkkey',
-            name='linkkey_lookup',
+            model_name="linkkey",
+            name="linkkey_lookup",
         ),
         migrations.AddIndex(
-            model_name='linkkey',
-            index=models.Index(fields=['kind', 'value', 'candidate'], name='linkkey_holders'),
+            model_name="linkkey",
+            index=models.Index(fields=["kind", "value", "candidate"], name="linkkey_holders"),
         ),
     ]

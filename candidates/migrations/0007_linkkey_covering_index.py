@@ -4,18 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0006_linkkey_holders_index'),
+        ("candidates", "0006_linkkey_holders_index"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='linkkey',
-            name='linkkey_holders',
+            model_name="linkkey",
+            name="linkkey_holders",
         ),
         migrations.AddIndex(
-            model_name='linkkey',
-            index=models.Index(fields=['kind', 'value', 'candidate', 'display'], name='linkkey_holders_cover'),
+            model_name="linkkey",
+            index=models.Index(
+                fields=["kind", "value", "candidate", "display"], name="linkkey_holders_cover"
+            ),
         ),
     ]

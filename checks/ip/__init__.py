@@ -20,17 +20,56 @@ from checks.ip.lookup import IpInfo, ip_lookup, source_info
 # Networks that sell virtual servers or carry commercial VPN exits. Numbers are matched when a
 # MaxMind ASN database is configured; owner names (as GeoLite2 registers them) always.
 DEFAULT_HOSTING_ASNS = (
-    8100, 9009, 11878, 14061, 16276, 20473, 21859, 24940, 30633, 36352, 39351, 44477, 51167,
-    54290, 60068, 60781, 62240, 63949, 147049,
+    8100,
+    9009,
+    11878,
+    14061,
+    16276,
+    20473,
+    21859,
+    24940,
+    30633,
+    36352,
+    39351,
+    44477,
+    51167,
+    54290,
+    60068,
+    60781,
+    62240,
+    63949,
+    147049,
 )
 DEFAULT_HOSTING_NETWORK_NAMES = (
-    "31173 Services AB", "AS-CHOOPA", "AS-COLOCROSSING", "AS-QUADRANET", "Akamai Connected Cloud",
+    "31173 Services AB",
+    "AS-CHOOPA",
+    "AS-COLOCROSSING",
+    "AS-QUADRANET",
+    "Akamai Connected Cloud",
     "Clouvider Limited",
-    "Contabo GmbH", "DATAWAGON", "DIGITALOCEAN-ASN", "Datacamp Limited", "HOSTWINDS",
-    "Hetzner Online GmbH", "HostRoyale Technologies Pvt Ltd", "IPXO", "LeaseWeb Netherlands B.V.",
-    "LEASEWEB-USA-WDC", "M247 Europe SRL", "M247 Ltd", "M247 UK Ltd", "Mullvad VPN AB",
-    "OVH SAS", "PERFORMIVE", "PacketHub S.A.", "Packethub s.a.", "Proton AG",
-    "Stark Industries Solutions Ltd", "TZULO", "Zenlayer", "xTom GmbH",
+    "Contabo GmbH",
+    "DATAWAGON",
+    "DIGITALOCEAN-ASN",
+    "Datacamp Limited",
+    "HOSTWINDS",
+    "Hetzner Online GmbH",
+    "HostRoyale Technologies Pvt Ltd",
+    "IPXO",
+    "LeaseWeb Netherlands B.V.",
+    "LEASEWEB-USA-WDC",
+    "M247 Europe SRL",
+    "M247 Ltd",
+    "M247 UK Ltd",
+    "Mullvad VPN AB",
+    "OVH SAS",
+    "PERFORMIVE",
+    "PacketHub S.A.",
+    "Packethub s.a.",
+    "Proton AG",
+    "Stark Industries Solutions Ltd",
+    "TZULO",
+    "Zenlayer",
+    "xTom GmbH",
 )
 
 
@@ -40,10 +79,16 @@ class IpCheck(Check):
         "ip.invalid": Code("A session IP does not parse, or is private/reserved", 10, "low"),
         "ip.country_mismatch": Code(
             "Session IPs geolocate outside the claimed country (a pattern, not one trip)",
-            35, "medium", FBI_2023),
+            35,
+            "medium",
+            FBI_2023,
+        ),
         "ip.hosting_provider": Code(
-            "A session IP belongs to a hosting, VPN or proxy network", 25, "medium",
-            JOINT_2022_NETWORK),
+            "A session IP belongs to a hosting, VPN or proxy network",
+            25,
+            "medium",
+            JOINT_2022_NETWORK,
+        ),
         "ip.tor_exit": Code("A session IP is a Tor exit node", 35, "medium", FBI_2025),
     }
 
@@ -70,14 +115,20 @@ class IpCheck(Check):
             if info.problem or info.provider in params.ignored_providers:
                 continue
             if info.kind == "tor":
-                findings.append(Finding("ip.tor_exit", f"Session IP {info.ip} is a Tor exit node",
-                                        _evidence(info)))
+                findings.append(
+                    Finding(
+                        "ip.tor_exit", f"Session IP {info.ip} is a Tor exit node", _evidence(info)
+                    )
+                )
             elif hosting(info):
                 owner = info.provider or info.network
-                findings.append(Finding(
-                    "ip.hosting_provider",
-                    f"Session IP {info.ip} belongs to a hosting provider ({owner})",
-                    _evidence(info)))
+                findings.append(
+                    Finding(
+                        "ip.hosting_provider",
+                        f"Session IP {info.ip} belongs to a hosting provider ({owner})",
+                        _evidence(info),
+                    )
+                )
         findings += _country_pattern(subject, infos, hosting, params)
         return findings
 
@@ -91,9 +142,16 @@ def _by_ip(subject: Subject, infos: dict[str, IpInfo]) -> list[tuple[IpInfo, lis
 
 def _invalid(info: IpInfo, kinds: list[str]) -> Finding:
     why = "does not parse" if info.problem == "unparseable" else f"is {info.problem}"
-    return Finding("ip.invalid", f"Session IP {info.ip!r} {why}",
-                   {"ip": info.ip, "reason": info.problem, "session_kinds": kinds,
-                    "source": "Python ipaddress (IANA special-purpose registries)"})
+    return Finding(
+        "ip.invalid",
+        f"Session IP {info.ip!r} {why}",
+        {
+            "ip": info.ip,
+            "reason": info.problem,
+            "session_kinds": kinds,
+            "source": "Python ipaddress (IANA special-purpose registries)",
+        },
+    )
 
 
 def _hosting_matcher(params: IpCheck.Params):
@@ -106,22 +164,36 @@ def _hosting_matcher(params: IpCheck.Params):
         if (info.asn is not None and info.asn in asns) or info.network.casefold() in names:
             return True
         return info.kind in kinds and info.provider.casefold() not in unconfirmed
+
     return is_hosting
 
 
 def _evidence(info: IpInfo) -> dict:
-    return {"ip": info.ip, "network": info.network, "asn": info.asn, "country": info.country,
-            "kind": info.kind, "provider": info.provider, "source": source_info()}
+    return {
+        "ip": info.ip,
+        "network": info.network,
+        "asn": info.asn,
+        "country": info.country,
+        "kind": info.kind,
+        "provider": info.provider,
+        "source": source_info(),
+    }
 
 
-def _country_pattern(subject: Subject, infos: dict[str, IpInfo], hosting,
-                     params: IpCheck.Params) -> list[Finding]:
+def _country_pattern(
+    subject: Subject, infos: dict[str, IpInfo], hosting, params: IpCheck.Params
+) -> list[Finding]:
     claimed = to_alpha2(subject.claimed_country) or ""
     if not claimed:
         return []
-    located = [infos[s.ip] for s in subject.sessions
-               if infos[s.ip].country and not infos[s.ip].problem and not hosting(infos[s.ip])
-               and infos[s.ip].kind != "tor"]
+    located = [
+        infos[s.ip]
+        for s in subject.sessions
+        if infos[s.ip].country
+        and not infos[s.ip].problem
+        and not hosting(infos[s.ip])
+        and infos[s.ip].kind != "tor"
+    ]
     foreign = [i for i in located if i.country != claimed]
     if not located or len(foreign) < params.foreign_min_count:
         return []
@@ -129,10 +201,18 @@ def _country_pattern(subject: Subject, infos: dict[str, IpInfo], hosting,
         return []
     countries = Counter(i.country for i in foreign)
     top = ", ".join(c for c, _ in countries.most_common(3))
-    return [Finding(
-        "ip.country_mismatch",
-        f"{len(foreign)} of {len(located)} located sessions come from outside {claimed} ({top})",
-        {"claimed_country": claimed, "foreign_sessions": len(foreign),
-         "located_sessions": len(located), "countries": dict(countries.most_common()),
-         "ips": sorted({i.ip for i in foreign})[:20], "source": source_info()},
-    )]
+    return [
+        Finding(
+            "ip.country_mismatch",
+            f"{len(foreign)} of {len(located)} located sessions come from outside {claimed} "
+            f"({top})",
+            {
+                "claimed_country": claimed,
+                "foreign_sessions": len(foreign),
+                "located_sessions": len(located),
+                "countries": dict(countries.most_common()),
+                "ips": sorted({i.ip for i in foreign})[:20],
+                "source": source_info(),
+            },
+        )
+    ]

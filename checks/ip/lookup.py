@@ -41,8 +41,14 @@ def address_problem(text: str) -> tuple[Any, str]:
         return None, "unparseable"
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
-    for attribute in ("is_unspecified", "is_loopback", "is_link_local", "is_multicast",
-                      "is_reserved", "is_private"):
+    for attribute in (
+        "is_unspecified",
+        "is_loopback",
+        "is_link_local",
+        "is_multicast",
+        "is_reserved",
+        "is_private",
+    ):
         if getattr(address, attribute):
             return address, attribute.removeprefix("is_").replace("_", "-")
     if not address.is_global:
@@ -59,8 +65,9 @@ def ip_lookup(text: str) -> IpInfo:
     import iporigin
 
     origin = iporigin.classify(address)
-    return IpInfo(ip=ip, country=country, network=network, asn=asn, kind=origin.kind,
-                  provider=origin.provider)
+    return IpInfo(
+        ip=ip, country=country, network=network, asn=asn, kind=origin.kind, provider=origin.provider
+    )
 
 
 def _geo(ip: str) -> tuple[str, str, int | None]:
@@ -79,16 +86,21 @@ def _geo_maxmind(readers: tuple[Any, Any], ip: str) -> tuple[str, str, int | Non
     country, network, asn = "", "", None
     if city_reader is not None:
         try:
-            method = city_reader.city if "City" in city_reader.metadata().database_type \
+            method = (
+                city_reader.city
+                if "City" in city_reader.metadata().database_type
                 else city_reader.country
+            )
             country = method(ip).country.iso_code or ""
         except geoip2.errors.AddressNotFoundError:
             pass
     if asn_reader is not None:
         try:
             record = asn_reader.asn(ip)
-            network, asn = record.autonomous_system_organization or "", \
-                record.autonomous_system_number
+            network, asn = (
+                record.autonomous_system_organization or "",
+                record.autonomous_system_number,
+            )
         except geoip2.errors.AddressNotFoundError:
             pass
     return country, network, asn
@@ -104,8 +116,10 @@ def _maxmind() -> tuple[Any, Any] | None:
         return None
     import geoip2.database
 
-    return (geoip2.database.Reader(city) if city else None,
-            geoip2.database.Reader(asn) if asn else None)
+    return (
+        geoip2.database.Reader(city) if city else None,
+        geoip2.database.Reader(asn) if asn else None,
+    )
 
 
 _fast: Any = None
@@ -132,9 +146,11 @@ def source_info() -> str:
     built = datetime.fromtimestamp(iporigin.dataset_info()["built_at"], UTC).date()
     if _maxmind() is not None:
         readers = [r for r in _maxmind() or () if r is not None]
-        geo = "; ".join(f"MaxMind {r.metadata().database_type} "
-                        f"{datetime.fromtimestamp(r.metadata().build_epoch, UTC).date()}"
-                        for r in readers)
+        geo = "; ".join(
+            f"MaxMind {r.metadata().database_type} "
+            f"{datetime.fromtimestamp(r.metadata().build_epoch, UTC).date()}"
+            for r in readers
+        )
     else:
         geo = "GeoLite2 country+ASN 2024-06-18 via geoip2fast"
     return f"{geo}; iporigin ranges built {built}"

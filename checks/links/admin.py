@@ -27,9 +27,13 @@ def allowlist_value(kind: str, raw: str) -> str:
     else:  # address: the key as the signal's evidence shows it ("us|63101|st louis|1 main st")
         value = raw if raw.count("|") == 3 else None
     if not value:
-        hint = "an international number (+...)" if kind == "phone" else \
-            "the address key shown in the signal evidence" if kind == "address" else \
-            f"a valid {kind}"
+        hint = (
+            "an international number (+...)"
+            if kind == "phone"
+            else "the address key shown in the signal evidence"
+            if kind == "address"
+            else f"a valid {kind}"
+        )
         raise ValueError(f"Enter {hint}.")
     return value
 
@@ -56,8 +60,7 @@ class LinkAllowlistAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("value", "note")
 
-    def save_model(self, request: HttpRequest, obj: LinkAllowlist, form: Any,
-                   change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: LinkAllowlist, form: Any, change: bool) -> None:
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)

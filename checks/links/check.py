@@ -22,27 +22,40 @@ RELATED_LIMIT = 50
 class LinkCheck(Check):
     name = "link"
     codes = {
-        "link.phone_shared": Code("Same phone (normalised E.164) as other candidates", 35,
-                                  "medium"),
-        "link.email_shared": Code("Same mailbox (case, provider dots and plus-tags removed) as "
-                                  "other candidates", 40, "medium"),
+        "link.phone_shared": Code(
+            "Same phone (normalised E.164) as other candidates", 35, "medium"
+        ),
+        "link.email_shared": Code(
+            "Same mailbox (case, provider dots and plus-tags removed) as other candidates",
+            40,
+            "medium",
+        ),
         "link.ip_shared": Code("Session IPs shared with other candidates", 15, "low"),
-        "link.ip_subnet_shared": Code("Session IPs in the same /24 (IPv4) or /64 (IPv6) network "
-                                      "as other candidates' (same building or provider)", 5,
-                                      "info"),
-        "link.address_shared": Code("Same normalised home or shipping address as other "
-                                    "candidates", 25, "low"),
+        "link.ip_subnet_shared": Code(
+            "Session IPs in the same /24 (IPv4) or /64 (IPv6) network "
+            "as other candidates' (same building or provider)",
+            5,
+            "info",
+        ),
+        "link.address_shared": Code(
+            "Same normalised home or shipping address as other candidates", 25, "low"
+        ),
         "link.payout_shared": Code("Same payout account as other candidates", 70, "high"),
-        "link.document_number_shared": Code("Same identity document number as other candidates",
-                                            80, "critical"),
-        "link.document_image_duplicate": Code("Document image identical or near-identical to "
-                                              "another candidate's", 80, "critical"),
-        "link.photo_duplicate": Code("Profile photo identical or near-identical to another "
-                                     "candidate's", 70, "high"),
-        "link.resume_duplicate": Code("Resume text is a near-duplicate of another candidate's",
-                                      35, "medium"),
-        "link.identity_cluster": Code("Belongs to a group of 3+ candidates joined by shared "
-                                      "attributes", 40, "high"),
+        "link.document_number_shared": Code(
+            "Same identity document number as other candidates", 80, "critical"
+        ),
+        "link.document_image_duplicate": Code(
+            "Document image identical or near-identical to another candidate's", 80, "critical"
+        ),
+        "link.photo_duplicate": Code(
+            "Profile photo identical or near-identical to another candidate's", 70, "high"
+        ),
+        "link.resume_duplicate": Code(
+            "Resume text is a near-duplicate of another candidate's", 35, "medium"
+        ),
+        "link.identity_cluster": Code(
+            "Belongs to a group of 3+ candidates joined by shared attributes", 40, "high"
+        ),
     }
 
     @dataclass(frozen=True)
@@ -67,19 +80,26 @@ class LinkCheck(Check):
         own = [key for key in own if (key[0], key[1]) not in blocked]
         if not params.ip_subnet_enabled:
             own = [key for key in own if key[0] != "ip_net"]
-        exact = index.holders_many([(k, v) for k, v, _ in own if k in EXACT_CODES],
-                                   exclude=subject.id, limit=RELATED_LIMIT)
-        bands = index.holders_many([(k, v) for k, v, _ in own if k in BAND_KINDS],
-                                   exclude=subject.id, limit=params.band_fetch_limit,
-                                   count=False)
+        exact = index.holders_many(
+            [(k, v) for k, v, _ in own if k in EXACT_CODES], exclude=subject.id, limit=RELATED_LIMIT
+        )
+        bands = index.holders_many(
+            [(k, v) for k, v, _ in own if k in BAND_KINDS],
+            exclude=subject.id,
+            limit=params.band_fetch_limit,
+            count=False,
+        )
         by_ip = {cid for (k, _v), (rows, _t) in exact.items() if k == "ip" for cid, _ in rows}
         found = exact_findings(own, exact, skip={"ip_net": by_ip})
         near = image_findings(own, bands, index, params)
         near |= resume_findings(own, bands, index, subject.resume_text, params)
         for code, finding in near.items():
             found[code] = merge(found.get(code), finding)
-        direct = ids(f for code, f in found.items()
-                     if code not in ("link.ip_shared", "link.ip_subnet_shared"))
+        direct = ids(
+            f
+            for code, f in found.items()
+            if code not in ("link.ip_shared", "link.ip_subnet_shared")
+        )
         cluster = cluster_finding(subject.id, direct, index, params)
         if cluster is not None:
             found[cluster.code] = cluster

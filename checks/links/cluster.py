@@ -42,8 +42,7 @@ def _walk(subject_id: UUID, direct: set[UUID], index, params) -> tuple[set[UUID]
             break
         pairs = {(kind, value) for _c, kind, value, _d in index.keys_of(frontier, CLUSTER_KINDS)}
         pairs -= index.allowlisted(pairs)
-        found = index.holders_many(pairs, exclude=None, limit=params.cluster_fanout,
-                                   count=False)
+        found = index.holders_many(pairs, exclude=None, limit=params.cluster_fanout, count=False)
         frontier = set()
         for rows, total in found.values():
             if total > params.cluster_fanout:

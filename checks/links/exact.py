@@ -25,8 +25,12 @@ ALLOWLIST_BY_KEY = ("address",)
 Holders = dict[tuple[str, str], tuple[list[tuple[UUID, str]], int]]
 
 
-def exact_findings(own: Iterable[tuple[str, str, str]], holders: Holders,
-                   *, skip: dict[str, set[UUID]] | None = None) -> dict[str, Finding]:
+def exact_findings(
+    own: Iterable[tuple[str, str, str]],
+    holders: Holders,
+    *,
+    skip: dict[str, set[UUID]] | None = None,
+) -> dict[str, Finding]:
     """One finding per code from the holders of the subject's own (kind, value, display)."""
     by_kind: dict[str, list[tuple[dict, list[tuple[UUID, str]], int]]] = {}
     for kind, value, display in own:
@@ -56,8 +60,7 @@ def _finding(kind: str, shared: list[tuple[dict, list[tuple[UUID, str]], int]]) 
             related.setdefault(cid, Related(candidate_id=cid, shared=shown["shared"]))
     overflowed = any(total > len(rows) for _, rows, total in shared)
     # Exact when nothing overflowed; otherwise the largest single holder count (a lower bound).
-    count = max([len(related)] + [total for _, _, total in shared]) if overflowed \
-        else len(related)
+    count = max([len(related)] + [total for _, _, total in shared]) if overflowed else len(related)
     values = [{**shown, "holders": total} for shown, _, total in shared]
     plural = "s" if count != 1 else ""
     return Finding(

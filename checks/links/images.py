@@ -48,10 +48,15 @@ def fingerprint(img: Image.Image, *, with_quads: bool) -> Fingerprint:
     quads = ""
     if with_quads:
         w, h = grey.size
-        boxes = [(0, 0, w // 2, h // 2), (w // 2, 0, w, h // 2),
-                 (0, h // 2, w // 2, h), (w // 2, h // 2, w, h)]
-        raw = b"".join(bytes.fromhex(str(imagehash.phash(grey.crop(b), hash_size=HASH_SIZE)))
-                       for b in boxes)
+        boxes = [
+            (0, 0, w // 2, h // 2),
+            (w // 2, 0, w, h // 2),
+            (0, h // 2, w // 2, h),
+            (w // 2, h // 2, w, h),
+        ]
+        raw = b"".join(
+            bytes.fromhex(str(imagehash.phash(grey.crop(b), hash_size=HASH_SIZE))) for b in boxes
+        )
         quads = base64.b64encode(raw).decode().rstrip("=")
     return Fingerprint(pixels_sha256=digest, whole=whole, quads=quads)
 
@@ -67,9 +72,9 @@ def fingerprint_file(fileobj, *, with_quads: bool) -> Fingerprint | None:
 
 
 def bands(whole: str) -> list[str]:
-    """"b{i}:{hex}" for each 16-bit band of the whole hash (multi-index hashing)."""
+    """ "b{i}:{hex}" for each 16-bit band of the whole hash (multi-index hashing)."""
     step = BAND_BITS // 4
-    return [f"b{i}:{whole[i * step:(i + 1) * step]}" for i in range(BANDS)]
+    return [f"b{i}:{whole[i * step : (i + 1) * step]}" for i in range(BANDS)]
 
 
 def hamming(a: str, b: str) -> int:
@@ -78,8 +83,9 @@ def hamming(a: str, b: str) -> int:
 
 def quads_distance(a: str, b: str) -> int:
     """The largest Hamming distance between corresponding quarters."""
-    qa, qb = (np.frombuffer(base64.b64decode(q + "=" * (-len(q) % 4)), dtype=np.uint8)
-              for q in (a, b))
+    qa, qb = (
+        np.frombuffer(base64.b64decode(q + "=" * (-len(q) % 4)), dtype=np.uint8) for q in (a, b)
+    )
     if qa.size != qb.size or qa.size == 0:
         return 1 << 16
     bits = np.unpackbits(np.bitwise_xor(qa, qb)).reshape(4, -1).sum(axis=1)

@@ -22,15 +22,22 @@ Pair = tuple[str, str]
 
 
 class LinkIndex:
-    def holders(self, kind: str, values: list[str], exclude: UUID,
-                limit: int) -> dict[str, tuple[list[UUID], int]]:
+    def holders(
+        self, kind: str, values: list[str], exclude: UUID, limit: int
+    ) -> dict[str, tuple[list[UUID], int]]:
         """For each value: up to `limit` other candidates holding it, and how many there are."""
         rows = self.holders_many([(kind, v) for v in values], exclude=exclude, limit=limit)
         return {v: ([cid for cid, _ in rows[(kind, v)][0]], rows[(kind, v)][1]) for v in values}
 
-    def holders_many(self, pairs: Iterable[Pair], *, exclude: UUID | None, limit: int,
-                     after: UUID | None = None,
-                     count: bool = True) -> dict[Pair, tuple[list[tuple[UUID, str]], int]]:
+    def holders_many(
+        self,
+        pairs: Iterable[Pair],
+        *,
+        exclude: UUID | None,
+        limit: int,
+        after: UUID | None = None,
+        count: bool = True,
+    ) -> dict[Pair, tuple[list[tuple[UUID, str]], int]]:
         """{(kind, value): ([(candidate, display)...] up to `limit`, total count)}."""
         pairs = list(dict.fromkeys(pairs))
         found: dict[Pair, list[tuple[UUID, str]]] = {p: [] for p in pairs}
@@ -44,8 +51,9 @@ class LinkIndex:
             result[pair] = (rows[:limit], total)
         return result
 
-    def keys_of(self, candidate_ids: Iterable[UUID],
-                kinds: Iterable[str] | None = None) -> list[tuple[UUID, str, str, str]]:
+    def keys_of(
+        self, candidate_ids: Iterable[UUID], kinds: Iterable[str] | None = None
+    ) -> list[tuple[UUID, str, str, str]]:
         """(candidate, kind, value, display) of the given candidates' keys."""
         qs = LinkKey.objects.filter(candidate_id__in=list(candidate_ids))
         if kinds is not None:
@@ -62,8 +70,9 @@ class LinkIndex:
         return set(LinkAllowlist.objects.filter(query).values_list("kind", "value"))
 
     def resume_texts(self, candidate_ids: Iterable[UUID]) -> dict[UUID, str]:
-        return dict(Candidate.objects.filter(pk__in=list(candidate_ids))
-                    .values_list("id", "resume_text"))
+        return dict(
+            Candidate.objects.filter(pk__in=list(candidate_ids)).values_list("id", "resume_text")
+        )
 
 
 def _fetch(pairs: list[Pair], exclude: UUID | None, limit: int, after: UUID | None) -> list:
@@ -72,15 +81,16 @@ def _fetch(pairs: list[Pair], exclude: UUID | None, limit: int, after: UUID | No
     because compiling hundreds of ORM branches cost more than running them."""
     rows: list = []
     for start in range(0, len(pairs), 200):  # keep each statement a sane size
-        sql, params = _union_sql(pairs[start:start + 200], exclude, limit, after)
+        sql, params = _union_sql(pairs[start : start + 200], exclude, limit, after)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows.extend(cursor.fetchall())
     return [(kind, value, _uuid(cid), display) for kind, value, cid, display in rows]
 
 
-def _union_sql(pairs: list[Pair], exclude: UUID | None, limit: int,
-               after: UUID | None) -> tuple[str, list]:
+def _union_sql(
+    pairs: list[Pair], exclude: UUID | None, limit: int, after: UUID | None
+) -> tuple[str, list]:
     table = connection.ops.quote_name(LinkKey._meta.db_table)
     where, extra = "kind = %s AND value = %s", []
     if exclude is not None:

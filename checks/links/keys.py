@@ -25,10 +25,23 @@ from checks.links.normalise import (
 Key = tuple[str, str, str]  # kind, value, display
 
 # Kinds joined by an exact shared value; the band kinds only point at candidates to verify.
-EXACT_KINDS = ("phone", "email", "address", "payout", "document", "ip", "photo_sha",
-               "document_image_sha")
-IMAGE_KINDS = ("photo_sha", "photo_band", "document_image_sha", "document_image_band",
-               "document_image_quads")
+EXACT_KINDS = (
+    "phone",
+    "email",
+    "address",
+    "payout",
+    "document",
+    "ip",
+    "photo_sha",
+    "document_image_sha",
+)
+IMAGE_KINDS = (
+    "photo_sha",
+    "photo_band",
+    "document_image_sha",
+    "document_image_band",
+    "document_image_quads",
+)
 
 
 def candidate_keys(candidate: Candidate, existing: Iterable[Key] = ()) -> set[Key]:
@@ -38,8 +51,9 @@ def candidate_keys(candidate: Candidate, existing: Iterable[Key] = ()) -> set[Ke
     for doc in documents:
         if doc.number_key:
             keys.add(("document", doc.number_key, f"{_doc_label(doc)} ****{doc.number_last4}"))
-    keys |= _image_keys(candidate.photo_id, [d.image_id for d in documents if d.image_id],
-                        list(existing))
+    keys |= _image_keys(
+        candidate.photo_id, [d.image_id for d in documents if d.image_id], list(existing)
+    )
     keys |= {("resume_band", band, "") for band in resume.bands(candidate.resume_text)}
     return keys
 
@@ -79,15 +93,20 @@ def _doc_label(doc: Document) -> str:
     return doc.get_kind_display().lower() if doc.kind != "other" else "document"
 
 
-def _image_keys(photo_id: UUID | None, document_image_ids: list[UUID],
-                existing: list[Key]) -> set[Key]:
+def _image_keys(
+    photo_id: UUID | None, document_image_ids: list[UUID], existing: list[Key]
+) -> set[Key]:
     wanted = [(photo_id, "photo")] if photo_id else []
     wanted += [(image_id, "document_image") for image_id in document_image_ids]
     keys: set[Key] = set()
     missing: list[tuple[UUID, str]] = []
     for image_id, prefix in wanted:
-        reused = {k for k in existing if k[0].startswith(prefix + "_")
-                  and (k[2].startswith(f"img:{image_id}") or k[1] == str(image_id))}
+        reused = {
+            k
+            for k in existing
+            if k[0].startswith(prefix + "_")
+            and (k[2].startswith(f"img:{image_id}") or k[1] == str(image_id))
+        }
         if reused:
             keys |= reused
         else:

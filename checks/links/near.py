@@ -19,17 +19,20 @@ def image_findings(own: list[OwnKey], holders: Holders, index, params) -> dict[s
     photo = _close_by_whole(own, holders, "photo_band", params.photo_max_distance)
     if photo:
         found["link.photo_duplicate"] = _finding(
-            "link.photo_duplicate", "profile photo", photo, "photo")
+            "link.photo_duplicate", "profile photo", photo, "photo"
+        )
     docs = _close_by_whole(own, holders, "document_image_band", params.document_max_distance)
     docs = _verify_quads(own, docs, index, params.document_quad_max_distance)
     if docs:
         found["link.document_image_duplicate"] = _finding(
-            "link.document_image_duplicate", "document image", docs, "document image")
+            "link.document_image_duplicate", "document image", docs, "document image"
+        )
     return found
 
 
-def _close_by_whole(own: list[OwnKey], holders: Holders, kind: str,
-                    limit: int) -> dict[UUID, tuple[int, str]]:
+def _close_by_whole(
+    own: list[OwnKey], holders: Holders, kind: str, limit: int
+) -> dict[UUID, tuple[int, str]]:
     """{other candidate: (bits apart, own image id)} for band holders within `limit` bits."""
     close: dict[UUID, tuple[int, str]] = {}
     for k, value, display in own:
@@ -43,8 +46,9 @@ def _close_by_whole(own: list[OwnKey], holders: Holders, kind: str,
     return close
 
 
-def _verify_quads(own: list[OwnKey], close: dict[UUID, tuple[int, str]], index,
-                  limit: int) -> dict[UUID, tuple[int, str]]:
+def _verify_quads(
+    own: list[OwnKey], close: dict[UUID, tuple[int, str]], index, limit: int
+) -> dict[UUID, tuple[int, str]]:
     """Same-template documents are close as a whole; every quarter must be close too."""
     if not close:
         return {}
@@ -60,8 +64,9 @@ def _verify_quads(own: list[OwnKey], close: dict[UUID, tuple[int, str]], index,
     return kept
 
 
-def resume_findings(own: list[OwnKey], holders: Holders, index, text: str,
-                    params) -> dict[str, Finding]:
+def resume_findings(
+    own: list[OwnKey], holders: Holders, index, text: str, params
+) -> dict[str, Finding]:
     votes: Counter[UUID] = Counter()
     for k, value, _d in own:
         if k == "resume_band" and (k, value) in holders:
@@ -77,15 +82,19 @@ def resume_findings(own: list[OwnKey], holders: Holders, index, text: str,
     if not similar:
         return {}
     ranked = sorted(similar.items(), key=lambda item: -item[1])
-    return {"link.resume_duplicate": Finding(
-        code="link.resume_duplicate",
-        message=f"Resume is a near-copy of {len(ranked)} other candidate"
-                f"{'s' if len(ranked) != 1 else ''}",
-        evidence={"jaccard": {str(c): round(s, 2) for c, s in ranked[:50]},
-                  "threshold": params.resume_min_jaccard},
-        related=tuple(Related(c, f"resume (similarity {s:.2f})") for c, s in ranked),
-        related_count=len(ranked),
-    )}
+    return {
+        "link.resume_duplicate": Finding(
+            code="link.resume_duplicate",
+            message=f"Resume is a near-copy of {len(ranked)} other candidate"
+            f"{'s' if len(ranked) != 1 else ''}",
+            evidence={
+                "jaccard": {str(c): round(s, 2) for c, s in ranked[:50]},
+                "threshold": params.resume_min_jaccard,
+            },
+            related=tuple(Related(c, f"resume (similarity {s:.2f})") for c, s in ranked),
+            related_count=len(ranked),
+        )
+    }
 
 
 def _finding(code: str, noun: str, close: dict[UUID, tuple[int, str]], label: str) -> Finding:
@@ -93,10 +102,11 @@ def _finding(code: str, noun: str, close: dict[UUID, tuple[int, str]], label: st
     return Finding(
         code=code,
         message=f"{noun.capitalize()} is a near-copy of {len(ranked)} other candidate"
-                f"{'s' if len(ranked) != 1 else ''}",
+        f"{'s' if len(ranked) != 1 else ''}",
         evidence={"bits_apart": {str(c): d for c, (d, _) in ranked[:50]}},
-        related=tuple(Related(c, f"{label} (near-identical, {d} bits apart)")
-                      for c, (d, _) in ranked),
+        related=tuple(
+            Related(c, f"{label} (near-identical, {d} bits apart)") for c, (d, _) in ranked
+        ),
         related_count=len(ranked),
     )
 
@@ -108,9 +118,13 @@ def merge(first: Finding | None, second: Finding) -> Finding:
     related = {r.candidate_id: r for r in second.related}
     related.update({r.candidate_id: r for r in first.related})
     count = max(len(related), first.related_count or 0, second.related_count or 0)
-    return Finding(code=first.code, message=first.message if len(first.related) >= len(
-        second.related) else second.message, evidence={**second.evidence, **first.evidence},
-        related=tuple(related.values()), related_count=count)
+    return Finding(
+        code=first.code,
+        message=first.message if len(first.related) >= len(second.related) else second.message,
+        evidence={**second.evidence, **first.evidence},
+        related=tuple(related.values()),
+        related_count=count,
+    )
 
 
 def ids(findings: Iterable[Finding]) -> set[UUID]:

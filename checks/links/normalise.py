@@ -36,13 +36,45 @@ MAILBOX_PROVIDERS: dict[str, tuple[bool, str, str]] = {
 # Address words to one spelling (USPS Publication 28 suffixes and unit designators, the common
 # ones). Unit markers all become "#": "Apt 4", "Unit 4", "Suite 4", "#4" are one address.
 ADDRESS_WORDS: dict[str, str] = {
-    "street": "st", "str": "st", "avenue": "ave", "av": "ave", "road": "rd", "boulevard": "blvd",
-    "drive": "dr", "lane": "ln", "court": "ct", "place": "pl", "square": "sq", "terrace": "ter",
-    "highway": "hwy", "parkway": "pkwy", "circle": "cir", "way": "way", "saint": "st",
-    "north": "n", "south": "s", "east": "e", "west": "w", "northeast": "ne", "northwest": "nw",
-    "southeast": "se", "southwest": "sw", "apartment": "#", "apt": "#", "unit": "#",
-    "suite": "#", "ste": "#", "room": "#", "rm": "#", "flat": "#", "no": "#", "number": "#",
-    "floor": "fl", "building": "bldg", "mount": "mt", "fort": "ft",
+    "street": "st",
+    "str": "st",
+    "avenue": "ave",
+    "av": "ave",
+    "road": "rd",
+    "boulevard": "blvd",
+    "drive": "dr",
+    "lane": "ln",
+    "court": "ct",
+    "place": "pl",
+    "square": "sq",
+    "terrace": "ter",
+    "highway": "hwy",
+    "parkway": "pkwy",
+    "circle": "cir",
+    "way": "way",
+    "saint": "st",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+    "northeast": "ne",
+    "northwest": "nw",
+    "southeast": "se",
+    "southwest": "sw",
+    "apartment": "#",
+    "apt": "#",
+    "unit": "#",
+    "suite": "#",
+    "ste": "#",
+    "room": "#",
+    "rm": "#",
+    "flat": "#",
+    "no": "#",
+    "number": "#",
+    "floor": "fl",
+    "building": "bldg",
+    "mount": "mt",
+    "fort": "ft",
 }
 _WORD = re.compile(r"[a-z0-9]+|#")
 
@@ -61,7 +93,7 @@ def phone_key(raw: str, country: str = "") -> str | None:
 
 
 def phone_display(e164: str) -> str:
-    """"+1 314 ***-0100": the country and area code and the last four digits stay visible."""
+    """ "+1 314 ***-0100": the country and area code and the last four digits stay visible."""
     number = phonenumbers.parse(e164, None)
     text = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     head, _, rest = text.partition(" ")

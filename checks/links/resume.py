@@ -21,16 +21,50 @@ SHINGLE_WORDS = 3
 MIN_SHINGLES = 12  # shorter texts carry too little to call a copy
 MIN_LINE_WORDS = 4
 
-HEADINGS = frozenset({
-    "summary", "professional summary", "profile", "objective", "career objective", "about me",
-    "experience", "work experience", "professional experience", "employment history",
-    "employment", "work history", "education", "skills", "technical skills", "core skills",
-    "key skills", "projects", "certifications", "certificates", "languages", "interests",
-    "hobbies", "references", "contact", "contact information", "personal details", "awards",
-    "publications", "volunteer experience", "achievements", "key achievements",
-    "references available upon request", "references available on request", "curriculum vitae",
-    "resume", "tools", "technologies", "responsibilities", "key responsibilities",
-})
+HEADINGS = frozenset(
+    {
+        "summary",
+        "professional summary",
+        "profile",
+        "objective",
+        "career objective",
+        "about me",
+        "experience",
+        "work experience",
+        "professional experience",
+        "employment history",
+        "employment",
+        "work history",
+        "education",
+        "skills",
+        "technical skills",
+        "core skills",
+        "key skills",
+        "projects",
+        "certifications",
+        "certificates",
+        "languages",
+        "interests",
+        "hobbies",
+        "references",
+        "contact",
+        "contact information",
+        "personal details",
+        "awards",
+        "publications",
+        "volunteer experience",
+        "achievements",
+        "key achievements",
+        "references available upon request",
+        "references available on request",
+        "curriculum vitae",
+        "resume",
+        "tools",
+        "technologies",
+        "responsibilities",
+        "key responsibilities",
+    }
+)
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*")
 
 
@@ -47,7 +81,7 @@ def _content_words(text: str) -> list[str]:
 
 def shingles(text: str) -> set[str]:
     words = _content_words(text)
-    return {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -57,7 +91,7 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 def bands(text: str) -> list[str]:
-    """"b{i}:{hash}" LSH band keys of the resume's MinHash; [] when the text is too short."""
+    """ "b{i}:{hash}" LSH band keys of the resume's MinHash; [] when the text is too short."""
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return []
@@ -66,6 +100,6 @@ def bands(text: str) -> list[str]:
     values = mh.hashvalues
     keys = []
     for i in range(BANDS):
-        chunk = values[i * ROWS:(i + 1) * ROWS].tobytes()
+        chunk = values[i * ROWS : (i + 1) * ROWS].tobytes()
         keys.append(f"b{i}:{hashlib.blake2b(chunk, digest_size=8).hexdigest()}")
     return keys

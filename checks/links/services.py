@@ -26,8 +26,9 @@ SWEEP_IDLE_SECONDS = 120  # a row untouched this long lost its task (broker down
 
 def link_backlog_add(*, pair: Pair, after: UUID | None, exclude: UUID) -> None:
     """Inside the change's transaction: remember the rest, and queue its first page on commit."""
-    row = LinkReassessBacklog.objects.create(kind=pair[0], value=pair[1], after=after,
-                                             exclude=exclude)
+    row = LinkReassessBacklog.objects.create(
+        kind=pair[0], value=pair[1], after=after, exclude=exclude
+    )
     transaction.on_commit(lambda: _enqueue(row.pk))
 
 
@@ -37,12 +38,16 @@ def link_reassess_page(*, backlog_id: int) -> int:
 
     cap = max(settings.VETTING_LINK_REASSESS_CAP, 1)
     with transaction.atomic():
-        row = (LinkReassessBacklog.objects.select_for_update(skip_locked=True)
-               .filter(pk=backlog_id).first())
+        row = (
+            LinkReassessBacklog.objects.select_for_update(skip_locked=True)
+            .filter(pk=backlog_id)
+            .first()
+        )
         if row is None:  # done, or another worker holds it
             return 0
-        found = LinkIndex().holders_many([(row.kind, row.value)], exclude=row.exclude,
-                                         limit=cap, after=row.after, count=False)
+        found = LinkIndex().holders_many(
+            [(row.kind, row.value)], exclude=row.exclude, limit=cap, after=row.after, count=False
+        )
         rows, total = found[(row.kind, row.value)]
         page = [cid for cid, _ in rows]
         count = assessment_request_many(candidate_ids=page, trigger="link")
@@ -58,8 +63,11 @@ def link_reassess_page(*, backlog_id: int) -> int:
 def link_sweep(*, limit: int = 100) -> int:
     """Periodic: queue backlog rows whose task was lost. Returns how many were queued."""
     idle_before = timezone.now() - timedelta(seconds=SWEEP_IDLE_SECONDS)
-    ids = list(LinkReassessBacklog.objects.filter(updated_at__lt=idle_before)
-               .order_by("updated_at").values_list("id", flat=True)[:limit])
+    ids = list(
+        LinkReassessBacklog.objects.filter(updated_at__lt=idle_before)
+        .order_by("updated_at")
+        .values_list("id", flat=True)[:limit]
+    )
     queued = 0
     for backlog_id in ids:
         if not _enqueue(backlog_id):
@@ -74,7 +82,8 @@ def _enqueue(backlog_id: int) -> bool:
     try:
         link_reassess_rest_task.delay(backlog_id)
     except Exception:  # the broker is down or unreachable; kombu raises many kinds
-        log.warning("Could not queue link backlog %s; the link sweep will retry", backlog_id,
-                    exc_info=True)
+        log.warning(
+            "Could not queue link backlog %s; the link sweep will retry", backlog_id, exc_info=True
+        )
         return False
     return True

@@ -24,9 +24,12 @@ _NO_REASSESS = ("document_image_quads",)
 
 def link_keys_sync(*, candidate: Candidate) -> list[UUID]:
     """Recompute `candidate`'s LinkKey rows; return the other holders of old and new values."""
-    existing = {(k, v, d): pk for pk, k, v, d in
-                LinkKey.objects.filter(candidate_id=candidate.pk)
-                .values_list("id", "kind", "value", "display")}
+    existing = {
+        (k, v, d): pk
+        for pk, k, v, d in LinkKey.objects.filter(candidate_id=candidate.pk).values_list(
+            "id", "kind", "value", "display"
+        )
+    }
     wanted = candidate_keys(candidate, existing)
     removed = [key for key in existing if key not in wanted]
     added = [key for key in wanted if key not in existing]
@@ -34,14 +37,17 @@ def link_keys_sync(*, candidate: Candidate) -> list[UUID]:
         LinkKey.objects.filter(id__in=[existing[k] for k in removed]).delete()
     LinkKey.objects.bulk_create(
         [LinkKey(candidate_id=candidate.pk, kind=k, value=v, display=d) for k, v, d in added],
-        batch_size=500, ignore_conflicts=True)
+        batch_size=500,
+        ignore_conflicts=True,
+    )
     return _other_holders(candidate.pk, removed + added)
 
 
 def link_keys_erase(*, candidate_id: UUID) -> list[UUID]:
     """Before erasure: drop the candidate's keys; return the candidates it was linked to."""
-    keys = list(LinkKey.objects.filter(candidate_id=candidate_id)
-                .values_list("kind", "value", "display"))
+    keys = list(
+        LinkKey.objects.filter(candidate_id=candidate_id).values_list("kind", "value", "display")
+    )
     LinkKey.objects.filter(candidate_id=candidate_id).delete()
     return _other_holders(candidate_id, keys)
 

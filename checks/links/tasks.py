@@ -6,8 +6,12 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError),
-             retry_backoff=True, max_retries=5)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
 def link_reassess_rest_task(backlog_id: int) -> None:
     from checks.links.services import link_reassess_page
 

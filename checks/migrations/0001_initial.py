@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,63 +14,123 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='RuleSet',
+            name="RuleSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(unique=True)),
-                ('is_active', models.BooleanField(default=False)),
-                ('band_medium', models.PositiveSmallIntegerField(default=25)),
-                ('band_high', models.PositiveSmallIntegerField(default=50)),
-                ('band_critical', models.PositiveSmallIntegerField(default=75)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(unique=True)),
+                ("is_active", models.BooleanField(default=False)),
+                ("band_medium", models.PositiveSmallIntegerField(default=25)),
+                ("band_high", models.PositiveSmallIntegerField(default=50)),
+                ("band_critical", models.PositiveSmallIntegerField(default=75)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-version',),
+                "ordering": ("-version",),
             },
         ),
         migrations.CreateModel(
-            name='CheckRule',
+            name="CheckRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('check_name', models.CharField(max_length=32)),
-                ('enabled', models.BooleanField(default=True)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('ruleset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='check_rules', to='checks.ruleset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("check_name", models.CharField(max_length=32)),
+                ("enabled", models.BooleanField(default=True)),
+                ("params", models.JSONField(blank=True, default=dict)),
+                (
+                    "ruleset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="check_rules",
+                        to="checks.ruleset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('check_name',),
+                "ordering": ("check_name",),
             },
         ),
         migrations.CreateModel(
-            name='SignalRule',
+            name="SignalRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64)),
-                ('enabled', models.BooleanField(default=True)),
-                ('points', models.PositiveSmallIntegerField()),
-                ('severity', models.CharField(choices=[('info', 'Info'), ('low', 'Low'), ('medium', 'Medium'), ('high', 'High'), ('critical', 'Critical')], max_length=10)),
-                ('ruleset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signal_rules', to='checks.ruleset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64)),
+                ("enabled", models.BooleanField(default=True)),
+                ("points", models.PositiveSmallIntegerField()),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("info", "Info"),
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                            ("critical", "Critical"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "ruleset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signal_rules",
+                        to="checks.ruleset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('code',),
+                "ordering": ("code",),
             },
         ),
         migrations.AddConstraint(
-            model_name='ruleset',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('is_active',), name='one_active_ruleset'),
+            model_name="ruleset",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True)),
+                fields=("is_active",),
+                name="one_active_ruleset",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='checkrule',
-            constraint=models.UniqueConstraint(fields=('ruleset', 'check_name'), name='check_rule_unique'),
+            model_name="checkrule",
+            constraint=models.UniqueConstraint(
+                fields=("ruleset", "check_name"), name="check_rule_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signalrule',
-            constraint=models.UniqueConstraint(fields=('ruleset', 'code'), name='signal_rule_unique'),
+            model_name="signalrule",
+            constraint=models.UniqueConstraint(
+                fields=("ruleset", "code"), name="signal_rule_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signalrule',
-            constraint=models.CheckConstraint(condition=models.Q(('points__lte', 100)), name='points_at_most_100'),
+            model_name="signalrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("points__lte", 100)), name="points_at_most_100"
+            ),
         ),
     ]

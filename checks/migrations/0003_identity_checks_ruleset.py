@@ -30,33 +30,82 @@ SIGNALS = {
 }
 
 CHECKS = {
-    "phone": {"enabled": True, "params": {"check_timezone": True,
-                                          "use_line_type_provider": True}},
+    "phone": {"enabled": True, "params": {"check_timezone": True, "use_line_type_provider": True}},
     "email": {"enabled": True, "params": {"allowed_domains": []}},
-    "ip": {"enabled": True, "params": {
-        "foreign_min_count": 2,
-        "foreign_min_share": 0.5,
-        "hosting_kinds": ["hosting", "vpn", "cdn", "bot"],
-        "hosting_asns": [8100, 9009, 11878, 14061, 16276, 20473, 21859, 24940, 30633, 36352,
-                         39351, 44477, 51167, 54290, 60068, 60781, 62240, 63949, 147049],
-        "hosting_network_names": [
-            "31173 Services AB", "AS-CHOOPA", "AS-COLOCROSSING", "AS-QUADRANET",
-            "Akamai Connected Cloud",
-            "Clouvider Limited", "Contabo GmbH", "DATAWAGON", "DIGITALOCEAN-ASN",
-            "Datacamp Limited", "HOSTWINDS", "Hetzner Online GmbH",
-            "HostRoyale Technologies Pvt Ltd", "IPXO", "LeaseWeb Netherlands B.V.",
-            "LEASEWEB-USA-WDC", "M247 Europe SRL", "M247 Ltd", "M247 UK Ltd", "Mullvad VPN AB",
-            "OVH SAS", "PERFORMIVE", "PacketHub S.A.", "Packethub s.a.", "Proton AG",
-            "Stark Industries Solutions Ltd", "TZULO", "Zenlayer", "xTom GmbH",
-        ],
-        "ignored_providers": ["Apple Private Relay"],
-        "unconfirmed_providers": ["Cogent", "Google", "Akamai", "DataCamp"],
-    }},
-    "timezone": {"enabled": True, "params": {
-        "mismatch_min_count": 1, "mismatch_min_share": 0.25, "tolerance_minutes": 0,
-        "night_start_hour": 0, "night_end_hour": 6,
-        "off_hours_min_count": 3, "off_hours_min_share": 0.6,
-    }},
+    "ip": {
+        "enabled": True,
+        "params": {
+            "foreign_min_count": 2,
+            "foreign_min_share": 0.5,
+            "hosting_kinds": ["hosting", "vpn", "cdn", "bot"],
+            "hosting_asns": [
+                8100,
+                9009,
+                11878,
+                14061,
+                16276,
+                20473,
+                21859,
+                24940,
+                30633,
+                36352,
+                39351,
+                44477,
+                51167,
+                54290,
+                60068,
+                60781,
+                62240,
+                63949,
+                147049,
+            ],
+            "hosting_network_names": [
+                "31173 Services AB",
+                "AS-CHOOPA",
+                "AS-COLOCROSSING",
+                "AS-QUADRANET",
+                "Akamai Connected Cloud",
+                "Clouvider Limited",
+                "Contabo GmbH",
+                "DATAWAGON",
+                "DIGITALOCEAN-ASN",
+                "Datacamp Limited",
+                "HOSTWINDS",
+                "Hetzner Online GmbH",
+                "HostRoyale Technologies Pvt Ltd",
+                "IPXO",
+                "LeaseWeb Netherlands B.V.",
+                "LEASEWEB-USA-WDC",
+                "M247 Europe SRL",
+                "M247 Ltd",
+                "M247 UK Ltd",
+                "Mullvad VPN AB",
+                "OVH SAS",
+                "PERFORMIVE",
+                "PacketHub S.A.",
+                "Packethub s.a.",
+                "Proton AG",
+                "Stark Industries Solutions Ltd",
+                "TZULO",
+                "Zenlayer",
+                "xTom GmbH",
+            ],
+            "ignored_providers": ["Apple Private Relay"],
+            "unconfirmed_providers": ["Cogent", "Google", "Akamai", "DataCamp"],
+        },
+    },
+    "timezone": {
+        "enabled": True,
+        "params": {
+            "mismatch_min_count": 1,
+            "mismatch_min_share": 0.25,
+            "tolerance_minutes": 0,
+            "night_start_hour": 0,
+            "night_end_hour": 6,
+            "off_hours_min_count": 3,
+            "off_hours_min_share": 0.6,
+        },
+    },
     "address": {"enabled": True, "params": {"compare_city": True}},
     "payout": {"enabled": True, "params": {}},
     "document": {"enabled": True, "params": {"compare_name": True}},
@@ -64,8 +113,9 @@ CHECKS = {
 
 
 def forwards(apps, schema_editor):
-    migration_add_version(apps, "Defaults: identity-consistency checks", checks=CHECKS,
-                          signals=SIGNALS)
+    migration_add_version(
+        apps, "Defaults: identity-consistency checks", checks=CHECKS, signals=SIGNALS
+    )
 
 
 class Migration(migrations.Migration):

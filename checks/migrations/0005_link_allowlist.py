@@ -6,26 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('checks', '0004_link_checks_ruleset'),
+        ("checks", "0004_link_checks_ruleset"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LinkAllowlist',
+            name="LinkAllowlist",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('phone', 'Phone'), ('email', 'Email'), ('ip', 'Ip'), ('ip_net', 'IP network (/24 or /64)'), ('address', 'Address')], max_length=32)),
-                ('value', models.CharField(help_text='Normalised on save', max_length=128)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("ip", "Ip"),
+                            ("ip_net", "IP network (/24 or /64)"),
+                            ("address", "Address"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("value", models.CharField(help_text="Normalised on save", max_length=128)),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('kind', 'value'),
-                'constraints': [models.UniqueConstraint(fields=('kind', 'value'), name='link_allowlist_unique')],
+                "ordering": ("kind", "value"),
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "value"), name="link_allowlist_unique")
+                ],
             },
         ),
     ]

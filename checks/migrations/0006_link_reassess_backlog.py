@@ -4,21 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('checks', '0005_link_allowlist'),
+        ("checks", "0005_link_allowlist"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LinkReassessBacklog',
+            name="LinkReassessBacklog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=32)),
-                ('value', models.CharField(max_length=128)),
-                ('after', models.UUIDField(blank=True, help_text='Holders up to this candidate id were requested', null=True)),
-                ('exclude', models.UUIDField(help_text='The candidate whose change this is')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=32)),
+                ("value", models.CharField(max_length=128)),
+                (
+                    "after",
+                    models.UUIDField(
+                        blank=True,
+                        help_text="Holders up to this candidate id were requested",
+                        null=True,
+                    ),
+                ),
+                ("exclude", models.UUIDField(help_text="The candidate whose change this is")),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
             ],
         ),
     ]

@@ -27,8 +27,9 @@ def data_uri(fmt: str = "JPEG", size: tuple[int, int] = (8, 6), color=(10, 120, 
     return f"data:{mime};base64,{image_b64(fmt, size, color)}"
 
 
-CONTRACT_MRZ = ("P<USAERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
-                "5841207393USA7408122F3204153<<<<<<<<<<<<<<00")
+CONTRACT_MRZ = (
+    "P<USAERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n5841207393USA7408122F3204153<<<<<<<<<<<<<<00"
+)
 
 
 def contract_example() -> dict[str, Any]:
@@ -40,25 +41,60 @@ def contract_example() -> dict[str, Any]:
         "phone": "+1 314 200 0100",
         "date_of_birth": "1974-08-12",
         "nationality": "USA",
-        "claimed_location": {"country": "US", "region": "MO", "city": "St. Louis",
-                             "timezone": "America/Chicago"},
-        "home_address": {"line1": "1 Main St", "line2": "", "city": "St. Louis",
-                         "region": "MO", "postal_code": "63101", "country": "US"},
-        "shipping_address": {"line1": "1 Main St", "city": "St. Louis", "region": "MO",
-                             "postal_code": "63101", "country": "US"},
-        "payout": {"account_holder": "Anna Eriksson", "bank_country": "US",
-                   "routing_number": "081000210", "account_number": "000123456789",
-                   "iban": None},
-        "sessions": [{"ip": "73.54.120.18", "seen_at": "2026-11-20T14:03:00Z",
-                      "kind": "application", "user_agent": "Mozilla/5.0 ...",
-                      "timezone": "America/Chicago", "utc_offset_minutes": -360}],
-        "documents": [{"kind": "passport", "number": "584120739", "issuing_country": "USA",
-                       "expires_on": "2032-04-15", "mrz": CONTRACT_MRZ,
-                       "image": image_b64("JPEG", (12, 8))}],
+        "claimed_location": {
+            "country": "US",
+            "region": "MO",
+            "city": "St. Louis",
+            "timezone": "America/Chicago",
+        },
+        "home_address": {
+            "line1": "1 Main St",
+            "line2": "",
+            "city": "St. Louis",
+            "region": "MO",
+            "postal_code": "63101",
+            "country": "US",
+        },
+        "shipping_address": {
+            "line1": "1 Main St",
+            "city": "St. Louis",
+            "region": "MO",
+            "postal_code": "63101",
+            "country": "US",
+        },
+        "payout": {
+            "account_holder": "Anna Eriksson",
+            "bank_country": "US",
+            "routing_number": "081000210",
+            "account_number": "000123456789",
+            "iban": None,
+        },
+        "sessions": [
+            {
+                "ip": "73.54.120.18",
+                "seen_at": "2026-11-20T14:03:00Z",
+                "kind": "application",
+                "user_agent": "Mozilla/5.0 ...",
+                "timezone": "America/Chicago",
+                "utc_offset_minutes": -360,
+            }
+        ],
+        "documents": [
+            {
+                "kind": "passport",
+                "number": "584120739",
+                "issuing_country": "USA",
+                "expires_on": "2032-04-15",
+                "mrz": CONTRACT_MRZ,
+                "image": image_b64("JPEG", (12, 8)),
+            }
+        ],
         "photo": data_uri("PNG", (10, 10)),
         "resume_text": "plain text of the resume",
-        "profiles": {"linkedin": "https://www.linkedin.com/in/anna",
-                     "github": "https://github.com/anna"},
+        "profiles": {
+            "linkedin": "https://www.linkedin.com/in/anna",
+            "github": "https://github.com/anna",
+        },
     }
 
 
@@ -74,11 +110,19 @@ class Api:
         headers = {"Authorization": f"Bearer {self.key}"} if self.key else {}
         return {**headers, **(extra or {})}
 
-    def post(self, path: str, body: Any = None, *, raw: bytes | str | None = None,
-             content_type: str = "application/json", headers: dict | None = None):
+    def post(
+        self,
+        path: str,
+        body: Any = None,
+        *,
+        raw: bytes | str | None = None,
+        content_type: str = "application/json",
+        headers: dict | None = None,
+    ):
         data = raw if raw is not None else json.dumps(body if body is not None else {})
-        return self.http.post(path, data=data, content_type=content_type,
-                              headers=self.headers(headers))
+        return self.http.post(
+            path, data=data, content_type=content_type, headers=self.headers(headers)
+        )
 
     def get(self, path: str, params: dict | None = None, headers: dict | None = None):
         return self.http.get(path, params or {}, headers=self.headers(headers))

@@ -29,14 +29,17 @@ def test_mixed_good_and_bad_items(api, other_api):
     assert results[3]["error"]["code"] == "validation_error" and results[3]["external_id"] is None
     assert "phone" in results[4]["error"]["fields"]
     assert results[5]["created"] is True
-    assert set(Candidate.objects.filter(client=api.client).values_list("external_id", flat=True)) \
-        == {"ats-12345", "ok-3"}
+    assert set(
+        Candidate.objects.filter(client=api.client).values_list("external_id", flat=True)
+    ) == {"ats-12345", "ok-3"}
     assert not Candidate.objects.filter(client=other_api.client).exists()
 
 
 def test_repeated_external_id_last_wins(api):
-    items = [{"external_id": "dup", "full_name": "First Name", "email": "a@example.com"},
-             {"external_id": "dup", "full_name": "Last Name"}]
+    items = [
+        {"external_id": "dup", "full_name": "First Name", "email": "a@example.com"},
+        {"external_id": "dup", "full_name": "Last Name"},
+    ]
     results = api.post(URL, {"candidates": items}).json()["results"]
     assert results[0]["created"] is True and results[1]["created"] is False
     assert results[0]["id"] == results[1]["id"]
@@ -47,10 +50,12 @@ def test_repeated_external_id_last_wins(api):
 
 def test_update_in_batch_reports_created_false(api):
     api.post("/api/v1/candidates/", contract_example())
-    results = api.post(URL, {"candidates": [{"external_id": "ats-12345",
-                                             "resume_text": "changed"}]}).json()["results"]
-    assert results == [{"index": 0, "external_id": "ats-12345", "id": results[0]["id"],
-                        "created": False}]
+    results = api.post(
+        URL, {"candidates": [{"external_id": "ats-12345", "resume_text": "changed"}]}
+    ).json()["results"]
+    assert results == [
+        {"index": 0, "external_id": "ats-12345", "id": results[0]["id"], "created": False}
+    ]
 
 
 def test_over_500_items_is_400(api):
@@ -61,15 +66,20 @@ def test_over_500_items_is_400(api):
 
 
 def test_batch_shape_errors(api):
-    for body, field in (({}, "candidates"), ({"candidates": {}}, "candidates"),
-                        ({"candidates": [], "extra": 1}, "extra")):
+    for body, field in (
+        ({}, "candidates"),
+        ({"candidates": {}}, "candidates"),
+        ({"candidates": [], "extra": 1}, "extra"),
+    ):
         assert field in assert_error(api.post(URL, body), 400, "validation_error")["fields"]
     assert api.post(URL, {"candidates": []}).json() == {"results": []}
 
 
 def test_batch_counts_as_one_request_for_the_throttle(api, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
-                               "DEFAULT_THROTTLE_RATES": {"client": "2/min"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"client": "2/min"},
+    }
     items = [{"external_id": f"t-{i}", "full_name": "N"} for i in range(20)]
     assert api.post(URL, {"candidates": items}).status_code == 200
     assert api.get("/api/v1/candidates/").status_code == 200

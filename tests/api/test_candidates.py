@@ -22,7 +22,8 @@ def _create(api, body=None, capture=None):
 
 
 def test_contract_example_is_accepted_as_is_and_raises_no_signal(
-        api, django_capture_on_commit_callbacks):
+    api, django_capture_on_commit_callbacks
+):
     response = _create(api, capture=django_capture_on_commit_callbacks)
     assert response.status_code == 201, response.json()
     cid = response.json()["id"]
@@ -32,8 +33,12 @@ def test_contract_example_is_accepted_as_is_and_raises_no_signal(
     assert body["assessment"]["status"] == "completed"
     assert body["assessment"]["signals"] == []
     assert body["assessment"]["risk_score"] == 0
-    assert body["review"] == {"status": "unreviewed", "note": "", "decided_by": None,
-                              "decided_at": None}
+    assert body["review"] == {
+        "status": "unreviewed",
+        "note": "",
+        "decided_by": None,
+        "decided_at": None,
+    }
     assert body["sessions"][0]["seen_at"] == "2026-11-20T14:03:00Z"
     assert body["photo"]["content_type"] == "image/png"
     assert set(body["photo"]) == {"sha256", "content_type", "width", "height"}
@@ -57,11 +62,14 @@ def test_sensitive_numbers_are_never_stored_or_returned_in_clear(api):
 
 
 def test_iban_payout_uses_bank_part_and_account_digits(api):
-    body = {"external_id": "iban-1", "full_name": "Hans Muster",
-            "payout": {"account_holder": "Hans Muster", "iban": "DE89 3704 0044 0532 0130 00"}}
+    body = {
+        "external_id": "iban-1",
+        "full_name": "Hans Muster",
+        "payout": {"account_holder": "Hans Muster", "iban": "DE89 3704 0044 0532 0130 00"},
+    }
     assert api.post(URL, body).status_code == 201
     candidate = Candidate.objects.get(external_id="iban-1")
-    assert candidate.payout_account_key == payout_account_key("DE", "3704", "0044053201300" "0")
+    assert candidate.payout_account_key == payout_account_key("DE", "3704", "00440532013000")
     assert candidate.payout_iban_last4 == "3000"
     assert candidate.payout_bank_country == ""  # not sent: echoed as sent
     assert api.get(f"{URL}{candidate.pk}/").json()["payout"]["iban_last4"] == "3000"
@@ -69,8 +77,16 @@ def test_iban_payout_uses_bank_part_and_account_digits(api):
 
 def test_update_merges_omitted_unchanged_and_null_clears(api):
     cid = _create(api).json()["id"]
-    response = api.post(URL, {"external_id": "ats-12345", "email": None, "phone": "+1 314 200 0199",
-                              "shipping_address": None, "payout": None})
+    response = api.post(
+        URL,
+        {
+            "external_id": "ats-12345",
+            "email": None,
+            "phone": "+1 314 200 0199",
+            "shipping_address": None,
+            "payout": None,
+        },
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["email"] == ""
@@ -106,27 +122,38 @@ def test_unchanged_update_is_200_and_queues_nothing(api):
 
 def test_sessions_are_appended_and_deduplicated(api):
     cid = _create(api).json()["id"]
-    again = {"external_id": "ats-12345", "sessions": [
-        {"ip": "73.54.120.18", "seen_at": "2026-11-20T08:03:00-06:00", "kind": "application"},
-        {"ip": "73.54.120.18", "seen_at": "2026-11-21T09:00:00Z", "kind": "login"},
-        {"ip": "73.54.120.18", "seen_at": "2026-11-21T09:00:00Z", "kind": "login"}]}
+    again = {
+        "external_id": "ats-12345",
+        "sessions": [
+            {"ip": "73.54.120.18", "seen_at": "2026-11-20T08:03:00-06:00", "kind": "application"},
+            {"ip": "73.54.120.18", "seen_at": "2026-11-21T09:00:00Z", "kind": "login"},
+            {"ip": "73.54.120.18", "seen_at": "2026-11-21T09:00:00Z", "kind": "login"},
+        ],
+    }
     assert api.post(URL, again).status_code == 200
     assert Session.objects.filter(candidate_id=cid).count() == 2  # same instant, other offset
 
 
 def test_documents_are_upserted_by_country_and_number(api):
     cid = _create(api).json()["id"]
-    update = {"external_id": "ats-12345", "documents": [
-        {"kind": "passport", "number": "5841 20739", "issuing_country": "US",
-         "expires_on": "2033-01-01"},
-        {"kind": "drivers_license", "number": "D123-4567", "issuing_country": "US"}]}
+    update = {
+        "external_id": "ats-12345",
+        "documents": [
+            {
+                "kind": "passport",
+                "number": "5841 20739",
+                "issuing_country": "US",
+                "expires_on": "2033-01-01",
+            },
+            {"kind": "drivers_license", "number": "D123-4567", "issuing_country": "US"},
+        ],
+    }
     body = api.post(URL, update).json()
     assert Document.objects.filter(candidate_id=cid).count() == 2
     passport = next(d for d in body["documents"] if d["kind"] == "passport")
     assert passport["expires_on"] == "2033-01-01"
     assert passport["image"] is not None  # omitted within the document: kept
-    assert api.post(URL, {"external_id": "ats-12345", "documents": None}).json()[
-        "documents"] == []
+    assert api.post(URL, {"external_id": "ats-12345", "documents": None}).json()["documents"] == []
     assert Image.objects.count() == 1  # the document image went, the photo stays
 
 
@@ -135,8 +162,9 @@ def test_replacing_the_photo_deletes_the_old_file(api, django_capture_on_commit_
     old = Candidate.objects.select_related("photo").get(external_id="ats-12345").photo
     assert default_storage.exists(old.file.name)
     with django_capture_on_commit_callbacks(execute=True):
-        body = api.post(URL, {"external_id": "ats-12345",
-                              "photo": image_b64("JPEG", (20, 20))}).json()
+        body = api.post(
+            URL, {"external_id": "ats-12345", "photo": image_b64("JPEG", (20, 20))}
+        ).json()
     assert body["photo"]["width"] == 20
     assert not default_storage.exists(old.file.name)
     assert not Image.objects.filter(pk=old.pk).exists()
@@ -152,11 +180,21 @@ def test_create_requires_full_name(api):
 def test_wrong_in_substance_is_stored_as_sent(api):
     phone = "+1 000 000"  # not a valid number: a signal, not a 400
     assert not phonenumbers.is_valid_number(phonenumbers.parse(phone, None))
-    body = {"external_id": "odd-1", "full_name": "Odd Values", "phone": phone,
-            "email": "not-an-email@", "sessions": [
-                {"ip": "999.1.1.1", "seen_at": "2026-11-20T14:03:00Z", "kind": "login"}],
-            "documents": [{"kind": "passport", "number": "X1", "issuing_country": "UTO",
-                           "mrz": "P<UTOERIKSSON<<ANNA<<<<<\nL898902C<3UTO6908061F9406236"}]}
+    body = {
+        "external_id": "odd-1",
+        "full_name": "Odd Values",
+        "phone": phone,
+        "email": "not-an-email@",
+        "sessions": [{"ip": "999.1.1.1", "seen_at": "2026-11-20T14:03:00Z", "kind": "login"}],
+        "documents": [
+            {
+                "kind": "passport",
+                "number": "X1",
+                "issuing_country": "UTO",
+                "mrz": "P<UTOERIKSSON<<ANNA<<<<<\nL898902C<3UTO6908061F9406236",
+            }
+        ],
+    }
     response = api.post(URL, body)
     assert response.status_code == 201, response.json()
     stored = response.json()
@@ -169,10 +207,14 @@ def test_other_client_sees_and_changes_nothing(api, other_api):
     cid = _create(api).json()["id"]
     for path in (f"{URL}{cid}/", f"{URL}{cid}/assessments/"):
         assert_error(other_api.get(path), 404, "not_found")
-    for path, body in ((f"{URL}{cid}/sessions/", {"sessions": [
-            {"ip": "1.2.3.4", "seen_at": "2026-11-20T14:03:00Z", "kind": "login"}]}),
-            (f"{URL}{cid}/observations/", {"code": "interview.camera_refused"}),
-            (f"{URL}{cid}/reassess/", {})):
+    for path, body in (
+        (
+            f"{URL}{cid}/sessions/",
+            {"sessions": [{"ip": "1.2.3.4", "seen_at": "2026-11-20T14:03:00Z", "kind": "login"}]},
+        ),
+        (f"{URL}{cid}/observations/", {"code": "interview.camera_refused"}),
+        (f"{URL}{cid}/reassess/", {}),
+    ):
         assert_error(other_api.post(path, body), 404, "not_found")
     assert_error(other_api.delete(f"{URL}{cid}/"), 404, "not_found")
     assert other_api.get(URL).json()["results"] == []
@@ -184,17 +226,32 @@ def test_other_client_sees_and_changes_nothing(api, other_api):
 
 def test_get_is_a_fixed_number_of_queries(api, django_assert_max_num_queries):
     cid = _create(api).json()["id"]
-    api.post(URL, {"external_id": "ats-12345", "sessions": [
-        {"ip": f"73.54.120.{i}", "seen_at": "2026-11-20T14:03:00Z", "kind": "login"}
-        for i in range(30)]})
+    api.post(
+        URL,
+        {
+            "external_id": "ats-12345",
+            "sessions": [
+                {"ip": f"73.54.120.{i}", "seen_at": "2026-11-20T14:03:00Z", "kind": "login"}
+                for i in range(30)
+            ],
+        },
+    )
     with django_assert_max_num_queries(10):
         assert api.get(f"{URL}{cid}/").status_code == 200
 
 
 def test_sessions_endpoint_appends_and_queues(api):
     cid = _create(api).json()["id"]
-    body = {"sessions": [{"ip": "73.54.120.19", "seen_at": "2026-11-22T10:00:00+01:00",
-                          "kind": "interview", "utc_offset_minutes": 60}]}
+    body = {
+        "sessions": [
+            {
+                "ip": "73.54.120.19",
+                "seen_at": "2026-11-22T10:00:00+01:00",
+                "kind": "interview",
+                "utc_offset_minutes": 60,
+            }
+        ]
+    }
     response = api.post(f"{URL}{cid}/sessions/", body)
     assert response.status_code == 202
     assert response.json()["added"] == 1
@@ -206,10 +263,14 @@ def test_sessions_endpoint_appends_and_queues(api):
 
 def test_sessions_are_capped_per_candidate(api):
     cid = _create(api).json()["id"]
-    many = [{"ip": "10.0.0.1", "seen_at": f"2026-01-01T00:{m:02d}:{s:02d}Z", "kind": "login"}
-            for m in range(17) for s in range(60)][:1000]
-    error = assert_error(api.post(f"{URL}{cid}/sessions/", {"sessions": many}), 400,
-                         "validation_error")
+    many = [
+        {"ip": "10.0.0.1", "seen_at": f"2026-01-01T00:{m:02d}:{s:02d}Z", "kind": "login"}
+        for m in range(17)
+        for s in range(60)
+    ][:1000]
+    error = assert_error(
+        api.post(f"{URL}{cid}/sessions/", {"sessions": many}), 400, "validation_error"
+    )
     assert "sessions" in error["fields"]
     assert Session.objects.filter(candidate_id=cid).count() == 1
 
@@ -217,15 +278,18 @@ def test_sessions_are_capped_per_candidate(api):
 def test_observation_is_201_and_scored(api, django_capture_on_commit_callbacks):
     cid = _create(api).json()["id"]
     with django_capture_on_commit_callbacks(execute=True):
-        response = api.post(f"{URL}{cid}/observations/",
-                            {"code": "interview.camera_refused", "note": "Camera off twice"})
+        response = api.post(
+            f"{URL}{cid}/observations/",
+            {"code": "interview.camera_refused", "note": "Camera off twice"},
+        )
     assert response.status_code == 201
     assert response.json()["code"] == "interview.camera_refused"
     signals = api.get(f"{URL}{cid}/").json()["assessment"]["signals"]
     assert [s["code"] for s in signals] == ["interview.camera_refused"]
     assert signals[0]["check"] == "interview"
-    error = assert_error(api.post(f"{URL}{cid}/observations/", {"code": "interview.nope"}),
-                         400, "validation_error")
+    error = assert_error(
+        api.post(f"{URL}{cid}/observations/", {"code": "interview.nope"}), 400, "validation_error"
+    )
     assert "code" in error["fields"]
 
 
@@ -245,12 +309,16 @@ def test_reassess_is_202_and_history_is_newest_first(api):
 
 
 def test_related_candidates_show_external_id_only_for_own(
-        api, other_api, django_capture_on_commit_callbacks):
+    api, other_api, django_capture_on_commit_callbacks
+):
     # Link detection spans clients; only the caller's own related candidates are named.
     own_other = api.post(URL, {**contract_example(), "external_id": "ats-2"}).json()["id"]
     foreign = other_api.post(URL, contract_example()).json()["id"]
-    mine = _create(api, {**contract_example(), "external_id": "ats-3"},
-                   capture=django_capture_on_commit_callbacks).json()["id"]
+    mine = _create(
+        api,
+        {**contract_example(), "external_id": "ats-3"},
+        capture=django_capture_on_commit_callbacks,
+    ).json()["id"]
     signals = api.get(f"{URL}{mine}/").json()["assessment"]["signals"]
     linked = [s for s in signals if s["code"].startswith("link.")]
     assert linked, signals
@@ -269,8 +337,9 @@ def test_signal_catalogue_lists_codes_with_points(api):
     assert row["points"] is not None and row["guidance"]
 
 
-@pytest.mark.parametrize("bad_id", ["not-a-uuid", "1", "00000000-0000-0000-0000-000000000000",
-                                    "%00", "x" * 300])
+@pytest.mark.parametrize(
+    "bad_id", ["not-a-uuid", "1", "00000000-0000-0000-0000-000000000000", "%00", "x" * 300]
+)
 def test_bad_or_unknown_ids_are_404(api, bad_id):
     assert_error(api.get(f"{URL}{bad_id}/"), 404, "not_found")
     assert_error(api.post(f"{URL}{bad_id}/reassess/"), 404, "not_found")
@@ -281,8 +350,11 @@ def test_refused_update_stores_no_image(api, settings):
 
     _create(api)
     before = Image.objects.count()
-    many = [{"ip": "10.0.0.1", "seen_at": f"2026-01-01T00:{m:02d}:{s:02d}Z", "kind": "login"}
-            for m in range(17) for s in range(60)][:1000]
+    many = [
+        {"ip": "10.0.0.1", "seen_at": f"2026-01-01T00:{m:02d}:{s:02d}Z", "kind": "login"}
+        for m in range(17)
+        for s in range(60)
+    ][:1000]
     body = {"external_id": "ats-12345", "photo": image_b64("PNG", (30, 30)), "sessions": many}
     assert_error(api.post(URL, body), 400, "validation_error")
     assert Image.objects.count() == before

@@ -14,8 +14,13 @@ from tests.api.conftest import Api
 
 def test_create_api_client_prints_the_key_alone_on_the_last_line(db):
     out = io.StringIO()
-    call_command("create_api_client", "Greenhouse", "--webhook-url",
-                 "https://hr.example.com/hook", stdout=out)
+    call_command(
+        "create_api_client",
+        "Greenhouse",
+        "--webhook-url",
+        "https://hr.example.com/hook",
+        stdout=out,
+    )
     lines = out.getvalue().strip().splitlines()
     key = lines[-1]
     client = ApiClient.objects.get(name="Greenhouse")
@@ -29,13 +34,15 @@ def test_create_api_client_refuses_duplicates_and_bad_urls(db):
     with pytest.raises(CommandError):
         call_command("create_api_client", "Lever", stdout=io.StringIO())
     with pytest.raises(CommandError):
-        call_command("create_api_client", "Other", "--webhook-url", "not a url",
-                     stdout=io.StringIO())
+        call_command(
+            "create_api_client", "Other", "--webhook-url", "not a url", stdout=io.StringIO()
+        )
 
 
-@pytest.mark.parametrize("role, group", [("recruiter", "Recruiters"),
-                                         ("rules_admin", "Rules admins"),
-                                         ("auditor", "Auditors")])
+@pytest.mark.parametrize(
+    "role, group",
+    [("recruiter", "Recruiters"), ("rules_admin", "Rules admins"), ("auditor", "Auditors")],
+)
 def test_create_user_with_role(db, monkeypatch, role, group):
     monkeypatch.setenv("VETTING_PASSWORD", "a-long-enough-Passw0rd!")
     call_command("create_user", f"u-{role}", "--role", role, stdout=io.StringIO())

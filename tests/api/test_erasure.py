@@ -26,11 +26,15 @@ URL = "/api/v1/candidates/"
 
 
 def test_erasure_removes_everything_personal_and_leaves_a_tombstone(
-        api, other_api, django_capture_on_commit_callbacks):
+    api, other_api, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         cid = api.post(URL, contract_example(), headers={"Idempotency-Key": "k1"}).json()["id"]
-        api.post(f"{URL}{cid}/observations/", {"code": "interview.camera_refused"},
-                 headers={"Idempotency-Key": "k2"})
+        api.post(
+            f"{URL}{cid}/observations/",
+            {"code": "interview.camera_refused"},
+            headers={"Idempotency-Key": "k2"},
+        )
     files = [i.file.name for i in Image.objects.all()]
     assert len(files) == 2 and all(default_storage.exists(n) for n in files)
     assert IdempotencyRecord.objects.filter(key="k1").exists()
@@ -91,8 +95,9 @@ def test_outcome_stored_after_erasure_writes_nothing(api):
     pending = Assessment.objects.get(candidate_id=cid)
     assert assessment_claim(assessment_id=pending.id)
     rules = ruleset_active_snapshot()
-    outcome = engine.evaluate(subject_load(candidate_id=pending.candidate_id), rules,
-                              Context(links=link_index_for()))
+    outcome = engine.evaluate(
+        subject_load(candidate_id=pending.candidate_id), rules, Context(links=link_index_for())
+    )
     api.delete(f"{URL}{cid}/")  # erased while the worker was evaluating
     # The erasure cascaded to the assessment row itself; pipeline.assessment_store currently
     # raises DoesNotExist here (the task fails quietly). Either way nothing may be written.
@@ -102,8 +107,9 @@ def test_outcome_stored_after_erasure_writes_nothing(api):
     assert not Assessment.objects.filter(pk=pending.id).exists()
 
 
-def test_erasure_sends_candidate_erased_with_ids_only(api_client_factory,
-                                                      django_capture_on_commit_callbacks):
+def test_erasure_sends_candidate_erased_with_ids_only(
+    api_client_factory, django_capture_on_commit_callbacks
+):
     from candidates.models import WebhookEvent
     from tests.api.conftest import Api
 

@@ -17,10 +17,16 @@ URL = "/api/v1/candidates/"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer vk_nope"},
-                                     {"Authorization": "Basic dXNlcjpwYXNz"},
-                                     {"Authorization": "Bearer"},
-                                     {"Authorization": "Bearer " + "x" * 5000}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer vk_nope"},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Bearer " + "x" * 5000},
+    ],
+)
 def test_missing_or_bad_key_is_401_with_bearer_challenge(headers):
     response = Api(None).http.get(URL, headers=headers)
     assert_error(response, 401, "not_authenticated")
@@ -49,8 +55,7 @@ def test_unknown_api_path_is_json_404(api):
 
 
 def test_method_not_allowed_is_json(api):
-    response = api.http.put(URL, data="{}", content_type="application/json",
-                            headers=api.headers())
+    response = api.http.put(URL, data="{}", content_type="application/json", headers=api.headers())
     assert_error(response, 405, "method_not_allowed")
 
 
@@ -66,8 +71,12 @@ def test_invalid_utf8_and_lone_surrogates_are_malformed(api):
 
 
 def test_non_json_content_type_is_415(api):
-    for content_type in ("text/plain", "application/x-www-form-urlencoded",
-                         "multipart/form-data; boundary=xx", "application/xml"):
+    for content_type in (
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=xx",
+        "application/xml",
+    ):
         response = api.post(URL, raw="external_id=1", content_type=content_type)
         assert_error(response, 415, "unsupported_media_type")
 
@@ -79,8 +88,10 @@ def test_body_over_the_limit_is_413(api, settings):
 
 
 def test_throttled_is_429_with_retry_after(api, other_api, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
-                               "DEFAULT_THROTTLE_RATES": {"client": "3/min"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"client": "3/min"},
+    }
     for _ in range(3):
         assert api.get(URL).status_code == 200
     response = api.get(URL)
@@ -94,8 +105,11 @@ def test_schema_and_docs_need_no_key():
     http = Api(None).http
     schema = http.get("/api/v1/schema/", headers={"Accept": "application/json"})
     assert schema.status_code == 200
-    paths = json.loads(schema.content)["paths"] if schema["Content-Type"].startswith(
-        "application/json") else None
+    paths = (
+        json.loads(schema.content)["paths"]
+        if schema["Content-Type"].startswith("application/json")
+        else None
+    )
     if paths is None:
         import yaml  # drf-spectacular serves YAML by default
 
@@ -129,8 +143,9 @@ def test_html_outside_api_is_left_alone():
 
 
 def test_django_body_limit_under_api_is_413():
-    request = RequestFactory().post("/api/v1/candidates/", data="{}",
-                                    content_type="application/json")
+    request = RequestFactory().post(
+        "/api/v1/candidates/", data="{}", content_type="application/json"
+    )
     middleware = RequestIdMiddleware(lambda _request: HttpResponse())
     middleware(request)  # sets the request id
     response = middleware.process_exception(request, RequestDataTooBig("too big"))

@@ -18,9 +18,27 @@ from tests.api.conftest import assert_error, contract_example
 
 URL = "/api/v1/candidates/"
 GARBAGE: list[Any] = [
-    None, 0, -1, 1.5, 10**30, True, "", "x" * 250_001, "\x00", "2026-11-20T14:03:00",
-    "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "9999-99-99", [], [None], {},
-    {"a": None}, [[[]]], "\ud7ff", "data:image/png;base64,!!!", "🙂" * 10,
+    None,
+    0,
+    -1,
+    1.5,
+    10**30,
+    True,
+    "",
+    "x" * 250_001,
+    "\x00",
+    "2026-11-20T14:03:00",
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-14:00",
+    "9999-99-99",
+    [],
+    [None],
+    {},
+    {"a": None},
+    [[[]]],
+    "\ud7ff",
+    "data:image/png;base64,!!!",
+    "🙂" * 10,
 ]
 
 
@@ -58,8 +76,9 @@ def _check(response) -> None:
         assert_error(response, 400, response.json()["error"]["code"])
 
 
-@pytest.mark.parametrize("path", _paths(_example_without_images()),
-                         ids=lambda p: ".".join(map(str, p)))
+@pytest.mark.parametrize(
+    "path", _paths(_example_without_images()), ids=lambda p: ".".join(map(str, p))
+)
 def test_garbage_at_every_path_never_500(api, path):
     base = _example_without_images()
     for value in GARBAGE:
@@ -74,40 +93,65 @@ def test_wrong_types_name_the_dotted_path(api):
     body["home_address"]["unknown"] = "x"
     body["profiles"]["github"] = ["not", "a", "string"]
     fields = assert_error(api.post(URL, body), 400, "validation_error")["fields"]
-    assert {"sessions.0.seen_at", "documents.0.kind", "claimed_location.country",
-            "home_address.unknown", "profiles.github"} <= set(fields)
+    assert {
+        "sessions.0.seen_at",
+        "documents.0.kind",
+        "claimed_location.country",
+        "home_address.unknown",
+        "profiles.github",
+    } <= set(fields)
 
 
 def test_unknown_top_level_field_is_named(api):
-    fields = assert_error(api.post(URL, {**_example_without_images(), "salary": 1}), 400,
-                          "validation_error")["fields"]
+    fields = assert_error(
+        api.post(URL, {**_example_without_images(), "salary": 1}), 400, "validation_error"
+    )["fields"]
     assert fields == {"salary": ["Unknown field."]}
 
 
-@pytest.mark.parametrize("raw", [
-    "null", "[]", "1", '"text"', "true", "[{}]", '{"external_id": null}',
-    '{"external_id": {"$gt": ""}}',
-    '{"external_id": "a", "full_name": "b", "documents": [null]}',
-    '{"external_id": "a", "full_name": "b", "sessions": [{"ip": null}]}',
-    '{"external_id": "a", "full_name": "b", "payout": {"iban": 5}}',
-    '{"external_id": "a", "full_name": "b", "profiles": {"\\u0000": "x"}}',
-    '{"external_id": "a", "full_name": "b", "date_of_birth": "1974-02-30"}',
-    '{"external_id": "a", "full_name": "b", "resume_text": "' + "r" * 200_001 + '"}',
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "null",
+        "[]",
+        "1",
+        '"text"',
+        "true",
+        "[{}]",
+        '{"external_id": null}',
+        '{"external_id": {"$gt": ""}}',
+        '{"external_id": "a", "full_name": "b", "documents": [null]}',
+        '{"external_id": "a", "full_name": "b", "sessions": [{"ip": null}]}',
+        '{"external_id": "a", "full_name": "b", "payout": {"iban": 5}}',
+        '{"external_id": "a", "full_name": "b", "profiles": {"\\u0000": "x"}}',
+        '{"external_id": "a", "full_name": "b", "date_of_birth": "1974-02-30"}',
+        '{"external_id": "a", "full_name": "b", "resume_text": "' + "r" * 200_001 + '"}',
+    ],
+)
 def test_odd_bodies_are_json_400(api, raw):
     response = api.post(URL, raw=raw)
     assert_error(response, 400, response.json()["error"]["code"])
 
 
-@pytest.mark.parametrize("path", ["/api/v1/candidates/batch/",
-                                  "/api/v1/candidates/{id}/sessions/",
-                                  "/api/v1/candidates/{id}/observations/",
-                                  "/api/v1/candidates/{id}/reassess/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/candidates/batch/",
+        "/api/v1/candidates/{id}/sessions/",
+        "/api/v1/candidates/{id}/observations/",
+        "/api/v1/candidates/{id}/reassess/",
+    ],
+)
 def test_other_posts_never_500(api, path):
     cid = api.post(URL, _example_without_images()).json()["id"]
     url = path.format(id=cid)
-    for value in [*GARBAGE, {"sessions": [{"ip": "1.1.1.1"}]}, {"code": None},
-                  {"candidates": [None, 1, "x", {}]}, {"sessions": [None]}]:
+    for value in [
+        *GARBAGE,
+        {"sessions": [{"ip": "1.1.1.1"}]},
+        {"code": None},
+        {"candidates": [None, 1, "x", {}]},
+        {"sessions": [None]},
+    ]:
         response = api.post(url, value)
         assert response.status_code in (200, 201, 202, 400), response.content[:300]
         assert response["Content-Type"].startswith("application/json")
@@ -115,9 +159,14 @@ def test_other_posts_never_500(api, path):
 
 
 def test_bad_filters_and_cursors_never_500(api):
-    for params in ({"cursor": "\x00"}, {"cursor": "a" * 1000}, {"limit": "9" * 50},
-                   {"min_score": "-0"}, {"updated_since": "2026-13-45T99:99:99Z"},
-                   {"external_id": "x" * 10_000}):
+    for params in (
+        {"cursor": "\x00"},
+        {"cursor": "a" * 1000},
+        {"limit": "9" * 50},
+        {"min_score": "-0"},
+        {"updated_since": "2026-13-45T99:99:99Z"},
+        {"external_id": "x" * 10_000},
+    ):
         response = api.get(URL, params)
         assert response.status_code in (200, 400)
         json.loads(response.content)

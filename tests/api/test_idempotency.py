@@ -40,8 +40,9 @@ def test_keys_are_per_client(api, other_api):
 def test_expired_key_is_processed_afresh(api):
     headers = {"Idempotency-Key": "old"}
     api.post(URL, contract_example(), headers=headers)
-    IdempotencyRecord.objects.update(created_at=IdempotencyRecord.objects.get().created_at
-                                     - timedelta(hours=25))
+    IdempotencyRecord.objects.update(
+        created_at=IdempotencyRecord.objects.get().created_at - timedelta(hours=25)
+    )
     response = api.post(URL, {**contract_example(), "resume_text": "new"}, headers=headers)
     assert response.status_code == 200
     assert response.json()["resume_text"] == "new"
@@ -65,16 +66,23 @@ def test_idempotency_on_other_posts(api):
 
 
 def test_bad_key_is_400(api):
-    error = assert_error(api.post(URL, contract_example(), headers={"Idempotency-Key": "x" * 300}),
-                         400, "validation_error")
+    error = assert_error(
+        api.post(URL, contract_example(), headers={"Idempotency-Key": "x" * 300}),
+        400,
+        "validation_error",
+    )
     assert "Idempotency-Key" in error["fields"]
 
 
 def test_expired_records_are_pruned_as_new_ones_arrive(api):
     for i in range(3):
-        api.post(URL, {**contract_example(), "external_id": f"p-{i}"},
-                 headers={"Idempotency-Key": f"p-{i}"})
-    IdempotencyRecord.objects.update(created_at=IdempotencyRecord.objects.first().created_at
-                                     - timedelta(hours=30))
+        api.post(
+            URL,
+            {**contract_example(), "external_id": f"p-{i}"},
+            headers={"Idempotency-Key": f"p-{i}"},
+        )
+    IdempotencyRecord.objects.update(
+        created_at=IdempotencyRecord.objects.first().created_at - timedelta(hours=30)
+    )
     api.post(URL, contract_example(), headers={"Idempotency-Key": "fresh"})
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["fresh"]

@@ -34,12 +34,18 @@ def test_png_jpeg_and_data_uris_decode():
     assert image_decode(wrapped).content_type == "image/png"
 
 
-@pytest.mark.parametrize("value", [
-    "", "!!!not base64!!!", base64.b64encode(b"GIF89a....").decode(),
-    base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40).decode(),  # magic bytes only
-    base64.b64encode(image_bytes("PNG")[:-20]).decode(),  # truncated
-    "data:image/png,notbase64", "data:;base64,@@@",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "!!!not base64!!!",
+        base64.b64encode(b"GIF89a....").decode(),
+        base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40).decode(),  # magic bytes only
+        base64.b64encode(image_bytes("PNG")[:-20]).decode(),  # truncated
+        "data:image/png,notbase64",
+        "data:;base64,@@@",
+    ],
+)
 def test_not_a_decodable_jpeg_or_png(value):
     with pytest.raises(ImageInvalid):
         image_decode(value)
@@ -68,6 +74,5 @@ def test_bad_image_is_a_400_at_its_path(api):
     body = contract_example()
     body["documents"][0]["image"] = base64.b64encode(b"not an image").decode()
     body["photo"] = 42
-    fields = assert_error(api.post("/api/v1/candidates/", body), 400,
-                          "validation_error")["fields"]
+    fields = assert_error(api.post("/api/v1/candidates/", body), 400, "validation_error")["fields"]
     assert set(fields) == {"documents.0.image", "photo"}

@@ -40,8 +40,11 @@ def _walk(api, params):
 def test_pages_cover_everything_once_in_order(api, other_api, many):
     CandidateFactory(client=other_api.client)
     ids = _walk(api, {"limit": "7"})
-    expected = list(Candidate.objects.filter(client=api.client)
-                    .order_by("-created_at", "-id").values_list("id", flat=True))
+    expected = list(
+        Candidate.objects.filter(client=api.client)
+        .order_by("-created_at", "-id")
+        .values_list("id", flat=True)
+    )
     assert ids == [str(pk) for pk in expected]
     assert len(ids) == 25
 
@@ -56,8 +59,17 @@ def test_pagination_is_stable_while_new_candidates_arrive(api, many):
 
 def test_summary_shape_hides_images_and_unassessed_score(api, many):
     row = api.get(URL, {"limit": "1"}).json()["results"][0]
-    assert set(row) >= {"id", "external_id", "created_at", "updated_at", "risk_score",
-                        "risk_level", "assessment_status", "review_status", "assessed_at"}
+    assert set(row) >= {
+        "id",
+        "external_id",
+        "created_at",
+        "updated_at",
+        "risk_score",
+        "risk_level",
+        "assessment_status",
+        "review_status",
+        "assessed_at",
+    }
     assert "photo" not in row and "documents" not in row
     assert row["risk_score"] is None and row["assessed_at"] is None
 
@@ -65,9 +77,11 @@ def test_summary_shape_hides_images_and_unassessed_score(api, many):
 def test_filters(api, many):
     now = datetime.now(UTC)
     Candidate.objects.filter(external_id="c-03").update(
-        risk_score=80, risk_level="critical", assessed_at=now, assessment_status="completed")
+        risk_score=80, risk_level="critical", assessed_at=now, assessment_status="completed"
+    )
     Candidate.objects.filter(external_id="c-04").update(
-        risk_score=30, risk_level="medium", assessed_at=now, review_status="escalated")
+        risk_score=30, risk_level="medium", assessed_at=now, review_status="escalated"
+    )
 
     def ext(params):
         return [r["external_id"] for r in api.get(URL, params).json()["results"]]
@@ -83,16 +97,27 @@ def test_filters(api, many):
     assert ext({"updated_since": "2999-01-01T00:00:00Z"}) == []
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"limit": "0"}, "limit"), ({"limit": "201"}, "limit"), ({"limit": "ten"}, "limit"),
-    ({"limit": "-1"}, "limit"), ({"min_score": "101"}, "min_score"),
-    ({"min_score": "1.5"}, "min_score"), ({"risk_level": "extreme"}, "risk_level"),
-    ({"review_status": ""}, "review_status"), ({"assessment_status": "x"}, "assessment_status"),
-    ({"updated_since": "2026-11-01T00:00:00"}, "updated_since"),
-    ({"updated_since": "yesterday"}, "updated_since"), ({"cursor": "garbage"}, "cursor"),
-    ({"cursor": "bm90fGEtdXVpZA"}, "cursor"), ({"cursor": "%%%"}, "cursor"),
-    ({"colour": "red"}, "colour"), ({"external_id": "a\x00b"}, "external_id"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"limit": "0"}, "limit"),
+        ({"limit": "201"}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"limit": "-1"}, "limit"),
+        ({"min_score": "101"}, "min_score"),
+        ({"min_score": "1.5"}, "min_score"),
+        ({"risk_level": "extreme"}, "risk_level"),
+        ({"review_status": ""}, "review_status"),
+        ({"assessment_status": "x"}, "assessment_status"),
+        ({"updated_since": "2026-11-01T00:00:00"}, "updated_since"),
+        ({"updated_since": "yesterday"}, "updated_since"),
+        ({"cursor": "garbage"}, "cursor"),
+        ({"cursor": "bm90fGEtdXVpZA"}, "cursor"),
+        ({"cursor": "%%%"}, "cursor"),
+        ({"colour": "red"}, "colour"),
+        ({"external_id": "a\x00b"}, "external_id"),
+    ],
+)
 def test_bad_filters_are_400_naming_the_parameter(api, params, field):
     error = assert_error(api.get(URL, params), 400, "validation_error")
     assert field in error["fields"]

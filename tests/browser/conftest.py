@@ -12,11 +12,27 @@ from collections.abc import Iterator
 
 import pytest
 
-CHROMIUM = next((p for p in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium",
-                             "/usr/bin/chromium-browser", shutil.which("chromium"))
-                 if p and os.path.exists(p)), None)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM = next(
+    (
+        p
+        for p in (
+            os.environ.get("CHROMIUM_PATH"),
+            "/usr/bin/chromium",
+            "/usr/bin/chromium-browser",
+            shutil.which("chromium"),
+        )
+        if p and os.path.exists(p)
+    ),
+    None,
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -38,8 +54,9 @@ def new_page(chromium, live_server):
     contexts = []
 
     def make(width: int = 1366, height: int = 900):
-        context = chromium.new_context(viewport={"width": width, "height": height},
-                                       base_url=live_server.url)
+        context = chromium.new_context(
+            viewport={"width": width, "height": height}, base_url=live_server.url
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

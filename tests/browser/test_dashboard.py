@@ -8,8 +8,10 @@ from tests.browser.conftest import sign_in
 from tests.dashboard.conftest import PASSWORD, assessed
 from tests.factories import CandidateFactory
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _user(name: str, group: str) -> User:
@@ -23,8 +25,11 @@ def _flagged():
     calm = CandidateFactory(full_name="Calm Candidate")
     assessed(calm, [("email.disposable", 10, [])])
     c = CandidateFactory(full_name="Alex Flagged")
-    assessed(c, [("phone.voip", 25, []), ("link.phone_shared", 40, [twin])],
-             **{"link.phone_shared": "phone +1 555 ***-0100"})
+    assessed(
+        c,
+        [("phone.voip", 25, []), ("link.phone_shared", 40, [twin])],
+        **{"link.phone_shared": "phone +1 555 ***-0100"},
+    )
     return c, twin
 
 

@@ -24,32 +24,45 @@ from tests.factories import ApiClientFactory, CandidateFactory, SessionFactory
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(os.environ.get("VETTING_SCREENSHOTS") != "1",
-                       reason="screenshots are made on request (VETTING_SCREENSHOTS=1)"),
+    pytest.mark.skipif(
+        os.environ.get("VETTING_SCREENSHOTS") != "1",
+        reason="screenshots are made on request (VETTING_SCREENSHOTS=1)",
+    ),
 ]
 OUT = Path(__file__).resolve().parents[2] / "docs" / "img"
-RESUME = ("Senior backend engineer, 8 years\n"
-          "Designed and operated payment microservices handling 2M transactions a day\n"
-          "Led migration from monolith to Kubernetes on AWS with zero downtime\n"
-          "Python, Go, PostgreSQL, Redis, Kafka\nBSc Computer Science")
+RESUME = (
+    "Senior backend engineer, 8 years\n"
+    "Designed and operated payment microservices handling 2M transactions a day\n"
+    "Led migration from monolith to Kubernetes on AWS with zero downtime\n"
+    "Python, Go, PostgreSQL, Redis, Kafka\nBSc Computer Science"
+)
 
 
 _STORIES = {
-    "link.photo_duplicate": ("Profile photo is near-identical to 2 other candidates' photos",
-                             {"hamming_distance": 2, "hash": "perceptual (pHash)"}),
-    "link.phone_shared": ("Phone +1 314 ***-0187 is also given by 3 other candidates",
-                          {"phone": "+1 314 ***-0187", "holders": 4}),
-    "link.resume_duplicate": ("Resume is 87% similar to Daniel Kim's",
-                              {"similarity": "87%", "method": "5-word shingles, MinHash"}),
-    "timezone.off_hours_activity": ("8 of 10 sessions fall between 23:00 and 05:00 in "
-                                    "America/Chicago",
-                                    {"night_sessions": 8, "sessions": 10,
-                                     "timezone": "America/Chicago"}),
-    "ip.hosting_provider": ("Application IP 45.14.71.13 belongs to a hosting provider",
-                            {"ip": "45.14.71.13", "network": "hosting (ASN list)"}),
-    "email.disposable": ("mailinator.com is a disposable mail provider",
-                         {"domain": "mailinator.com",
-                          "source": "disposable-email-domains list"}),
+    "link.photo_duplicate": (
+        "Profile photo is near-identical to 2 other candidates' photos",
+        {"hamming_distance": 2, "hash": "perceptual (pHash)"},
+    ),
+    "link.phone_shared": (
+        "Phone +1 314 ***-0187 is also given by 3 other candidates",
+        {"phone": "+1 314 ***-0187", "holders": 4},
+    ),
+    "link.resume_duplicate": (
+        "Resume is 87% similar to Daniel Kim's",
+        {"similarity": "87%", "method": "5-word shingles, MinHash"},
+    ),
+    "timezone.off_hours_activity": (
+        "8 of 10 sessions fall between 23:00 and 05:00 in America/Chicago",
+        {"night_sessions": 8, "sessions": 10, "timezone": "America/Chicago"},
+    ),
+    "ip.hosting_provider": (
+        "Application IP 45.14.71.13 belongs to a hosting provider",
+        {"ip": "45.14.71.13", "network": "hosting (ASN list)"},
+    ),
+    "email.disposable": (
+        "mailinator.com is a disposable mail provider",
+        {"domain": "mailinator.com", "source": "disposable-email-domains list"},
+    ),
 }
 
 
@@ -69,33 +82,60 @@ def _portrait(colour: tuple[int, int, int]) -> Image:
 def _demo() -> Candidate:
     greenhouse, lever = ApiClientFactory(name="Greenhouse"), ApiClientFactory(name="Lever")
     photo = _portrait((100, 116, 139))
-    ring = [CandidateFactory(full_name=n, client=lever, resume_text=RESUME.replace("8", "9"),
-                             photo=photo)
-            for n in ("Daniel Kim", "Jonas Weber", "Li Wei Chen")]
-    main = CandidateFactory(full_name="Michael Brown", client=greenhouse, external_id="gh-20931",
-                            email="m.brown.dev@mailinator.com", phone="+1 314 555 0187",
-                            resume_text=RESUME, photo=photo)
+    ring = [
+        CandidateFactory(
+            full_name=n, client=lever, resume_text=RESUME.replace("8", "9"), photo=photo
+        )
+        for n in ("Daniel Kim", "Jonas Weber", "Li Wei Chen")
+    ]
+    main = CandidateFactory(
+        full_name="Michael Brown",
+        client=greenhouse,
+        external_id="gh-20931",
+        email="m.brown.dev@mailinator.com",
+        phone="+1 314 555 0187",
+        resume_text=RESUME,
+        photo=photo,
+    )
     for day, hour in enumerate((1, 2, 2, 3, 3, 3, 4, 15, 23, 0)):
         # Chicago is UTC-6 in November: +6 h puts these at those local hours.
-        SessionFactory(candidate=main, seen_at=datetime(2026, 11, 10 + day, hour, 10, tzinfo=UTC)
-                       + timedelta(hours=6), ip=f"45.14.71.{hour + 10}")
-    assessed(main, [
-        ("link.photo_duplicate", 60, ring[:2]), ("link.phone_shared", 40, ring),
-        ("link.resume_duplicate", 35, ring[:1]), ("timezone.off_hours_activity", 25, []),
-        ("ip.hosting_provider", 20, []), ("email.disposable", 15, [])],
-        **{"link.phone_shared": "phone +1 314 ***-0187", "link.photo_duplicate": "photo",
-           "link.resume_duplicate": "resume (87% similar)"})
+        SessionFactory(
+            candidate=main,
+            seen_at=datetime(2026, 11, 10 + day, hour, 10, tzinfo=UTC) + timedelta(hours=6),
+            ip=f"45.14.71.{hour + 10}",
+        )
+    assessed(
+        main,
+        [
+            ("link.photo_duplicate", 60, ring[:2]),
+            ("link.phone_shared", 40, ring),
+            ("link.resume_duplicate", 35, ring[:1]),
+            ("timezone.off_hours_activity", 25, []),
+            ("ip.hosting_provider", 20, []),
+            ("email.disposable", 15, []),
+        ],
+        **{
+            "link.phone_shared": "phone +1 314 ***-0187",
+            "link.photo_duplicate": "photo",
+            "link.resume_duplicate": "resume (87% similar)",
+        },
+    )
     for code, (message, evidence) in _STORIES.items():
         Signal.objects.filter(assessment=main.completed_assessment, code=code).update(
-            message=message, evidence=evidence)
+            message=message, evidence=evidence
+        )
     for i, c in enumerate(ring):
         assessed(c, [("link.phone_shared", 40, [main]), ("ip.hosting_provider", 20 + i * 10, [])])
     Candidate.objects.filter(pk=ring[1].pk).update(review_status="rejected")
-    honest = [("Anna Eriksson", []), ("Priya Natarajan", [("email.disposable", 15, [])]),
-              ("Tomás García", [("phone.country_mismatch", 30, [])]),
-              ("Sofia Rossi", [("ip.country_mismatch", 30, []), ("timezone.mismatch", 35, [])]),
-              ("Kwame Mensah", []), ("Emily Clarke", [("phone.voip", 25, [])]),
-              ("Yuki Tanaka", [])]
+    honest = [
+        ("Anna Eriksson", []),
+        ("Priya Natarajan", [("email.disposable", 15, [])]),
+        ("Tomás García", [("phone.country_mismatch", 30, [])]),
+        ("Sofia Rossi", [("ip.country_mismatch", 30, []), ("timezone.mismatch", 35, [])]),
+        ("Kwame Mensah", []),
+        ("Emily Clarke", [("phone.voip", 25, [])]),
+        ("Yuki Tanaka", []),
+    ]
     for i, (name, signals) in enumerate(honest):
         assessed(CandidateFactory(full_name=name, client=(greenhouse, lever)[i % 2]), signals)
     return main

@@ -14,13 +14,25 @@ from checks.rulesets import ruleset_active
 
 
 def _post_data(ruleset: RuleSet, **changes) -> dict[str, str]:
-    data = {"band_medium": ruleset.band_medium, "band_high": ruleset.band_high,
-            "band_critical": ruleset.band_critical, "note": ruleset.note}
-    for prefix, rows in (("check_rules", ruleset.check_rules.all()),
-                         ("signal_rules", ruleset.signal_rules.all())):
+    data = {
+        "band_medium": ruleset.band_medium,
+        "band_high": ruleset.band_high,
+        "band_critical": ruleset.band_critical,
+        "note": ruleset.note,
+    }
+    for prefix, rows in (
+        ("check_rules", ruleset.check_rules.all()),
+        ("signal_rules", ruleset.signal_rules.all()),
+    ):
         rows = list(rows)
-        data.update({f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": len(rows),
-                     f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": len(rows),
+                f"{prefix}-INITIAL_FORMS": len(rows),
+                f"{prefix}-MIN_NUM_FORMS": 0,
+                f"{prefix}-MAX_NUM_FORMS": 1000,
+            }
+        )
         for i, row in enumerate(rows):
             data[f"{prefix}-{i}-id"] = row.pk
             data[f"{prefix}-{i}-ruleset"] = ruleset.pk
@@ -28,7 +40,8 @@ def _post_data(ruleset: RuleSet, **changes) -> dict[str, str]:
                 data[f"{prefix}-{i}-enabled"] = "on"
             if prefix == "check_rules":
                 data[f"{prefix}-{i}-params"] = json.dumps(
-                    changes.get(f"params:{row.check_name}", row.params))
+                    changes.get(f"params:{row.check_name}", row.params)
+                )
             else:
                 data[f"{prefix}-{i}-points"] = changes.get(f"points:{row.code}", row.points)
                 data[f"{prefix}-{i}-severity"] = row.severity
@@ -51,13 +64,17 @@ def _url(ruleset: RuleSet) -> str:
 def test_params_errors_name_the_parameter_and_type():
     assert params_errors("ip", {"foreign_min_count": 3, "hosting_asns": [1, 2]}) == []
     assert params_errors("ip", {"foreign_min_count": "3"}) == [
-        "foreign_min_count: expected a whole number"]
+        "foreign_min_count: expected a whole number"
+    ]
     assert params_errors("ip", {"hosting_asns": [1, "x"]}) == [
-        "hosting_asns: item 1: expected a whole number"]
+        "hosting_asns: item 1: expected a whole number"
+    ]
     assert params_errors("timezone", {"off_hours_min_share": 1.5}) == [
-        "off_hours_min_share: a share must be between 0 and 1"]
+        "off_hours_min_share: a share must be between 0 and 1"
+    ]
     assert params_errors("phone", {"check_timezone": 1}) == [
-        "check_timezone: expected true or false"]
+        "check_timezone: expected true or false"
+    ]
     assert params_errors("email", {"nope": 1})[0].startswith("unknown parameter 'nope'")
     assert params_errors("email", []) == ["params must be a JSON object"]
 
@@ -65,9 +82,14 @@ def test_params_errors_name_the_parameter_and_type():
 def test_saving_creates_a_new_active_version_and_keeps_the_old(db, admin_client):
     old = ruleset_active()
     old_points = old.signal_rules.get(code="ip.tor_exit").points
-    data = _post_data(old, **{"points:ip.tor_exit": 70,
-                              "params:email": {"allowed_domains": ["corp.example"]},
-                              "note": "Tor weighs more"})
+    data = _post_data(
+        old,
+        **{
+            "points:ip.tor_exit": 70,
+            "params:email": {"allowed_domains": ["corp.example"]},
+            "note": "Tor weighs more",
+        },
+    )
     response = admin_client.post(_url(old), data)
     assert response.status_code == 302, response.content[:2000]
     new = ruleset_active()

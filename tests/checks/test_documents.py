@@ -24,18 +24,28 @@ def test_icao_specimen_is_expired_by_its_mrz():
     doc = document(mrz=ICAO_TD3, number="L898902C3", issuing="UTO", expires_on=None)
     found = _run(documents=(doc,), nationality="UTO")
     assert found["document.expired"].evidence == {
-        "document_kind": "passport", "expires_on": "2012-04-15", "read_from": "mrz",
-        "number_last4": "02C3"}
+        "document_kind": "passport",
+        "expires_on": "2012-04-15",
+        "read_from": "mrz",
+        "number_last4": "02C3",
+    }
     assert set(found) == {"document.expired"}
 
 
 def test_mismatches_name_dates_nationality_number_expiry():
-    doc = document(mrz=ICAO_TD1, number="X0000000", issuing="USA", expires_on=date(2030, 1, 1),
-                   kind="id_card")
+    doc = document(
+        mrz=ICAO_TD1, number="X0000000", issuing="USA", expires_on=date(2030, 1, 1), kind="id_card"
+    )
     found = _run(documents=(doc,), full_name="Kim Chol", date_of_birth=date(1990, 1, 1))
     evidence = found["document.mrz_mismatch"].evidence
-    assert evidence["fields"] == ["birth_date", "expiry_date", "issuing_country", "name",
-                                  "nationality", "number"]
+    assert evidence["fields"] == [
+        "birth_date",
+        "expiry_date",
+        "issuing_country",
+        "name",
+        "nationality",
+        "number",
+    ]
     assert evidence["differences"]["number"] == {"mrz_last4": "5890", "document_last4": "0000"}
 
 
@@ -44,8 +54,12 @@ def test_nationality_spelled_alpha2_matches_alpha3():
 
 
 def test_invalid_mrz_and_wrong_line_lengths():
-    bad_digit = document(mrz=ICAO_TD3.replace("ZE184226B", "ZE184226C"), number="L898902C3",
-                         issuing="UTO", expires_on=date(2030, 1, 1))
+    bad_digit = document(
+        mrz=ICAO_TD3.replace("ZE184226B", "ZE184226C"),
+        number="L898902C3",
+        issuing="UTO",
+        expires_on=date(2030, 1, 1),
+    )
     found = _run(documents=(bad_digit,), nationality="UTO")
     assert "check digit: optional" in found["document.mrz_invalid"].evidence["errors"]
     short = document(mrz="P<USAERIKSSON<<ANNA\n5841207393USA")
@@ -69,5 +83,4 @@ def test_truncated_mrz_name_is_not_a_mismatch():
     doc = document(mrz=f"{line1}\n{line2}")
     assert doc.mrz_facts["names_truncated"] is True
     assert doc.mrz_facts["given_names"] == "ANNA MARIA EL"
-    assert _run(documents=(doc,),
-                full_name="Anna Maria Elisabeth Wolfeschlegelsteinhausen") == {}
+    assert _run(documents=(doc,), full_name="Anna Maria Elisabeth Wolfeschlegelsteinhausen") == {}

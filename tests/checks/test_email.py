@@ -17,14 +17,26 @@ def _run(email: str, **params):
     return {f.code: f for f in found}
 
 
-@pytest.mark.parametrize("email", ["anna.eriksson@example.com", "Anna+jobs@Example.COM",
-                                   "anna@gmail.com", "josé@bücher.example"])
+@pytest.mark.parametrize(
+    "email",
+    ["anna.eriksson@example.com", "Anna+jobs@Example.COM", "anna@gmail.com", "josé@bücher.example"],
+)
 def test_ordinary_addresses_raise_nothing(email):
     assert _run(email) == {}
 
 
-@pytest.mark.parametrize("email", ["anna@@example.com", "anna", "anna@", "@example.com",
-                                   "anna@example", "anna..e@example.com", "a b@example.com"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "anna@@example.com",
+        "anna",
+        "anna@",
+        "@example.com",
+        "anna@example",
+        "anna..e@example.com",
+        "a b@example.com",
+    ],
+)
 def test_syntax_failures(email):
     found = _run(email)
     assert set(found) == {"email.invalid"}

@@ -27,8 +27,9 @@ def _night(hour_utc: int) -> datetime:
 
 
 KP = "175.45.176.1"  # 175.45.176.0/22, Star Joint Venture (Pyongyang)
-BAD_MRZ = ("P<USAERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
-           "5841207393USA7408122F3204154<<<<<<<<<<<<<<00")
+BAD_MRZ = (
+    "P<USAERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n5841207393USA7408122F3204154<<<<<<<<<<<<<<00"
+)
 
 VARIANTS = {
     "phone.invalid": {"phone": "+1 555"},
@@ -45,10 +46,12 @@ VARIANTS = {
     "ip.country_mismatch": {"sessions": (session(KP), session(KP, _night(15)))},
     "ip.hosting_provider": {"sessions": (session("167.99.14.200"),)},
     "ip.tor_exit": {"sessions": (session("185.220.101.1"),)},
-    "timezone.mismatch": {"sessions": (session(timezone="Asia/Pyongyang",
-                                               utc_offset_minutes=540),)},
-    "timezone.off_hours_activity": {"sessions": tuple(session(seen_at=_night(h))
-                                                      for h in (7, 8, 9))},
+    "timezone.mismatch": {
+        "sessions": (session(timezone="Asia/Pyongyang", utc_offset_minutes=540),)
+    },
+    "timezone.off_hours_activity": {
+        "sessions": tuple(session(seen_at=_night(h)) for h in (7, 8, 9))
+    },
     "address.shipping_mismatch": {"shipping_address": {"city": "Chicago", "country": "US"}},
     "payout.name_mismatch": {"payout_account_holder": "John Smith"},
     "payout.country_mismatch": {"payout_bank_country": "CN"},
@@ -109,24 +112,35 @@ def test_active_rule_set_weights_scores(rules):
 
 def test_malformed_values_are_signals_not_exceptions(rules):
     subject = example(
-        phone="call me maybe", email="not an email",
-        sessions=(session("garbage"), session("10.0.0.7"),
-                  session(timezone="Not/AZone", utc_offset_minutes=99999)),
-        documents=(document(mrz="P<USA\nTOO SHORT"),
-                   document(mrz=ICAO_TD3.replace("7408122", "7413322"), issuing="UTO",
-                            number="L898902C3")),
+        phone="call me maybe",
+        email="not an email",
+        sessions=(
+            session("garbage"),
+            session("10.0.0.7"),
+            session(timezone="Not/AZone", utc_offset_minutes=99999),
+        ),
+        documents=(
+            document(mrz="P<USA\nTOO SHORT"),
+            document(mrz=ICAO_TD3.replace("7408122", "7413322"), issuing="UTO", number="L898902C3"),
+        ),
     )
     codes = _codes(subject, rules)
-    assert {"phone.invalid", "email.invalid", "ip.invalid", "document.mrz_invalid",
-            "timezone.mismatch"} <= codes
+    assert {
+        "phone.invalid",
+        "email.invalid",
+        "ip.invalid",
+        "document.mrz_invalid",
+        "timezone.mismatch",
+    } <= codes
 
 
-@pytest.mark.parametrize("at", [datetime.max.replace(tzinfo=UTC),
-                                datetime.min.replace(tzinfo=UTC)])
+@pytest.mark.parametrize("at", [datetime.max.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC)])
 def test_instants_at_the_edge_of_the_calendar_do_not_raise(rules, at):
-    subject = example(sessions=(session(seen_at=at, timezone="Asia/Tokyo"),),
-                      date_of_birth=date(9999, 12, 31),
-                      documents=(document(expires_on=date(1, 1, 1)),))
+    subject = example(
+        sessions=(session(seen_at=at, timezone="Asia/Tokyo"),),
+        date_of_birth=date(9999, 12, 31),
+        documents=(document(expires_on=date(1, 1, 1)),),
+    )
     assert "document.expired" in _codes(subject, rules)
 
 
@@ -138,22 +152,42 @@ def test_nationality_alone_never_scores(rules):
 
 def test_a_disabled_check_raises_nothing(rules):
     copy = {**rules, "checks": {**rules["checks"], "payout": {"enabled": False, "params": {}}}}
-    assert "payout.name_mismatch" not in _codes(
-        example(**VARIANTS["payout.name_mismatch"]), copy)
+    assert "payout.name_mismatch" not in _codes(example(**VARIANTS["payout.name_mismatch"]), copy)
 
 
-NASTY = ["", " ", "\x00", "😀" * 50, "<" * 200, "A" * 5000, "+" * 30, "١٢٣٤٥٦٧٨٩", "Ω≈ç√∫",
-         "\n\n\n", "P<\n<\n<", "-1", "NaN", "::", "1.1.1.1.1", "ﬀ", "İstanbul"]
+NASTY = [
+    "",
+    " ",
+    "\x00",
+    "😀" * 50,
+    "<" * 200,
+    "A" * 5000,
+    "+" * 30,
+    "١٢٣٤٥٦٧٨٩",
+    "Ω≈ç√∫",
+    "\n\n\n",
+    "P<\n<\n<",
+    "-1",
+    "NaN",
+    "::",
+    "1.1.1.1.1",
+    "ﬀ",
+    "İstanbul",
+]
 
 
 @pytest.mark.parametrize("value", NASTY)
 def test_nasty_text_in_every_field_never_raises(rules, value):
     subject = example(
-        full_name=value or "x", email=value, phone=value, nationality=value[:3],
+        full_name=value or "x",
+        email=value,
+        phone=value,
+        nationality=value[:3],
         claimed_location={"country": value[:2], "timezone": value, "city": value},
         home_address={"city": value, "country": value[:2]},
         shipping_address={"city": value + "x", "country": value[:3]},
-        payout_account_holder=value, payout_bank_country=value[:2],
+        payout_account_holder=value,
+        payout_bank_country=value[:2],
         sessions=(session(value, timezone=value),),
         documents=(document(mrz=value, issuing=value[:3] or "USA"),),
     )

@@ -25,27 +25,45 @@ def _sessions(*ips: str):
 
 
 def _run(*ips: str, country: str = "US", **params):
-    subject = example(sessions=_sessions(*ips), claimed_location={"country": country},
-                      home_address={"country": country})
+    subject = example(
+        sessions=_sessions(*ips),
+        claimed_location={"country": country},
+        home_address={"country": country},
+    )
     return {f.code: f for f in CHECK.run(subject, IpCheck.Params(**params), Context())}
 
 
 def test_lookup_maps_country_network_and_kind():
     info = ip_lookup(DIGITALOCEAN)
     assert (info.country, info.network, info.kind, info.provider) == (
-        "US", "DIGITALOCEAN-ASN", "hosting", "DigitalOcean")
+        "US",
+        "DIGITALOCEAN-ASN",
+        "hosting",
+        "DigitalOcean",
+    )
     assert ip_lookup(KP).country == "KP"
     assert ip_lookup(COMCAST).kind == "unknown"  # not in the lists: no evidence either way
     assert "GeoLite2" in source_info() and "iporigin" in source_info()
 
 
-@pytest.mark.parametrize(("raw", "reason"), [
-    ("garbage", "unparseable"), ("1.2.3", "unparseable"), ("999.1.1.1", "unparseable"),
-    ("10.1.2.3", "private"), ("192.168.0.1", "private"), ("127.0.0.1", "loopback"),
-    ("::1", "loopback"), ("169.254.1.1", "link-local"), ("224.0.0.1", "multicast"),
-    ("0.0.0.0", "unspecified"), ("240.0.0.1", "reserved"), ("100.64.0.1", "not-global"),
-    ("::ffff:10.0.0.1", "private"),
-])
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("garbage", "unparseable"),
+        ("1.2.3", "unparseable"),
+        ("999.1.1.1", "unparseable"),
+        ("10.1.2.3", "private"),
+        ("192.168.0.1", "private"),
+        ("127.0.0.1", "loopback"),
+        ("::1", "loopback"),
+        ("169.254.1.1", "link-local"),
+        ("224.0.0.1", "multicast"),
+        ("0.0.0.0", "unspecified"),
+        ("240.0.0.1", "reserved"),
+        ("100.64.0.1", "not-global"),
+        ("::ffff:10.0.0.1", "private"),
+    ],
+)
 def test_invalid_addresses_say_why(raw, reason):
     assert address_problem(raw)[1] == reason
     found = _run(raw)
@@ -99,12 +117,16 @@ def maxmind_dbs(tmp_path, settings):
     from checks.ip import lookup
 
     country = MMDBWriter(ip_version=6, ipv4_compatible=True, database_type="GeoLite2-Country")
-    country.insert_network(IPSet(["73.54.0.0/16"]), {"country": {
-        "iso_code": "CA", "names": {"en": "Canada"}, "geoname_id": MmdbU32(6251999)}})
+    country.insert_network(
+        IPSet(["73.54.0.0/16"]),
+        {"country": {"iso_code": "CA", "names": {"en": "Canada"}, "geoname_id": MmdbU32(6251999)}},
+    )
     country.to_db_file(str(tmp_path / "country.mmdb"))
     asn = MMDBWriter(ip_version=6, ipv4_compatible=True, database_type="GeoLite2-ASN")
-    asn.insert_network(IPSet(["73.54.0.0/16"]), {
-        "autonomous_system_number": MmdbU32(9009), "autonomous_system_organization": "M247"})
+    asn.insert_network(
+        IPSet(["73.54.0.0/16"]),
+        {"autonomous_system_number": MmdbU32(9009), "autonomous_system_organization": "M247"},
+    )
     asn.to_db_file(str(tmp_path / "asn.mmdb"))
     settings.VETTING_GEOIP_CITY_DB = str(tmp_path / "country.mmdb")
     settings.VETTING_GEOIP_ASN_DB = str(tmp_path / "asn.mmdb")
@@ -125,7 +147,8 @@ def test_maxmind_databases_are_used_instead_when_configured(maxmind_dbs):
     assert found["ip.hosting_provider"].evidence["network"] == "M247"
     assert "ip.country_mismatch" not in found  # hosting addresses are not located
     assert _run(COMCAST, COMCAST, hosting_asns=(), hosting_network_names=())[
-        "ip.country_mismatch"].evidence["countries"] == {"CA": 2}
+        "ip.country_mismatch"
+    ].evidence["countries"] == {"CA": 2}
 
 
 def test_broad_provider_lists_need_the_network_to_confirm():

@@ -17,10 +17,15 @@ def test_check_digits_of_the_specimens():
     assert check_digit("a") is None
 
 
-@pytest.mark.parametrize(("mrz", "fmt", "number"), [
-    (ICAO_TD3, "TD3", "L898902C3"), (ICAO_TD2, "TD2", "D23145890"),
-    (ICAO_TD1, "TD1", "D23145890"), (EXAMPLE_MRZ, "TD3", "584120739"),
-])
+@pytest.mark.parametrize(
+    ("mrz", "fmt", "number"),
+    [
+        (ICAO_TD3, "TD3", "L898902C3"),
+        (ICAO_TD2, "TD2", "D23145890"),
+        (ICAO_TD1, "TD1", "D23145890"),
+        (EXAMPLE_MRZ, "TD3", "584120739"),
+    ],
+)
 def test_specimens_parse_and_pass(mrz, fmt, number):
     masked, facts = mrz_ingest(mrz)
     assert facts["valid"] is True, facts["errors"]
@@ -43,16 +48,19 @@ def test_masked_mrz_still_parses_without_judging_the_number():
     assert facts["valid"] is True
 
 
-@pytest.mark.parametrize(("mrz", "error"), [
-    (ICAO_TD3[:-1] + "9", "check digit: composite"),
-    (ICAO_TD3.replace("L898902C36", "L898902C37"), "check digit: number"),
-    (ICAO_TD3.replace("7408122", "7408123"), "check digit: birth_date"),
-    (ICAO_TD1.replace("1204159", "1204158"), "check digit: expiry_date"),
-    (ICAO_TD3.replace("7408122", "7413322"), "birth date '741332' is not a date"),
-    (ICAO_TD3[:-1], "structure"),
-    ("P<UTO\nTOO SHORT", "structure"),
-    ("", "structure"),
-])
+@pytest.mark.parametrize(
+    ("mrz", "error"),
+    [
+        (ICAO_TD3[:-1] + "9", "check digit: composite"),
+        (ICAO_TD3.replace("L898902C36", "L898902C37"), "check digit: number"),
+        (ICAO_TD3.replace("7408122", "7408123"), "check digit: birth_date"),
+        (ICAO_TD1.replace("1204159", "1204158"), "check digit: expiry_date"),
+        (ICAO_TD3.replace("7408122", "7413322"), "birth date '741332' is not a date"),
+        (ICAO_TD3[:-1], "structure"),
+        ("P<UTO\nTOO SHORT", "structure"),
+        ("", "structure"),
+    ],
+)
 def test_failures_are_reported_not_raised(mrz, error):
     _, facts = mrz_ingest(mrz)
     assert facts["valid"] is False

@@ -13,8 +13,14 @@ from checks.phone import PhoneCheck
 from tests.checks.subjects import example
 
 CHECK = PhoneCheck()
-ZONES = {"US": "America/Chicago", "GB": "Europe/London", "DE": "Europe/Berlin",
-         "IN": "Asia/Kolkata", "NL": "Europe/Amsterdam", "RU": "Europe/Moscow"}
+ZONES = {
+    "US": "America/Chicago",
+    "GB": "Europe/London",
+    "DE": "Europe/Berlin",
+    "IN": "Asia/Kolkata",
+    "NL": "Europe/Amsterdam",
+    "RU": "Europe/Moscow",
+}
 
 
 def _e164(region: str, kind: int) -> str:
@@ -24,36 +30,58 @@ def _e164(region: str, kind: int) -> str:
 
 
 def _run(number: str, country: str = "US", tz: str | None = None, **params):
-    subject = example(phone=number, claimed_location={"country": country,
-                                                      "timezone": tz or ZONES.get(country, "")})
+    subject = example(
+        phone=number,
+        claimed_location={"country": country, "timezone": tz or ZONES.get(country, "")},
+    )
     return {f.code: f for f in CHECK.run(subject, PhoneCheck.Params(**params), Context())}
 
 
-@pytest.mark.parametrize(("region", "kind"), [
-    ("US", T.FIXED_LINE_OR_MOBILE), ("GB", T.MOBILE), ("GB", T.FIXED_LINE), ("DE", T.MOBILE),
-    ("DE", T.FIXED_LINE), ("IN", T.MOBILE), ("NL", T.MOBILE), ("RU", T.FIXED_LINE),
-])
+@pytest.mark.parametrize(
+    ("region", "kind"),
+    [
+        ("US", T.FIXED_LINE_OR_MOBILE),
+        ("GB", T.MOBILE),
+        ("GB", T.FIXED_LINE),
+        ("DE", T.MOBILE),
+        ("DE", T.FIXED_LINE),
+        ("IN", T.MOBILE),
+        ("NL", T.MOBILE),
+        ("RU", T.FIXED_LINE),
+    ],
+)
 def test_ordinary_lines_in_the_claimed_country_raise_nothing(region, kind):
     number = phonenumbers.example_number_for_type(region, kind)
     tz = phonenumbers.timezone.time_zones_for_number(number)[0]
     assert _run(_e164(region, kind), region, tz) == {}
 
 
-@pytest.mark.parametrize(("region", "kind", "code"), [
-    ("GB", T.VOIP, "phone.voip"), ("FR", T.VOIP, "phone.voip"), ("CA", T.VOIP, "phone.voip"),
-    ("NL", T.VOIP, "phone.voip"),
-    ("GB", T.PERSONAL_NUMBER, "phone.personal_number"),
-    ("US", T.PERSONAL_NUMBER, "phone.personal_number"),
-    ("GB", T.UAN, "phone.uan"), ("DE", T.UAN, "phone.uan"), ("NL", T.UAN, "phone.uan"),
-    ("US", T.PREMIUM_RATE, "phone.premium_rate"), ("DE", T.PREMIUM_RATE, "phone.premium_rate"),
-    ("US", T.TOLL_FREE, "phone.non_geographic"), ("GB", T.TOLL_FREE, "phone.non_geographic"),
-    ("GB", T.PAGER, "phone.non_geographic"),
-])
+@pytest.mark.parametrize(
+    ("region", "kind", "code"),
+    [
+        ("GB", T.VOIP, "phone.voip"),
+        ("FR", T.VOIP, "phone.voip"),
+        ("CA", T.VOIP, "phone.voip"),
+        ("NL", T.VOIP, "phone.voip"),
+        ("GB", T.PERSONAL_NUMBER, "phone.personal_number"),
+        ("US", T.PERSONAL_NUMBER, "phone.personal_number"),
+        ("GB", T.UAN, "phone.uan"),
+        ("DE", T.UAN, "phone.uan"),
+        ("NL", T.UAN, "phone.uan"),
+        ("US", T.PREMIUM_RATE, "phone.premium_rate"),
+        ("DE", T.PREMIUM_RATE, "phone.premium_rate"),
+        ("US", T.TOLL_FREE, "phone.non_geographic"),
+        ("GB", T.TOLL_FREE, "phone.non_geographic"),
+        ("GB", T.PAGER, "phone.non_geographic"),
+    ],
+)
 def test_line_types_that_are_not_a_line_in_a_place(region, kind, code):
     found = _run(_e164(region, kind), region)
     assert code in found
-    assert found[code].evidence["number_type"] == {v: k for k, v in vars(T).items()
-                                                   if isinstance(v, int)}[kind]
+    assert (
+        found[code].evidence["number_type"]
+        == {v: k for k, v in vars(T).items() if isinstance(v, int)}[kind]
+    )
 
 
 def test_global_service_number_is_non_geographic():
@@ -70,8 +98,9 @@ def test_unparseable_or_invalid_numbers(raw):
     assert found["phone.invalid"].evidence["phone"] == raw
 
 
-@pytest.mark.parametrize(("region", "claimed"), [("KP", "US"), ("GB", "US"), ("IN", "DE"),
-                                                 ("CA", "US")])
+@pytest.mark.parametrize(
+    ("region", "claimed"), [("KP", "US"), ("GB", "US"), ("IN", "DE"), ("CA", "US")]
+)
 def test_country_mismatch(region, claimed):
     found = _run(_e164(region, T.MOBILE), claimed)
     assert found["phone.country_mismatch"].evidence["phone_country"] == region
@@ -88,8 +117,9 @@ def test_timezone_mismatch_with_claimed_zone_and_dst_aware():
     assert "phone.timezone_mismatch" in _run(new_york, "US", "America/Chicago")
     assert _run(new_york, "US", "America/New_York") == {}
     assert _run(new_york, "US", "US/Eastern") == {}  # an alias of the same offsets
-    assert "phone.timezone_mismatch" not in _run(new_york, "US", "America/Chicago",
-                                                 check_timezone=False)
+    assert "phone.timezone_mismatch" not in _run(
+        new_york, "US", "America/Chicago", check_timezone=False
+    )
 
 
 class FakeCarrier:

@@ -17,9 +17,10 @@ SUMMER = datetime(2026, 7, 15, 16, tzinfo=UTC)  # Chicago CDT, UTC-5
 
 
 def _run(*sessions, location=None, **params):
-    subject = example(sessions=tuple(sessions),
-                      claimed_location=location or {"country": "US",
-                                                    "timezone": "America/Chicago"})
+    subject = example(
+        sessions=tuple(sessions),
+        claimed_location=location or {"country": "US", "timezone": "America/Chicago"},
+    )
     return {f.code: f for f in CHECK.run(subject, TimezoneCheck.Params(**params), Context())}
 
 
@@ -52,8 +53,10 @@ def test_browser_zone_far_away():
 
 def test_claimed_country_zones_when_no_claimed_zone():
     location = {"country": "US"}
-    assert _run(session(timezone="America/Los_Angeles", utc_offset_minutes=-480),
-                location=location) == {}
+    assert (
+        _run(session(timezone="America/Los_Angeles", utc_offset_minutes=-480), location=location)
+        == {}
+    )
     found = _run(session(timezone="Asia/Shanghai", utc_offset_minutes=480), location=location)
     assert "timezone.mismatch" in found
 
@@ -63,8 +66,10 @@ def test_share_threshold_and_tolerance():
     sessions.append(session(timezone="Asia/Seoul", utc_offset_minutes=540))
     assert "timezone.mismatch" not in _run(*sessions)  # 1 of 8 is under the 25 % default
     assert "timezone.mismatch" in _run(*sessions, mismatch_min_share=0.1)
-    assert _run(session(seen_at=WINTER, timezone="", utc_offset_minutes=-350),
-                tolerance_minutes=15) == {}
+    assert (
+        _run(session(seen_at=WINTER, timezone="", utc_offset_minutes=-350), tolerance_minutes=15)
+        == {}
+    )
 
 
 def test_off_hours_activity_at_night_local_time():
@@ -78,16 +83,19 @@ def test_off_hours_activity_at_night_local_time():
     # 08:30 UTC is 02:30 in Chicago but 09:30 in London: the claimed place decides.
     london = {"country": "GB", "timezone": "Europe/London"}
     assert "timezone.off_hours_activity" not in _run(
-        *[session(seen_at=s.seen_at, timezone="Europe/London", utc_offset_minutes=0)
-          for s in night], location=london)
+        *[
+            session(seen_at=s.seen_at, timezone="Europe/London", utc_offset_minutes=0)
+            for s in night
+        ],
+        location=london,
+    )
 
 
 def test_night_window_across_midnight():
     late = [session(seen_at=datetime(2026, 11, d, 5, 30, tzinfo=UTC)) for d in (2, 3, 4)]
     # 23:30 Chicago: night only with a window that wraps midnight.
     assert "timezone.off_hours_activity" not in _run(*late)
-    assert "timezone.off_hours_activity" in _run(*late, night_start_hour=22,
-                                                 night_end_hour=6)
+    assert "timezone.off_hours_activity" in _run(*late, night_start_hour=22, night_end_hour=6)
 
 
 def test_nothing_to_judge():

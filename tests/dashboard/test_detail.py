@@ -47,11 +47,19 @@ def test_detail_view_is_audited(client, recruiter, flagged):
 
 
 def test_sensitive_numbers_are_masked(client, recruiter, flagged):
-    Document.objects.create(candidate=flagged, kind="passport", issuing_country="USA",
-                            number_key="k" * 64, number_last4="0739")
+    Document.objects.create(
+        candidate=flagged,
+        kind="passport",
+        issuing_country="USA",
+        number_key="k" * 64,
+        number_last4="0739",
+    )
     Candidate.objects.filter(pk=flagged.pk).update(
-        has_payout=True, payout_account_holder="Alex Flagged", payout_account_last4="6789",
-        payout_account_key="secret-key-hash")
+        has_payout=True,
+        payout_account_holder="Alex Flagged",
+        payout_account_last4="6789",
+        payout_account_key="secret-key-hash",
+    )
     client.force_login(recruiter)
     body = client.get(f"/candidates/{flagged.id}/").content.decode()
     assert "••••0739" in body and "••••6789" in body
@@ -62,8 +70,7 @@ def test_graph_has_a_clickable_node_per_related_candidate(client, recruiter, fla
     client.force_login(recruiter)
     response = client.get(f"/candidates/{flagged.id}/")
     graph = response.context["graph"]
-    assert {n["full_name"] for n in graph["nodes"]} == {"Alex Flagged", "Boris Twin",
-                                                        "Carla Other"}
+    assert {n["full_name"] for n in graph["nodes"]} == {"Alex Flagged", "Boris Twin", "Carla Other"}
     twin_edge = [e for e in graph["edges"] if "resume" in e["label"]]
     assert twin_edge and "phone +1 555 ***-0100" in twin_edge[0]["label"]
     svg = re.search(r"<svg class=\"graph\".*?</svg>", response.content.decode(), re.S).group(0)
@@ -81,8 +88,9 @@ def test_resume_overlap_highlights_shared_lines(client, recruiter, flagged):
 def test_activity_hours_use_the_claimed_time_zone(client, recruiter, flagged):
     # 03:00 UTC is 21:00 the day before in Chicago (UTC-6 in November).
     SessionFactory(candidate=flagged, seen_at=datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
-    SessionFactory(candidate=flagged, seen_at=datetime(2026, 11, 20, 15, 0, tzinfo=UTC),
-                   ip="73.54.120.19")
+    SessionFactory(
+        candidate=flagged, seen_at=datetime(2026, 11, 20, 15, 0, tzinfo=UTC), ip="73.54.120.19"
+    )
     client.force_login(recruiter)
     hours = client.get(f"/candidates/{flagged.id}/").context["hours"]
     counts = {b["hour"]: b["count"] for b in hours["bars"] if b["count"]}
@@ -116,9 +124,9 @@ def test_decision_requires_note_to_reject_and_is_audited(client, recruiter, flag
     client.post(url, {"decision-status": "rejected", "decision-note": "  "})
     flagged.refresh_from_db()
     assert flagged.review_status == "unreviewed"
-    response = client.post(url, {"decision-status": "escalated",
-                                 "decision-note": "Same phone as Boris"},
-                           follow=True)
+    response = client.post(
+        url, {"decision-status": "escalated", "decision-note": "Same phone as Boris"}, follow=True
+    )
     flagged.refresh_from_db()
     assert flagged.review_status == "escalated" and flagged.review_decided_by == recruiter
     assert "Same phone as Boris" in response.content.decode()
@@ -126,13 +134,16 @@ def test_decision_requires_note_to_reject_and_is_audited(client, recruiter, flag
     assert event.detail["status"] == "escalated" and event.candidate_id == flagged.id
 
 
-def test_observation_becomes_a_scored_signal(client, recruiter, flagged,
-                                             django_capture_on_commit_callbacks):
+def test_observation_becomes_a_scored_signal(
+    client, recruiter, flagged, django_capture_on_commit_callbacks
+):
     client.force_login(recruiter)
     before = flagged.risk_score
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/candidates/{flagged.id}/observations/",
-                    {"obs-code": "interview.camera_refused", "obs-note": "Camera 'broken' again"})
+        client.post(
+            f"/candidates/{flagged.id}/observations/",
+            {"obs-code": "interview.camera_refused", "obs-note": "Camera 'broken' again"},
+        )
     flagged.refresh_from_db()
     codes = set(flagged.completed_assessment.signals.values_list("code", flat=True))
     assert "interview.camera_refused" in codes
@@ -147,8 +158,7 @@ def test_unknown_candidate_is_404(client, recruiter):
     assert client.get("/candidates/00000000-0000-0000-0000-000000000000/").status_code == 404
 
 
-def test_detail_query_count_is_bounded(client, recruiter, flagged,
-                                       django_assert_max_num_queries):
+def test_detail_query_count_is_bounded(client, recruiter, flagged, django_assert_max_num_queries):
     for i in range(20):
         SessionFactory(candidate=flagged, ip=f"73.54.120.{i}")
     client.force_login(recruiter)
@@ -159,8 +169,11 @@ def test_detail_query_count_is_bounded(client, recruiter, flagged,
 
 def test_names_with_markup_render_as_text(client, recruiter, flagged):
     evil = CandidateFactory(full_name="<script>alert(1)</script><b>x</b>")
-    assessed(evil, [("link.phone_shared", 40, [flagged])],
-             **{"link.phone_shared": "<img src=x onerror=alert(2)>"})
+    assessed(
+        evil,
+        [("link.phone_shared", 40, [flagged])],
+        **{"link.phone_shared": "<img src=x onerror=alert(2)>"},
+    )
     client.force_login(recruiter)
     for url in ("/", f"/candidates/{evil.id}/", f"/candidates/{flagged.id}/"):
         body = client.get(url).content.decode()

@@ -11,8 +11,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_auditor_filters_the_audit_log(client, auditor, recruiter, flagged):
-    audit_record(action="review.decided", candidate_id=flagged.id, user=recruiter,
-                 detail={"status": "cleared"})
+    audit_record(
+        action="review.decided",
+        candidate_id=flagged.id,
+        user=recruiter,
+        detail={"status": "cleared"},
+    )
     audit_record(action="candidate.viewed", candidate_id=flagged.id, user=recruiter)
     client.force_login(auditor)
     response = client.get("/audit/", {"action": "review.decided", "user": "rita"})

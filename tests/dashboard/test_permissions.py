@@ -6,8 +6,7 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_URLS = ["/", "/queue.csv", "/audit/", "/rules/",
-                  f"/candidates/{uuid.uuid4()}/"]
+DASHBOARD_URLS = ["/", "/queue.csv", "/audit/", "/rules/", f"/candidates/{uuid.uuid4()}/"]
 
 
 @pytest.mark.parametrize("url", DASHBOARD_URLS)
@@ -29,8 +28,9 @@ def test_login_page_signs_in_and_lands_on_queue(client, recruiter):
     assert client.get("/").status_code == 302
 
 
-@pytest.mark.parametrize("url", ["/admin/", "/admin/candidates/candidate/",
-                                 "/admin/candidates/auditevent/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/", "/admin/candidates/candidate/", "/admin/candidates/auditevent/"]
+)
 def test_recruiter_and_auditor_refused_on_admin(client, recruiter, auditor, url):
     for user in (recruiter, auditor):
         client.force_login(user)
@@ -71,8 +71,10 @@ def test_auditor_cannot_decide_or_observe(client, auditor, flagged):
     url = f"/candidates/{flagged.id}/"
     assert client.get(url).status_code == 200
     assert client.post(url + "decision/", {"decision-status": "cleared"}).status_code == 403
-    assert client.post(url + "observations/",
-                       {"obs-code": "interview.camera_refused"}).status_code == 403
+    assert (
+        client.post(url + "observations/", {"obs-code": "interview.camera_refused"}).status_code
+        == 403
+    )
     flagged.refresh_from_db()
     assert flagged.review_status == "unreviewed"
     assert not flagged.observations.exists()
@@ -86,10 +88,13 @@ def test_auditor_cannot_see_images(client, auditor, flagged):
 
 def test_admin_pages_render_read_only_for_superuser(client, superuser, flagged):
     client.force_login(superuser)
-    for url in ("/admin/candidates/candidate/?q=Alex",
-                f"/admin/candidates/candidate/{flagged.id}/change/",
-                f"/admin/candidates/assessment/{flagged.completed_assessment_id}/change/",
-                "/admin/candidates/auditevent/", "/admin/candidates/reviewdecision/"):
+    for url in (
+        "/admin/candidates/candidate/?q=Alex",
+        f"/admin/candidates/candidate/{flagged.id}/change/",
+        f"/admin/candidates/assessment/{flagged.completed_assessment_id}/change/",
+        "/admin/candidates/auditevent/",
+        "/admin/candidates/reviewdecision/",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
     listing = client.get("/admin/candidates/candidate/?q=Alex").content.decode()

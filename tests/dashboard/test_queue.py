@@ -42,13 +42,16 @@ def test_queue_orders_unreviewed_by_risk_with_top_signals(client, recruiter, que
     assert b"link.phone_shared" in response.content
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"level": "low"}, {"Lena Low"}),
-    ({"code": "link.resume_duplicate"}, {"Alex Flagged"}),
-    ({"q": "lena"}, {"Lena Low"}),
-    ({"q": "ATS-LOW"}, {"Lena Low"}),
-    ({"status": "cleared"}, {"Dora Decided"}),
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"level": "low"}, {"Lena Low"}),
+        ({"code": "link.resume_duplicate"}, {"Alex Flagged"}),
+        ({"q": "lena"}, {"Lena Low"}),
+        ({"q": "ATS-LOW"}, {"Lena Low"}),
+        ({"status": "cleared"}, {"Dora Decided"}),
+    ],
+)
 def test_queue_filters(client, recruiter, queue_data, params, expected):
     client.force_login(recruiter)
     assert set(_names(client.get("/", params))) == expected
@@ -109,13 +112,13 @@ def test_new_assessment_appears_on_next_poll(client, recruiter, queue_data):
 
 
 def test_csv_export_streams_the_filtered_view(client, recruiter, queue_data):
-    hostile = CandidateFactory(full_name="=HYPERLINK(\"http://evil\")")
+    hostile = CandidateFactory(full_name='=HYPERLINK("http://evil")')
     assessed(hostile, [("phone.voip", 10, [])])
     client.force_login(recruiter)
     response = client.get("/queue.csv", {"level": "low"})
     assert response.streaming and response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert {r["full_name"] for r in rows} == {"Lena Low", "'=HYPERLINK(\"http://evil\")"}
+    assert {r["full_name"] for r in rows} == {"Lena Low", '\'=HYPERLINK("http://evil")'}
     assert rows[0]["top_signals"] in ("email.disposable", "phone.voip")
 
 

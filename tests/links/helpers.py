@@ -14,10 +14,22 @@ def stored_image(img: PILImage.Image, fmt: str = "PNG", quality: int = 90) -> Im
     return image_store(decoded=image_verify(encode(img, fmt, quality)))
 
 
-def add_document(candidate: Candidate, *, number_key: str, last4: str = "0739",
-                 image: Image | None = None, kind: str = "passport") -> Document:
-    return Document.objects.create(candidate=candidate, kind=kind, issuing_country="US",
-                                   number_key=number_key, number_last4=last4, image=image)
+def add_document(
+    candidate: Candidate,
+    *,
+    number_key: str,
+    last4: str = "0739",
+    image: Image | None = None,
+    kind: str = "passport",
+) -> Document:
+    return Document.objects.create(
+        candidate=candidate,
+        kind=kind,
+        issuing_country="US",
+        number_key=number_key,
+        number_last4=last4,
+        image=image,
+    )
 
 
 def synced(candidate: Candidate) -> Candidate:
@@ -34,7 +46,15 @@ def candidate(**fields) -> Candidate:
     from tests.factories import CandidateFactory
 
     n = next(_seq)
-    fields.setdefault("home_address", {"line1": f"{100 + n} Oak Lane", "city": "Springfield",
-                                       "region": "IL", "postal_code": "62701", "country": "US"})
+    fields.setdefault(
+        "home_address",
+        {
+            "line1": f"{100 + n} Oak Lane",
+            "city": "Springfield",
+            "region": "IL",
+            "postal_code": "62701",
+            "country": "US",
+        },
+    )
     fields.setdefault("phone", f"+1 217 555 {n % 10000:04d}")
     return CandidateFactory(**fields)

@@ -42,19 +42,27 @@ def _row(name: str, same: int, diff: list[int]) -> None:
 
 
 def measure(label: str, images: list[Image.Image]) -> None:
-    print(f"\n{label} ({len(images)} people)\n\n| hash | copies: max | others: min | "
-          "others: 1st pct | others: median |\n|---|---:|---:|---:|---:|")
+    print(
+        f"\n{label} ({len(images)} people)\n\n| hash | copies: max | others: min | "
+        "others: 1st pct | others: median |\n|---|---:|---:|---:|---:|"
+    )
     for name, fn in CANDIDATES.items():
         base = [fn(i) for i in images]
-        same = max(fn(t(i)) - h for i, h in zip(images, base, strict=True)
-                   for t in TRANSFORMS.values())
+        same = max(
+            fn(t(i)) - h for i, h in zip(images, base, strict=True) for t in TRANSFORMS.values()
+        )
         _row(name, same, [a - b for a, b in itertools.combinations(base, 2)])
     prints = [fingerprint(i, with_quads=True) for i in images]
-    copies = [(fp, fingerprint(t(i), with_quads=True))
-              for i, fp in zip(images, prints, strict=True) for t in TRANSFORMS.values()]
-    _row("quarters: max of 4 x phash 256", max(quads_distance(a.quads, b.quads)
-                                               for a, b in copies),
-         [quads_distance(a.quads, b.quads) for a, b in itertools.combinations(prints, 2)])
+    copies = [
+        (fp, fingerprint(t(i), with_quads=True))
+        for i, fp in zip(images, prints, strict=True)
+        for t in TRANSFORMS.values()
+    ]
+    _row(
+        "quarters: max of 4 x phash 256",
+        max(quads_distance(a.quads, b.quads) for a, b in copies),
+        [quads_distance(a.quads, b.quads) for a, b in itertools.combinations(prints, 2)],
+    )
     assert all(hamming(a.whole, b.whole) >= 0 for a, b in copies)
 
 

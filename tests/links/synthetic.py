@@ -44,8 +44,9 @@ def portrait(seed: int, size: tuple[int, int] = (176, 226)) -> Image.Image:
     skin = (rnd.randint(90, 240), rnd.randint(60, 200), rnd.randint(40, 170))
     fw, fh = rnd.randint(w // 2, int(w * 0.8)), rnd.randint(h // 2, int(h * 0.75))
     fx, fy = (w - fw) // 2 + rnd.randint(-12, 12), h // 5 + rnd.randint(-10, 20)
-    draw.rectangle((fx - 20, fy + fh - 10, fx + fw + 20, h), fill=tuple(
-        rnd.randint(0, 255) for _ in range(3)))  # shoulders / clothing
+    draw.rectangle(
+        (fx - 20, fy + fh - 10, fx + fw + 20, h), fill=tuple(rnd.randint(0, 255) for _ in range(3))
+    )  # shoulders / clothing
     hair = tuple(rnd.randint(0, 120) for _ in range(3))
     draw.ellipse((fx - 8, fy - rnd.randint(10, 40), fx + fw + 8, fy + fh // 2), fill=hair)
     draw.ellipse((fx, fy, fx + fw, fy + fh), fill=skin)
@@ -56,10 +57,18 @@ def portrait(seed: int, size: tuple[int, int] = (176, 226)) -> Image.Image:
         draw.ellipse((ex - 3, ey - 3, ex + 3, ey + 3), fill=(30, 30, 30))
     my = fy + 3 * fh // 4 + rnd.randint(-6, 6)
     mw = rnd.randint(fw // 6, fw // 3)
-    draw.arc((fx + fw // 2 - mw, my - 10, fx + fw // 2 + mw, my + 10), 10, 170,
-             fill=(120, 30, 40), width=3)
-    draw.line((fx + fw // 2, ey + 10, fx + fw // 2 + rnd.randint(-6, 6), my - 14),
-              fill=tuple(max(0, c - 50) for c in skin), width=3)
+    draw.arc(
+        (fx + fw // 2 - mw, my - 10, fx + fw // 2 + mw, my + 10),
+        10,
+        170,
+        fill=(120, 30, 40),
+        width=3,
+    )
+    draw.line(
+        (fx + fw // 2, ey + 10, fx + fw // 2 + rnd.randint(-6, 6), my - 14),
+        fill=tuple(max(0, c - 50) for c in skin),
+        width=3,
+    )
     return img
 
 
@@ -73,8 +82,14 @@ def passport(seed: int) -> Image.Image:
     surname = "".join(rnd.choice(letters) for _ in range(rnd.randint(5, 10)))
     given = "".join(rnd.choice(letters) for _ in range(rnd.randint(4, 9)))
     number = "".join(rnd.choice("0123456789") for _ in range(9))
-    values = (surname, given, "USA", f"{rnd.randint(1, 28):02d} JAN {rnd.randint(1960, 2004)}",
-              number, f"{rnd.randint(1, 28):02d} MAR {rnd.randint(2027, 2035)}")
+    values = (
+        surname,
+        given,
+        "USA",
+        f"{rnd.randint(1, 28):02d} JAN {rnd.randint(1960, 2004)}",
+        number,
+        f"{rnd.randint(1, 28):02d} MAR {rnd.randint(2027, 2035)}",
+    )
     for i, value in enumerate(values):
         draw.text((240, 80 + i * 44), value, fill=(20, 20, 30), font=_font(18))
     mrz1 = f"P<USA{surname}<<{given}".ljust(44, "<")[:44]

@@ -13,12 +13,15 @@ def _user(name: str, group: str) -> User:
     return user
 
 
-@pytest.mark.parametrize(("kind", "typed", "stored"), [
-    ("ip", " 73.54.120.7 ", "73.54.120.7"),
-    ("ip_net", "73.54.120.7/24", "73.54.120.0/24"),
-    ("phone", "+1 (314) 200-0100", "+13142000100"),
-    ("email", "Agency.Jobs+x@GMail.com", "agencyjobs@gmail.com"),
-])
+@pytest.mark.parametrize(
+    ("kind", "typed", "stored"),
+    [
+        ("ip", " 73.54.120.7 ", "73.54.120.7"),
+        ("ip_net", "73.54.120.7/24", "73.54.120.0/24"),
+        ("phone", "+1 (314) 200-0100", "+13142000100"),
+        ("email", "Agency.Jobs+x@GMail.com", "agencyjobs@gmail.com"),
+    ],
+)
 def test_rules_admin_adds_an_entry_stored_normalised(client, kind, typed, stored):
     admin_user = _user("rules", "Rules admins")
     client.force_login(admin_user)

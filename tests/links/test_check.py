@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 def run(c, **params) -> dict:
     check = LinkCheck()
-    findings = check.run(subject_load(candidate_id=c.pk), check.params_from(params),
-                         Context(links=LinkIndex()))
+    findings = check.run(
+        subject_load(candidate_id=c.pk), check.params_from(params), Context(links=LinkIndex())
+    )
     return {f.code: f for f in findings}
 
 
@@ -35,19 +36,28 @@ def test_shared_phone_names_the_other_candidate_with_a_masked_number():
     synced(candidate())  # an honest bystander
     found = run(b)
     assert set(found) == {"link.phone_shared"}
-    assert [(r.candidate_id, r.shared) for r in found["link.phone_shared"].related] == \
-        [(a.pk, "phone +1 314 ***-0100")]
+    assert [(r.candidate_id, r.shared) for r in found["link.phone_shared"].related] == [
+        (a.pk, "phone +1 314 ***-0100")
+    ]
     assert found["link.phone_shared"].related_count == 1
     assert "2000100" not in str(found["link.phone_shared"].evidence)
 
 
 def test_document_number_payout_and_mailbox_reuse():
-    a = synced(candidate(email="anna.e@gmail.com", payout_account_key="p" * 64,
-                         payout_account_last4="6789"))
+    a = synced(
+        candidate(
+            email="anna.e@gmail.com", payout_account_key="p" * 64, payout_account_last4="6789"
+        )
+    )
     add_document(a, number_key="n" * 64, last4="0739")
     synced(a)
-    b = synced(candidate(email="AnnaE+work@googlemail.com", payout_account_key="p" * 64,
-                         payout_account_last4="6789"))
+    b = synced(
+        candidate(
+            email="AnnaE+work@googlemail.com",
+            payout_account_key="p" * 64,
+            payout_account_last4="6789",
+        )
+    )
     add_document(b, number_key="n" * 64, last4="0739")
     synced(b)
     found = run(b)
@@ -91,12 +101,14 @@ def test_reencoded_document_image_matches_a_same_template_passport_does_not():
     add_document(other_person, number_key="b" * 64, image=stored_image(passport(8)))
     synced(other_person)
     copy = synced(candidate())
-    add_document(copy, number_key="c" * 64,
-                 image=stored_image(brightened(resized(passport(7)), 1.2), "JPEG", 60))
+    add_document(
+        copy,
+        number_key="c" * 64,
+        image=stored_image(brightened(resized(passport(7)), 1.2), "JPEG", 60),
+    )
     synced(copy)
     found = run(copy)
-    assert [r.candidate_id for r in found["link.document_image_duplicate"].related] == \
-        [original.pk]
+    assert [r.candidate_id for r in found["link.document_image_duplicate"].related] == [original.pk]
     assert "link.document_image_duplicate" not in run(other_person)
 
 
@@ -108,8 +120,12 @@ def test_identical_and_near_identical_photos():
     synced(candidate(photo=stored_image(portrait(12, (300, 380)))))
     f = run(c)["link.photo_duplicate"]
     assert {r.candidate_id for r in f.related} == {a.pk, b.pk}
-    assert "identical pixels" in {r.shared for r in run(a)["link.photo_duplicate"].related
-                                  if r.candidate_id == b.pk}.pop()
+    assert (
+        "identical pixels"
+        in {
+            r.shared for r in run(a)["link.photo_duplicate"].related if r.candidate_id == b.pk
+        }.pop()
+    )
 
 
 def test_reworded_resume_is_a_duplicate():
@@ -158,14 +174,20 @@ def test_query_count_is_fixed_whatever_the_number_of_links():
 
 
 def test_a_shared_address_can_be_allowlisted_by_the_key_its_evidence_shows(client):
-    agency = {"line1": "500 Market Street", "line2": "Suite 12", "city": "Chicago",
-              "postal_code": "60601", "country": "US"}
+    agency = {
+        "line1": "500 Market Street",
+        "line2": "Suite 12",
+        "city": "Chicago",
+        "postal_code": "60601",
+        "country": "US",
+    }
     synced(candidate(shipping_address=agency))
-    me = synced(candidate(shipping_address={**agency, "line1": "500 Market St.",
-                                            "line2": "#12"}))
+    me = synced(candidate(shipping_address={**agency, "line1": "500 Market St.", "line2": "#12"}))
     evidence = run(me)["link.address_shared"].evidence["values"][0]
     assert evidence["shared"] == "address in Chicago, US"
     client.force_login(User.objects.create_superuser("root"))
-    client.post("/admin/checks/linkallowlist/add/",
-                {"kind": "address", "value": evidence["allowlist_key"], "note": "agency"})
+    client.post(
+        "/admin/checks/linkallowlist/add/",
+        {"kind": "address", "value": evidence["allowlist_key"], "note": "agency"},
+    )
     assert "link.address_shared" not in run(me)

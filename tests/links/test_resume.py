@@ -18,22 +18,22 @@ References available upon request
 ANNA = dict(
     name="Anna Maria Eriksson",
     summary="Backend engineer with eight years of experience building payment systems in "
-            "Python and Go for European fintech companies.",
+    "Python and Go for European fintech companies.",
     job1="Led the migration of a monolithic billing service to event driven microservices "
-         "processing four million invoices a month at Klarna.",
+    "processing four million invoices a month at Klarna.",
     job2="Designed the fraud scoring pipeline that cut chargebacks by a third while keeping "
-         "checkout latency under fifty milliseconds.",
+    "checkout latency under fifty milliseconds.",
     edu="MSc Computer Science, KTH Royal Institute of Technology, Stockholm.",
     skills="Python, Go, PostgreSQL, Kafka, Kubernetes, Terraform, observability with Grafana.",
 )
 OTHER = dict(
     name="Tomasz Nowak",
     summary="Mobile developer focused on accessible Android apps for public transport "
-            "operators and city governments across Poland.",
+    "operators and city governments across Poland.",
     job1="Built the ticketing app used by two hundred thousand Warsaw commuters every day, "
-         "written in Kotlin with offline first synchronisation.",
+    "written in Kotlin with offline first synchronisation.",
     job2="Introduced screen reader testing to the release process and trained twelve "
-         "engineers in inclusive design practices.",
+    "engineers in inclusive design practices.",
     edu="BSc Software Engineering, Warsaw University of Technology.",
     skills="Kotlin, Java, Jetpack Compose, Firebase, GitHub Actions, accessibility audits.",
 )

@@ -21,18 +21,34 @@ def _keys(candidate) -> dict[str, set[str]]:
 
 
 def test_sync_stores_normalised_keys_for_every_linkable_value():
-    c = candidate(email="Anna.Eriksson+x@gmail.com", phone="(314) 200-0100",
-                  home_address={"line1": "1 Main Street", "city": "Saint Louis",
-                                "postal_code": "63101", "country": "US"},
-                         shipping_address={"line1": "9 Elm Street", "city": "Dallas",
-                                           "postal_code": "75201", "country": "USA"},
-                         payout_account_key="k" * 64, payout_account_last4="6789",
-                         photo=stored_image(portrait(1)),
-                         resume_text="\n".join(["Built payment systems in Python and Go "
-                                                f"for fintech company number {i}"
-                                                for i in range(5)]))
-    Session.objects.create(candidate=c, ip="73.54.120.18", seen_at=datetime.now(UTC),
-                           kind="application")
+    c = candidate(
+        email="Anna.Eriksson+x@gmail.com",
+        phone="(314) 200-0100",
+        home_address={
+            "line1": "1 Main Street",
+            "city": "Saint Louis",
+            "postal_code": "63101",
+            "country": "US",
+        },
+        shipping_address={
+            "line1": "9 Elm Street",
+            "city": "Dallas",
+            "postal_code": "75201",
+            "country": "USA",
+        },
+        payout_account_key="k" * 64,
+        payout_account_last4="6789",
+        photo=stored_image(portrait(1)),
+        resume_text="\n".join(
+            [
+                f"Built payment systems in Python and Go for fintech company number {i}"
+                for i in range(5)
+            ]
+        ),
+    )
+    Session.objects.create(
+        candidate=c, ip="73.54.120.18", seen_at=datetime.now(UTC), kind="application"
+    )
     add_document(c, number_key="d" * 64, image=stored_image(passport(1)))
     link_keys_sync(candidate=c)
     keys = _keys(c)
@@ -44,10 +60,16 @@ def test_sync_stores_normalised_keys_for_every_linkable_value():
     assert len(keys["photo_band"]) == 16 and len(keys["photo_sha"]) == 1
     assert len(keys["document_image_band"]) == 16 and len(keys["document_image_quads"]) == 1
     assert len(keys["resume_band"]) == 32
-    displays = dict(LinkKey.objects.filter(candidate=c, kind__in=["phone", "payout", "document"])
-                    .values_list("kind", "display"))
-    assert displays == {"phone": "phone +1 314 ***-0100", "payout": "account ****6789",
-                        "document": "passport ****0739"}
+    displays = dict(
+        LinkKey.objects.filter(candidate=c, kind__in=["phone", "payout", "document"]).values_list(
+            "kind", "display"
+        )
+    )
+    assert displays == {
+        "phone": "phone +1 314 ***-0100",
+        "payout": "account ****6789",
+        "document": "passport ****0739",
+    }
 
 
 def test_sync_returns_holders_of_old_and_new_values_and_drops_stale_keys():
@@ -74,8 +96,9 @@ def test_image_keys_are_reused_while_the_image_stays(django_assert_max_num_queri
     link_keys_sync(candidate=c)
     c.photo.file.delete(save=False)  # decoding again would now fail: the keys must be reused
     link_keys_sync(candidate=c)
-    after = set(LinkKey.objects.filter(candidate=c, kind__startswith="photo")
-                .values_list("id", flat=True))
+    after = set(
+        LinkKey.objects.filter(candidate=c, kind__startswith="photo").values_list("id", flat=True)
+    )
     assert after and after <= before
 
 
@@ -96,7 +119,8 @@ def test_erase_drops_keys_and_returns_the_linked(settings):
 
 
 def test_reassessment_is_capped_and_the_rest_is_paged_by_a_task(
-        settings, django_capture_on_commit_callbacks):
+    settings, django_capture_on_commit_callbacks
+):
     settings.VETTING_LINK_REASSESS_CAP = 3
     peers = [synced(candidate(phone="+1 314 200 0100")) for _ in range(8)]
     c = candidate(phone="+1 314 200 0100")
@@ -111,7 +135,8 @@ def test_reassessment_is_capped_and_the_rest_is_paged_by_a_task(
 
 
 def test_the_cap_spans_all_changed_values_and_the_backlog_covers_the_rest(
-        settings, django_capture_on_commit_callbacks):
+    settings, django_capture_on_commit_callbacks
+):
     settings.VETTING_LINK_REASSESS_CAP = 4
     phone_peers = [synced(candidate(phone="+1 314 200 0100")) for _ in range(3)]
     mail_peers = [synced(candidate(email="shared@example.com")) for _ in range(3)]
@@ -119,8 +144,9 @@ def test_the_cap_spans_all_changed_values_and_the_backlog_covers_the_rest(
     with django_capture_on_commit_callbacks(execute=True):
         first = link_keys_sync(candidate=c)
     assert len(first) == 4
-    requested = {p.pk for p in phone_peers + mail_peers
-                 if p.assessments.filter(trigger="link").exists()}
+    requested = {
+        p.pk for p in phone_peers + mail_peers if p.assessments.filter(trigger="link").exists()
+    }
     assert requested | set(first) == {p.pk for p in phone_peers + mail_peers}
     assert not LinkReassessBacklog.objects.exists()  # worked off
 
@@ -128,11 +154,13 @@ def test_the_cap_spans_all_changed_values_and_the_backlog_covers_the_rest(
 def test_the_link_sweep_requeues_a_backlog_whose_task_was_lost():
     peers = [synced(candidate(phone="+1 314 200 0100")) for _ in range(3)]
     c = synced(candidate(phone="+1 314 200 0100"))
-    row = LinkReassessBacklog.objects.create(kind="phone", value="+13142000100", after=None,
-                                             exclude=c.pk)
+    row = LinkReassessBacklog.objects.create(
+        kind="phone", value="+13142000100", after=None, exclude=c.pk
+    )
     assert link_sweep() == 0  # fresh: its own task may still be on the way
     LinkReassessBacklog.objects.filter(pk=row.pk).update(
-        updated_at=timezone.now() - timedelta(seconds=SWEEP_IDLE_SECONDS + 1))
+        updated_at=timezone.now() - timedelta(seconds=SWEEP_IDLE_SECONDS + 1)
+    )
     assert link_sweep() == 1
     assert all(p.assessments.filter(trigger="link").count() == 1 for p in peers)
     assert not c.assessments.filter(trigger="link").exists()

@@ -48,8 +48,10 @@ class Command(BaseCommand):
             key = api_client_rotate_key(client=client)
         loaded = self._candidates(client, count)
         flagged = Candidate.objects.filter(risk_level__in=("high", "critical")).count()
-        self.stdout.write(f"Demo candidates: {loaded} loaded now, "
-                          f"{Candidate.objects.count()} in all, {flagged} high or critical.")
+        self.stdout.write(
+            f"Demo candidates: {loaded} loaded now, "
+            f"{Candidate.objects.count()} in all, {flagged} high or critical."
+        )
         self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ as:")
         for username, password, role in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {password:<18} {role or 'superuser'}")
@@ -68,16 +70,18 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
 
     def _candidates(self, client: ApiClient, count: int) -> int:
-        existing = set(Candidate.objects.filter(client=client)
-                       .values_list("external_id", flat=True))
+        existing = set(
+            Candidate.objects.filter(client=client).values_list("external_id", flat=True)
+        )
         started, loaded = time.monotonic(), 0
         for payload in demo_payloads(count):
             if payload["external_id"] in existing:
                 continue
             serializer = CandidateIn(data=payload)
             if not serializer.is_valid():
-                raise CommandError(f"Demo payload {payload['external_id']} is invalid: "
-                                   f"{serializer.errors}")
+                raise CommandError(
+                    f"Demo payload {payload['external_id']} is invalid: {serializer.errors}"
+                )
             with transaction.atomic():
                 candidate_upsert(client=client, data=serializer.validated_data)
             loaded += 1
