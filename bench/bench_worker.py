@@ -28,12 +28,13 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from candidates import pipeline  # noqa: E402
-from candidates.models import Assessment, Candidate  # noqa: E402
+from candidates.models import ApiClient, Assessment, Candidate  # noqa: E402
 from tests.factories import ApiClientFactory, CandidateFactory  # noqa: E402
 
 
 def _prepare(n: int) -> list[str]:
     Candidate.objects.all().delete()
+    ApiClient.objects.all().delete()
     client = ApiClientFactory()
     ids = []
     for i in range(n):
