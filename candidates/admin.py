@@ -19,6 +19,8 @@ from candidates.models import (
     Observation,
     ReviewDecision,
     Signal,
+    WebhookAttempt,
+    WebhookEvent,
 )
 from candidates.roles import ROLE_GROUPS
 
@@ -127,3 +129,26 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    extra = 0
+    can_delete = False
+    fields = ("at", "status_code", "error", "duration_ms")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    """Every event and each delivery attempt, for answering "did the ATS get it?"."""
+
+    list_display = ("id", "type", "client", "status", "attempts", "created_at", "delivered_at")
+    list_filter = ("status", "type")
+    list_select_related = ("client",)
+    search_fields = ("id",)
+    show_full_result_count = False
+    inlines = (WebhookAttemptInline,)

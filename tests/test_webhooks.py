@@ -161,3 +161,17 @@ def test_erasure_deletes_payloads_about_the_candidate_and_sends_only_ids(
         "id": str(candidate.id),
         "external_id": candidate.external_id,
     }
+
+
+def test_an_operator_sees_each_event_and_its_attempts_in_the_admin(hooked, receiver, client):
+    from django.contrib.auth import get_user_model
+
+    receiver.codes = [502]
+    event = webhooks.webhook_event_create(
+        client=hooked, type="review.updated", trigger="manual", data={}, candidate_id=None
+    )
+    webhooks.webhook_deliver(event_id=event.id)
+    admin_user = get_user_model().objects.create_superuser("op", "op@example.com", "pw-op-123!")
+    client.force_login(admin_user)
+    page = client.get(f"/admin/candidates/webhookevent/{event.id}/change/").content.decode()
+    assert event.id in page and "502" in page
