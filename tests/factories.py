@@ -1,5 +1,10 @@
 """Factories for tests. Build data the way the API would store it."""
 
+import copy
+import json
+from functools import cache
+from pathlib import Path
+
 import factory
 
 from candidates.api_clients import key_hash
@@ -57,3 +62,14 @@ class SessionFactory(factory.django.DjangoModelFactory):
     seen_at = factory.Faker("date_time_this_month", tzinfo=__import__("datetime").UTC)
     kind = "application"
     timezone = "America/Chicago"
+
+
+@cache
+def _contract_example() -> dict:
+    path = Path(__file__).resolve().parent.parent / "docs" / "examples" / "candidate.json"
+    return json.loads(path.read_text())
+
+
+def contract_example() -> dict:
+    """The contract's example candidate (no images), as the README posts it: a fresh copy."""
+    return copy.deepcopy(_contract_example())

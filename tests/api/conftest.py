@@ -11,6 +11,8 @@ import pytest
 from django.test import Client
 from PIL import Image as PILImage
 
+from tests import factories
+
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 6), color=(200, 30, 30)) -> bytes:
     buffer = io.BytesIO()
@@ -34,68 +36,10 @@ CONTRACT_MRZ = (
 
 def contract_example() -> dict[str, Any]:
     """The contract's example candidate, with real images where it has placeholders."""
-    return {
-        "external_id": "ats-12345",
-        "full_name": "Anna Maria Eriksson",
-        "email": "anna.eriksson@example.com",
-        "phone": "+1 314 200 0100",
-        "date_of_birth": "1974-08-12",
-        "nationality": "USA",
-        "claimed_location": {
-            "country": "US",
-            "region": "MO",
-            "city": "St. Louis",
-            "timezone": "America/Chicago",
-        },
-        "home_address": {
-            "line1": "1 Main St",
-            "line2": "",
-            "city": "St. Louis",
-            "region": "MO",
-            "postal_code": "63101",
-            "country": "US",
-        },
-        "shipping_address": {
-            "line1": "1 Main St",
-            "city": "St. Louis",
-            "region": "MO",
-            "postal_code": "63101",
-            "country": "US",
-        },
-        "payout": {
-            "account_holder": "Anna Eriksson",
-            "bank_country": "US",
-            "routing_number": "081000210",
-            "account_number": "000123456789",
-            "iban": None,
-        },
-        "sessions": [
-            {
-                "ip": "73.54.120.18",
-                "seen_at": "2026-11-20T14:03:00Z",
-                "kind": "application",
-                "user_agent": "Mozilla/5.0 ...",
-                "timezone": "America/Chicago",
-                "utc_offset_minutes": -360,
-            }
-        ],
-        "documents": [
-            {
-                "kind": "passport",
-                "number": "584120739",
-                "issuing_country": "USA",
-                "expires_on": "2032-04-15",
-                "mrz": CONTRACT_MRZ,
-                "image": image_b64("JPEG", (12, 8)),
-            }
-        ],
-        "photo": data_uri("PNG", (10, 10)),
-        "resume_text": "plain text of the resume",
-        "profiles": {
-            "linkedin": "https://www.linkedin.com/in/anna",
-            "github": "https://github.com/anna",
-        },
-    }
+    body = factories.contract_example()
+    body["documents"][0]["image"] = image_b64("JPEG", (12, 8))
+    body["photo"] = data_uri("PNG", (10, 10))
+    return body
 
 
 class Api:

@@ -7,62 +7,9 @@ import copy
 
 import pytest
 
-EXAMPLE = {
-    "external_id": "ats-12345",
-    "full_name": "Anna Maria Eriksson",
-    "email": "anna.eriksson@example.com",
-    "phone": "+1 314 200 0100",
-    "date_of_birth": "1974-08-12",
-    "nationality": "USA",
-    "claimed_location": {
-        "country": "US",
-        "region": "MO",
-        "city": "St. Louis",
-        "timezone": "America/Chicago",
-    },
-    "home_address": {
-        "line1": "1 Main St",
-        "line2": "",
-        "city": "St. Louis",
-        "region": "MO",
-        "postal_code": "63101",
-        "country": "US",
-    },
-    "shipping_address": {
-        "line1": "1 Main St",
-        "city": "St. Louis",
-        "region": "MO",
-        "postal_code": "63101",
-        "country": "US",
-    },
-    "payout": {
-        "account_holder": "Anna Eriksson",
-        "bank_country": "US",
-        "routing_number": "081000210",
-        "account_number": "000123456789",
-        "iban": None,
-    },
-    "sessions": [
-        {
-            "ip": "73.54.120.18",
-            "seen_at": "2026-11-20T14:03:00Z",
-            "kind": "application",
-            "user_agent": "Mozilla/5.0",
-            "timezone": "America/Chicago",
-            "utc_offset_minutes": -360,
-        }
-    ],
-    "documents": [
-        {
-            "kind": "passport",
-            "number": "584120739",
-            "issuing_country": "USA",
-            "expires_on": "2032-04-15",
-            "mrz": "P<USAERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
-            "5841207393USA7408122F3204153<<<<<<<<<<<<<<00",
-        }
-    ],
-}
+from tests.factories import contract_example
+
+EXAMPLE = contract_example()
 
 
 def _assess(client, key, body, capture):
