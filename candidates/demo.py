@@ -279,11 +279,8 @@ def honest(i: int, now: datetime) -> dict[str, Any]:
         "Europe/London": 0,
         "Europe/Berlin": 60,
     }[tz]
-    local_part = (
-        f"{rnd.randrange(0, 10)} {rnd.randrange(1000, 9999)}"
-        if country == "US"
-        else f"{rnd.randrange(100, 999)}"
-    )
+    # Distinct numbers per candidate: honest people do not share phones.
+    local_part = f"{i % 10} {1000 + i}" if country == "US" else f"{100 + i % 900:03d}"
     phone = phone_fmt.format(local_part)
     dob = date(rnd.randrange(1965, 2000), rnd.randrange(1, 13), rnd.randrange(1, 28))
     payload: dict[str, Any] = {
