@@ -54,6 +54,23 @@ def audit_record(
     )
 
 
+AUDIT_FREE_TEXT = ("note",)
+
+
+def audit_redact_free_text(*, candidate_id: UUID) -> int:
+    """On erasure: the audit log keeps every event (who did what, when) but loses the free text
+    written about the person (decision and observation notes). The one edit the log allows."""
+    redacted = 0
+    events = AuditEvent.objects.filter(
+        candidate_id=candidate_id, detail__has_any_keys=AUDIT_FREE_TEXT
+    )
+    for pk, detail in events.values_list("pk", "detail"):
+        cleaned = {k: v for k, v in detail.items() if k not in AUDIT_FREE_TEXT}
+        AuditEvent.objects.filter(pk=pk).update(detail={**cleaned, "redacted": True})
+        redacted += 1
+    return redacted
+
+
 @transaction.atomic
 def review_decide(
     *, candidate: Candidate, status: str, note: str, user, request_id: str = ""
@@ -302,6 +319,7 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
     for image in images:
         image_delete(image=image)
     Tombstone.objects.create(id=candidate_id, client=client)
+    audit_redact_free_text(candidate_id=candidate_id)
     _notify_erased(
         candidate_id=candidate_id, client_id=client.pk, external_id=candidate.external_id
     )

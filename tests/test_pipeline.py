@@ -164,3 +164,22 @@ def test_requesting_many_reassessments_costs_a_fixed_number_of_queries(django_as
     for c in Candidate.objects.all():
         assert c.assessment_status == "pending"
         assert c.latest_assessment.trigger == "link" and c.latest_assessment.seq == 1
+
+
+def test_erasure_redacts_free_text_from_the_audit_log_but_keeps_the_events():
+    from candidates.models import AuditEvent
+    from candidates.services import candidate_erase, observation_create, review_decide
+
+    candidate = CandidateFactory()
+    review_decide(
+        candidate=candidate, status="escalated", note="Looks like Bob from Acme", user=None
+    )
+    observation_create(candidate=candidate, code="interview.camera_refused", note="Bob again")
+    assert "Bob" in str(list(AuditEvent.objects.values_list("detail", flat=True)))
+    candidate_erase(client=candidate.client, candidate_id=candidate.pk)
+    events = AuditEvent.objects.filter(candidate_id=candidate.pk)
+    assert {"review.decided", "observation.created", "candidate.erased"} <= set(
+        events.values_list("action", flat=True)
+    )
+    assert "Bob" not in str(list(events.values_list("detail", flat=True)))
+    assert events.get(action="review.decided").detail == {"status": "escalated", "redacted": True}
