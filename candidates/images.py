@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import contextvars
 import hashlib
 import io
 import re
 import uuid
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -104,6 +107,26 @@ def image_verify(raw: bytes) -> DecodedImage:
     )
 
 
+_written: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "images_written", default=None
+)
+
+
+@contextlib.contextmanager
+def images_removed_on_error() -> Iterator[None]:
+    """Files are written before the transaction that references them commits; if the block
+    fails (and so rolls back), delete the files it wrote so none is left without a row."""
+    token = _written.set([])
+    try:
+        yield
+    except BaseException:
+        for name in _written.get() or []:
+            default_storage.delete(name)
+        raise
+    finally:
+        _written.reset(token)
+
+
 def image_store(*, decoded: DecodedImage) -> Image:
     """Write the file through Django's default storage and describe it in an Image row."""
     image = Image(
@@ -114,6 +137,9 @@ def image_store(*, decoded: DecodedImage) -> Image:
     )
     name = f"{uuid.uuid4().hex}.{decoded.extension}"
     image.file.save(name, ContentFile(decoded.raw), save=False)
+    written = _written.get()
+    if written is not None:
+        written.append(image.file.name)
     image.save()
     return image
 

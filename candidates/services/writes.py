@@ -17,7 +17,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from candidates.crypto import document_number_key, last4, payout_account_key
-from candidates.images import DecodedImage, image_delete, image_store
+from candidates.images import (
+    DecodedImage,
+    image_delete,
+    image_store,
+    images_removed_on_error,
+)
 from candidates.models import (
     ApiClient,
     Assessment,
@@ -72,7 +77,7 @@ def candidate_upsert(
     are replaced whole; sessions are appended and de-duplicated on (ip, seen_at, kind); documents
     are upserted by number key. Only a real change syncs link keys and queues reassessments.
     """
-    with transaction.atomic():
+    with images_removed_on_error(), transaction.atomic():
         candidate, created = _candidate_lock_or_create(client=client, data=data)
         new_sessions = _sessions_new(candidate=candidate, sessions=data.get("sessions") or [])
         own_changed = _candidate_apply(candidate=candidate, data=data)

@@ -76,3 +76,26 @@ def test_bad_image_is_a_400_at_its_path(api):
     body["photo"] = 42
     fields = assert_error(api.post("/api/v1/candidates/", body), 400, "validation_error")["fields"]
     assert set(fields) == {"documents.0.image", "photo"}
+
+
+@pytest.mark.django_db
+def test_a_failed_write_leaves_no_image_file_behind(settings, tmp_path):
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    from candidates.images import image_store, images_removed_on_error
+    from candidates.models import Image
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    decoded = image_decode(image_b64("PNG", (6, 6)))
+    names = []
+    with pytest.raises(RuntimeError), images_removed_on_error(), transaction.atomic():
+        names.append(image_store(decoded=decoded).file.name)
+        assert default_storage.exists(names[0])
+        raise RuntimeError("the database refused the rest of the write")
+    assert not default_storage.exists(names[0])
+    assert not Image.objects.exists()
+
+    with images_removed_on_error(), transaction.atomic():  # a write that succeeds keeps it
+        kept = image_store(decoded=decoded).file.name
+    assert default_storage.exists(kept)
