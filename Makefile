@@ -30,7 +30,8 @@ demo: install  ## embedded mode: SQLite, inline tasks, demo data, serve on :8000
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install services chromium  ## the whole suite on real PostgreSQL and Redis
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) VETTING_QUEUE=test-$$$$ DEBUG=1 \
+	  $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,8 +6,9 @@ import uuid
 
 import pytest
 
-# Before settings load: this test run's own Celery queue, so a worker started by the tests takes
-# only this run's tasks (and a stray worker of another checkout never takes them).
+# This run's own Celery queue, so a worker started by the tests takes only this run's tasks.
+# pytest-django may load settings before this file, so `make test` also sets it; the worker
+# tests read the queue from the Celery app, so both stay in step either way.
 os.environ.setdefault("VETTING_QUEUE", f"test-{uuid.uuid4().hex[:12]}")
 
 from vetting.celery import app as celery_app
