@@ -5,7 +5,6 @@ safe: users keep their passwords, the API client gets a fresh key (keys are show
 and candidates already loaded are left as they are.
 """
 
-import logging
 import time
 
 from django.conf import settings
@@ -37,7 +36,6 @@ class Command(BaseCommand):
         parser.add_argument("--count", type=int, default=300)
 
     def handle(self, *args, count: int, **options):
-        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # inline: quiet
         if not settings.DEBUG:
             raise CommandError("demo_seed loads fake people and known passwords: DEBUG only.")
         self._users()
