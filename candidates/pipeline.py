@@ -253,25 +253,55 @@ def ruleset_reassess_start(*, version: int) -> None:
     from candidates.tasks import ruleset_reassess_task
 
     try:
-        ruleset_reassess_task.delay(version, None)
-    except Exception:  # broker down: candidates keep their scores until their next change
+        ruleset_reassess_task.delay(version)
+    except Exception:  # broker down: ruleset_reassess_resume picks the pass up later
         log.warning("Could not queue the reassessment for rule set v%s", version, exc_info=True)
 
 
-def ruleset_reassess_batch(
-    *, version: int, after_id: UUID | None, batch: int | None = None
-) -> UUID | None:
+def ruleset_reassess_batch(*, version: int, batch: int | None = None) -> bool:
     """Request reassessment of the next `batch` candidates (keyset by id) under rule set
-    `version`; returns the last id to continue from, or None when done or superseded."""
+    `version`, advancing its stored cursor in the same transaction. Returns True while there is
+    more to do. Concurrent calls queue on the rule set's row, so none repeats another's batch."""
     from checks.models import RuleSet
 
     batch = batch or RULESET_REASSESS_BATCH
-    if not RuleSet.objects.filter(version=version, is_active=True).exists():
-        return None  # a newer version started its own pass
-    qs = Candidate.objects.order_by("pk")
-    if after_id is not None:
-        qs = qs.filter(pk__gt=after_id)
-    ids = list(qs.values_list("pk", flat=True)[:batch])
     with transaction.atomic():
+        ruleset = (
+            RuleSet.objects.select_for_update()
+            .filter(version=version, is_active=True, reassess_done_at__isnull=True)
+            .first()
+        )
+        if ruleset is None:  # finished, or a newer version took over with its own pass
+            return False
+        qs = Candidate.objects.order_by("pk")
+        if ruleset.reassess_cursor is not None:
+            qs = qs.filter(pk__gt=ruleset.reassess_cursor)
+        ids = list(qs.values_list("pk", flat=True)[:batch])
         assessment_request_many(candidate_ids=ids, trigger=Assessment.Trigger.RULESET)
-    return ids[-1] if len(ids) == batch else None
+        now = timezone.now()
+        ruleset.reassess_cursor = ids[-1] if ids else ruleset.reassess_cursor
+        ruleset.reassess_touched_at = now
+        ruleset.reassess_done_at = now if len(ids) < batch else None
+        ruleset.save(update_fields=["reassess_cursor", "reassess_touched_at", "reassess_done_at"])
+        return ruleset.reassess_done_at is None
+
+
+def ruleset_reassess_resume() -> bool:
+    """For the periodic sweep: restart the active rule set's pass if it never started (broker
+    down at activation, or a version created by a migration) or stalled. True if queued."""
+    from checks.models import RuleSet
+
+    quiet_since = timezone.now() - timedelta(seconds=settings.VETTING_SWEEP_GRACE_SECONDS)
+    stalled = (
+        RuleSet.objects.filter(is_active=True, reassess_done_at__isnull=True)
+        .filter(
+            Q(reassess_touched_at__lt=quiet_since)
+            | Q(reassess_touched_at__isnull=True, created_at__lt=quiet_since)
+        )
+        .values_list("version", flat=True)
+        .first()
+    )
+    if stalled is None:
+        return False
+    ruleset_reassess_start(version=stalled)
+    return True

@@ -20,6 +20,7 @@ def assess_candidate_task(assessment_id: str) -> None:
 
 @shared_task(ignore_result=True)
 def assessment_sweep_task() -> int:
+    pipeline.ruleset_reassess_resume()
     return pipeline.assessment_sweep()
 
 
@@ -34,9 +35,6 @@ def webhook_sweep_task() -> int:
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def ruleset_reassess_task(version: int, after_id: str | None) -> None:
-    last = pipeline.ruleset_reassess_batch(
-        version=version, after_id=UUID(after_id) if after_id else None
-    )
-    if last is not None:
-        ruleset_reassess_task.delay(version, str(last))
+def ruleset_reassess_task(version: int) -> None:
+    if pipeline.ruleset_reassess_batch(version=version):
+        ruleset_reassess_task.delay(version)

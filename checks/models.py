@@ -31,6 +31,11 @@ class RuleSet(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Progress of the pass that reassesses every candidate once this version is active: kept
+    # here (not only in a task chain) so the periodic sweep resumes it after a broker fault.
+    reassess_cursor = models.UUIDField(null=True, blank=True, editable=False)
+    reassess_touched_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reassess_done_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ("-version",)

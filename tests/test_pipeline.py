@@ -183,3 +183,25 @@ def test_erasure_redacts_free_text_from_the_audit_log_but_keeps_the_events():
     )
     assert "Bob" not in str(list(events.values_list("detail", flat=True)))
     assert events.get(action="review.decided").detail == {"status": "escalated", "redacted": True}
+
+
+def test_a_rule_set_pass_that_never_started_is_resumed_by_the_sweep(settings, monkeypatch):
+    from checks.models import RuleSet
+    from checks.rulesets import ruleset_active, ruleset_save_new_version
+
+    settings.VETTING_SWEEP_GRACE_SECONDS = 0
+    monkeypatch.setattr(pipeline, "RULESET_REASSESS_BATCH", 2)
+    for _ in range(3):
+        CandidateFactory(phone="12")
+    # Saved without its on-commit start (as when the broker was down at that moment).
+    new = ruleset_save_new_version(base=ruleset_active(), signals={"phone.invalid": {"points": 30}})
+    assert not Assessment.objects.filter(trigger="ruleset").exists()
+    assert pipeline.ruleset_reassess_resume() is True  # inline in tests: runs the whole pass
+    assert Assessment.objects.filter(trigger="ruleset").count() == 3
+    pipeline.assessment_sweep()  # their tasks: queued on commit, which a test never reaches
+    assert set(Candidate.objects.values_list("risk_score", flat=True)) == {30}
+    new.refresh_from_db()
+    assert new.reassess_done_at is not None
+    assert pipeline.ruleset_reassess_resume() is False  # done: nothing more to queue
+    assert pipeline.ruleset_reassess_batch(version=new.version) is False
+    assert RuleSet.objects.get(version=new.version).reassess_cursor is not None
