@@ -14,17 +14,19 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _new_key(client: ApiClient) -> str:
+    """Set a fresh key's prefix and hash on `client`; return the key (never stored)."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    client.key_prefix, client.key_hash = key[:10], key_hash(key)
+    return key
+
+
 def api_client_create(*, name: str, webhook_url: str = "") -> tuple[ApiClient, str, str]:
     """Create a client; returns (client, api key, webhook secret). The key is never stored."""
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
     secret = "whsec_" + secrets.token_urlsafe(32)
-    client = ApiClient.objects.create(
-        name=name,
-        key_prefix=key[:10],
-        key_hash=key_hash(key),
-        webhook_url=webhook_url,
-        webhook_secret=secret,
-    )
+    client = ApiClient(name=name, webhook_url=webhook_url, webhook_secret=secret)
+    key = _new_key(client)
+    client.save(force_insert=True)
     return client, key, secret
 
 
@@ -36,7 +38,6 @@ def api_client_for_key(key: str) -> ApiClient | None:
 
 def api_client_rotate_key(*, client: ApiClient) -> str:
     """Give the client a new key (the old one stops working); returns it, shown once."""
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
-    client.key_prefix, client.key_hash = key[:10], key_hash(key)
+    key = _new_key(client)
     client.save(update_fields=["key_prefix", "key_hash"])
     return key

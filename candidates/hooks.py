@@ -11,16 +11,8 @@ from django.db import transaction
 from candidates.models import ApiClient, Assessment, Candidate
 
 
-def assessment_finished(*, assessment_id: UUID) -> None:
+def assessment_finished(*, candidate_id: UUID, status: str, trigger: str) -> None:
     """Called on commit of a completed or failed assessment."""
-    row = (
-        Assessment.objects.filter(id=assessment_id)
-        .values_list("status", "trigger", "candidate_id")
-        .first()
-    )
-    if row is None:
-        return
-    status, trigger, candidate_id = row
     kind = "assessment.completed" if status == Assessment.Status.COMPLETED else "assessment.failed"
     _emit(candidate_id=candidate_id, type=kind, trigger=trigger)
 

@@ -301,9 +301,9 @@ class Assessment(models.Model):
     trigger = models.CharField(max_length=12, choices=Trigger)
     risk_score = models.PositiveSmallIntegerField(null=True, blank=True)
     risk_level = models.CharField(max_length=10, choices=Candidate.RiskLevel, blank=True)
+    # Rule-set versions are never edited or deleted once saved (a change makes a new version),
+    # so the number is enough to explain an old score after admins change the rules.
     ruleset_version = models.PositiveIntegerField(null=True, blank=True)
-    # The rule set as it was applied, so an old score stays explainable after admins edit rules.
-    ruleset_snapshot = models.JSONField(null=True, blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     assessed_at = models.DateTimeField(null=True, blank=True)

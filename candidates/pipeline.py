@@ -17,13 +17,14 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from candidates.models import Assessment, Candidate, Signal
 from candidates.subject import subject_load
 from checks import engine
 from checks.base import Context
+from checks.links.index import LinkIndex
 from checks.rulesets import ruleset_active_snapshot
 
 log = logging.getLogger(__name__)
@@ -109,9 +110,7 @@ def assessment_run(*, assessment_id: UUID) -> None:
         if subject is None:  # erased meanwhile
             return
         rules = ruleset_active_snapshot()
-        from checks.links.index import link_index_for  # imported late: heavy data
-
-        outcome = engine.evaluate(subject, rules, Context(links=link_index_for()))
+        outcome = engine.evaluate(subject, rules, Context(links=LinkIndex()))
     except (OperationalError, InterfaceError):
         # The database blinked: give the claim back so the task's retry can take it again.
         with contextlib.suppress(OperationalError, InterfaceError):
@@ -121,7 +120,7 @@ def assessment_run(*, assessment_id: UUID) -> None:
         log.exception("Assessment %s failed", assessment_id)
         assessment_fail(assessment_id=assessment_id, error=f"{type(exc).__name__}: {exc}")
         return
-    assessment_store(assessment_id=assessment_id, rules=rules, outcome=outcome)
+    assessment_store(assessment=assessment, rules=rules, outcome=outcome)
 
 
 def assessment_fail(*, assessment_id: UUID, error: str) -> None:
@@ -136,11 +135,9 @@ def assessment_fail(*, assessment_id: UUID, error: str) -> None:
 
 
 @transaction.atomic
-def assessment_store(*, assessment_id: UUID, rules: dict, outcome: engine.Outcome) -> None:
-    """Write the outcome in one transaction; nothing if the candidate was erased meanwhile."""
-    assessment = Assessment.objects.filter(id=assessment_id).first()
-    if assessment is None:  # erased (with its assessments) while this one ran
-        return
+def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Outcome) -> None:
+    """Write the outcome in one transaction; nothing if the candidate was erased meanwhile
+    (erasure takes the candidate's row lock, and its assessments go with it)."""
     candidate = (
         Candidate.objects.select_for_update(of=("self",))
         .filter(pk=assessment.candidate_id)
@@ -150,7 +147,8 @@ def assessment_store(*, assessment_id: UUID, rules: dict, outcome: engine.Outcom
     if candidate is None:
         return
     now = timezone.now()
-    Signal.objects.filter(assessment=assessment).delete()  # a retried run replaces, not adds
+    if assessment.attempts > 1:  # a retried run replaces what an earlier attempt wrote
+        Signal.objects.filter(assessment=assessment).delete()
     Signal.objects.bulk_create(
         [
             Signal(
@@ -173,8 +171,8 @@ def assessment_store(*, assessment_id: UUID, rules: dict, outcome: engine.Outcom
     assessment.status = Assessment.Status.COMPLETED
     assessment.risk_score = outcome.risk_score
     assessment.risk_level = outcome.risk_level
+    # Versions are immutable once saved (edits make a new one), so the number explains the score.
     assessment.ruleset_version = rules["version"]
-    assessment.ruleset_snapshot = rules
     assessment.assessed_at = now
     assessment.error = ""
     assessment.save(
@@ -183,7 +181,6 @@ def assessment_store(*, assessment_id: UUID, rules: dict, outcome: engine.Outcom
             "risk_score",
             "risk_level",
             "ruleset_version",
-            "ruleset_snapshot",
             "assessed_at",
             "error",
         ]
@@ -207,8 +204,12 @@ def assessment_store(*, assessment_id: UUID, rules: dict, outcome: engine.Outcom
         risk_score=outcome.risk_score,
         risk_level=outcome.risk_level,
         assessed_at=now,
+        # The status shown is the newest requested assessment's: only if that is this one.
+        assessment_status=Case(
+            When(latest_assessment=assessment, then=Value(Assessment.Status.COMPLETED)),
+            default=F("assessment_status"),
+        ),
     )
-    _candidate_status(assessment, Assessment.Status.COMPLETED)
     _on_finished(assessment)
 
 
@@ -222,7 +223,10 @@ def _candidate_status(assessment: Assessment, status: str) -> None:
 def _on_finished(assessment: Assessment) -> None:
     from candidates import hooks
 
-    transaction.on_commit(lambda: hooks.assessment_finished(assessment_id=assessment.id))
+    candidate_id, status, trigger = assessment.candidate_id, assessment.status, assessment.trigger
+    transaction.on_commit(
+        lambda: hooks.assessment_finished(candidate_id=candidate_id, status=status, trigger=trigger)
+    )
 
 
 def assessment_sweep(*, limit: int = 1000) -> int:

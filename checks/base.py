@@ -20,8 +20,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 from uuid import UUID
+
+from checks.countries import claimed_country
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,30 +98,18 @@ class Subject:
 
     @property
     def claimed_country(self) -> str:
-        return (
-            (self.claimed_location or {}).get("country")
-            or (self.home_address or {}).get("country")
-            or ""
-        ).upper()
+        return claimed_country(self.claimed_location, self.home_address)
 
     @property
     def claimed_timezone(self) -> str:
         return (self.claimed_location or {}).get("timezone") or ""
 
 
-class LinkIndex(Protocol):
-    """Cross-candidate lookups the link checks need; implemented in `checks.links.index`."""
-
-    def holders(
-        self, kind: str, values: list[str], exclude: UUID, limit: int
-    ) -> dict[str, tuple[list[UUID], int]]: ...
-
-
 @dataclass(slots=True)
 class Context:
     """What the engine hands every check besides the subject."""
 
-    links: Any = None  # a LinkIndex; None where a check is run on its own (unit tests)
+    links: Any = None  # checks.links.index.LinkIndex; None where a check runs alone (tests)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,12 @@ from functools import cache
 import pycountry
 
 
+def claimed_country(claimed_location: dict | None, home_address: dict | None) -> str:
+    """The contract's claimed country: claimed_location.country, else home_address.country."""
+    country = (claimed_location or {}).get("country") or (home_address or {}).get("country")
+    return (country or "").upper()
+
+
 @cache
 def _country(code: str):  # -> pycountry's country record or None
     code = (code or "").strip().upper()

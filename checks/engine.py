@@ -1,7 +1,7 @@
 """Runs every enabled check on a subject and scores the findings under a rule set snapshot.
 
-The snapshot is plain JSON (see `checks.rulesets.ruleset_snapshot`) so an assessment can store
-exactly what it applied.
+The snapshot is plain JSON (see `checks.rulesets.ruleset_snapshot`), cached per immutable
+version; an assessment records the version it applied.
 """
 
 from __future__ import annotations

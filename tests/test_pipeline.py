@@ -35,7 +35,11 @@ def test_run_scores_and_denormalises_onto_the_candidate():
     assert assessment.status == "completed"
     assert list(assessment.signals.values_list("code", flat=True)) == ["phone.invalid"]
     assert assessment.risk_score == 15 and assessment.ruleset_version >= 1
-    assert assessment.ruleset_snapshot["signals"]["phone.invalid"]["points"] == 15
+    from checks.models import RuleSet
+    from checks.rulesets import ruleset_snapshot
+
+    applied = ruleset_snapshot(RuleSet.objects.get(version=assessment.ruleset_version))
+    assert applied["signals"]["phone.invalid"]["points"] == 15
     assert candidate.risk_score == 15 and candidate.completed_assessment_id == assessment.id
     assert candidate.assessment_status == "completed"
 

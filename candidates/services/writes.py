@@ -34,6 +34,7 @@ from candidates.models import (
 )
 from candidates.pipeline import assessment_request, assessment_request_many
 from candidates.services.reviews import audit_record, audit_redact_free_text
+from checks.countries import claimed_country
 from checks.links.sync import link_keys_erase, link_keys_sync
 from checks.mrz import mrz_ingest
 
@@ -256,21 +257,14 @@ def _candidate_apply(*, candidate: Candidate, data: dict[str, Any]) -> bool:
         if getattr(candidate, name) != value:
             setattr(candidate, name, value)
             changed = True
-    candidate.claimed_country = _claimed_country(candidate)
+    candidate.claimed_country = claimed_country(candidate.claimed_location, candidate.home_address)[
+        :2
+    ]
     if "payout" in data:
         changed |= _payout_apply(candidate=candidate, payout=data["payout"])
     if "photo" in data:
         changed |= _photo_apply(candidate=candidate, decoded=data["photo"])
     return changed
-
-
-def _claimed_country(candidate: Candidate) -> str:
-    country = (
-        (candidate.claimed_location or {}).get("country")
-        or (candidate.home_address or {}).get("country")
-        or ""
-    )
-    return country.upper()[:2]
 
 
 _PAYOUT_FIELDS = (

@@ -22,13 +22,6 @@ Pair = tuple[str, str]
 
 
 class LinkIndex:
-    def holders(
-        self, kind: str, values: list[str], exclude: UUID, limit: int
-    ) -> dict[str, tuple[list[UUID], int]]:
-        """For each value: up to `limit` other candidates holding it, and how many there are."""
-        rows = self.holders_many([(kind, v) for v in values], exclude=exclude, limit=limit)
-        return {v: ([cid for cid, _ in rows[(kind, v)][0]], rows[(kind, v)][1]) for v in values}
-
     def holders_many(
         self,
         pairs: Iterable[Pair],
@@ -126,7 +119,3 @@ def _count(pair: Pair, exclude: UUID | None) -> int:
     if exclude is not None:
         qs = qs.exclude(candidate_id=exclude)
     return qs.values("candidate_id")[:COUNT_CAP].count()
-
-
-def link_index_for() -> LinkIndex:
-    return LinkIndex()

@@ -60,8 +60,7 @@ def candidate_keys(candidate: Candidate, existing: Iterable[Key] = ()) -> set[Ke
 
 def _contact_keys(c: Candidate) -> set[Key]:
     keys: set[Key] = set()
-    country = c.claimed_country or ((c.claimed_location or {}).get("country") or "")
-    phone = phone_key(c.phone, country)
+    phone = phone_key(c.phone, c.claimed_country)  # derived on every write
     if phone:
         keys.add(("phone", phone, f"phone {phone_display(phone)}"))
     mailbox = mailbox_key(c.email)

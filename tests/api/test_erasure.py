@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 
 from django.core.files.storage import default_storage
@@ -88,7 +87,7 @@ def test_outcome_stored_after_erasure_writes_nothing(api):
     from candidates.subject import subject_load
     from checks import engine
     from checks.base import Context
-    from checks.links.index import link_index_for
+    from checks.links.index import LinkIndex
     from checks.rulesets import ruleset_active_snapshot
 
     cid = api.post(URL, contract_example()).json()["id"]
@@ -96,13 +95,12 @@ def test_outcome_stored_after_erasure_writes_nothing(api):
     assert assessment_claim(assessment_id=pending.id)
     rules = ruleset_active_snapshot()
     outcome = engine.evaluate(
-        subject_load(candidate_id=pending.candidate_id), rules, Context(links=link_index_for())
+        subject_load(candidate_id=pending.candidate_id), rules, Context(links=LinkIndex())
     )
     api.delete(f"{URL}{cid}/")  # erased while the worker was evaluating
-    # The erasure cascaded to the assessment row itself; pipeline.assessment_store currently
-    # raises DoesNotExist here (the task fails quietly). Either way nothing may be written.
-    with contextlib.suppress(Assessment.DoesNotExist):
-        assessment_store(assessment_id=pending.id, rules=rules, outcome=outcome)
+    # The erasure cascaded to the assessment row itself: the store finds no candidate and
+    # writes nothing.
+    assessment_store(assessment=pending, rules=rules, outcome=outcome)
     assert not Signal.objects.exists()
     assert not Assessment.objects.filter(pk=pending.id).exists()
 
