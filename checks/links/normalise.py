@@ -12,6 +12,8 @@ import unicodedata
 
 import phonenumbers
 
+from checks.ip.lookup import address_problem
+
 # Providers that deliver "a.b+tag@" to "ab@": (drop dots, plus-tag separator), canonical domain.
 # Only providers documented to ignore these are listed: elsewhere a dot or plus is significant.
 MAILBOX_PROVIDERS: dict[str, tuple[bool, str, str]] = {
@@ -173,14 +175,9 @@ def address_display(address: dict) -> str:
 
 def ip_keys(raw: str) -> tuple[str, str] | None:
     """(exact address, its /24 or /64 network) for a public address; None for junk or private."""
-    try:
-        ip = ipaddress.ip_address((raw or "").strip())
-    except ValueError:
-        return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if not ip.is_global:
-        return None  # 10.x, 192.168.x, loopback...: shared by everyone behind a home router
+    ip, problem = address_problem(raw)  # the ip check's own parsing and classification
+    if ip is None or problem:
+        return None  # junk, or 10.x, 192.168.x, loopback...: shared by everyone behind a router
     prefix = 24 if ip.version == 4 else 64
     network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
     return str(ip), str(network)
