@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 import phonenumbers
+from django.conf import settings
 
 from checks.ip.lookup import address_problem
 
@@ -174,10 +175,14 @@ def address_display(address: dict) -> str:
 
 
 def ip_keys(raw: str) -> tuple[str, str] | None:
-    """(exact address, its /24 or /64 network) for a public address; None for junk or private."""
+    """(exact address, its network) for a public address; None for junk or private. The network
+    is the /24 (IPv4) or /64 (IPv6) unless the deployment sets VETTING_LINK_IPV4_PREFIX /
+    VETTING_LINK_IPV6_PREFIX; keys are written on each candidate's next change."""
     ip, problem = address_problem(raw)  # the ip check's own parsing and classification
     if ip is None or problem:
         return None  # junk, or 10.x, 192.168.x, loopback...: shared by everyone behind a router
-    prefix = 24 if ip.version == 4 else 64
+    prefix = (
+        settings.VETTING_LINK_IPV4_PREFIX if ip.version == 4 else settings.VETTING_LINK_IPV6_PREFIX
+    )
     network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
     return str(ip), str(network)

@@ -108,3 +108,10 @@ def test_ip_keys_give_the_address_and_its_network():
     assert ip_keys("::ffff:73.54.120.18") == ("73.54.120.18", "73.54.120.0/24")
     assert ip_keys("192.168.1.10") is None  # every home router: not a link
     assert ip_keys("not-an-ip") is None
+
+
+def test_the_network_grouping_follows_the_deployments_prefixes(settings):
+    settings.VETTING_LINK_IPV4_PREFIX = 16
+    settings.VETTING_LINK_IPV6_PREFIX = 48
+    assert ip_keys("73.54.120.18") == ("73.54.120.18", "73.54.0.0/16")
+    assert ip_keys("2001:4860:4860::8888") == ("2001:4860:4860::8888", "2001:4860:4860::/48")
