@@ -1,0 +1,167 @@
+"""Redis faults degrade, never fail. gunicorn, a Celery worker and beat run on a redis-server of
+the test's own; the test stops it (and, separately, freezes it so it stops answering) while an
+ATS posts single, batch and session writes over HTTP. Every write answers 2xx, and after Redis
+returns every requested assessment completes exactly once, through the worker and the sweep."""
+
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from candidates.models import Assessment, Candidate, Signal
+from checks.models import RuleSet
+from tests.production.servers import (
+    PrivateRedis,
+    celery_process,
+    database_url,
+    gunicorn,
+    http_json,
+    production_env,
+    wait_for,
+)
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def stack(django_db_blocker, tmp_path):
+    # The migrations' rule set has not had its reassessment pass in this fresh database; the
+    # sweep would start it and add a "ruleset" assessment to every candidate.
+    RuleSet.objects.update(reassess_done_at=timezone.now())
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    with django_db_blocker.unblock():
+        env = production_env(
+            DATABASE_URL=database_url(),
+            REDIS_URL=redis.url,
+            VETTING_QUEUE=f"faults-{uuid.uuid4().hex[:8]}",
+            VETTING_SWEEP_SECONDS="2",
+            VETTING_SWEEP_GRACE_SECONDS="1",
+            MEDIA_ROOT=str(tmp_path / "media"),
+            STATIC_ROOT=str(tmp_path / "static"),
+        )
+    worker_args = ("--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat")
+    beat_args = ("--schedule", str(tmp_path / "beat-schedule"))
+    try:
+        with (
+            celery_process("worker", env, tmp_path / "worker.log", *worker_args) as worker,
+            celery_process("beat", env, tmp_path / "beat.log", *beat_args),
+            gunicorn(env, tmp_path / "gunicorn.log") as base,
+        ):
+            yield {"base": base, "redis": redis, "worker": worker, "logs": tmp_path}
+    finally:
+        redis.stop()
+
+
+def _candidate(n: int, tag: str) -> dict:
+    # Nothing shared between candidates: no link reassessments blur the assessment counts.
+    return {
+        "external_id": f"{tag}-{n}",
+        "full_name": f"Person {tag} {n}",
+        "email": f"person.{tag}.{n}@example.com",
+    }
+
+
+def _session(n: int) -> dict:
+    return {
+        "sessions": [
+            {"ip": f"81.{n}.12.7", "seen_at": "2026-11-20T14:03:00Z", "kind": "application"}
+        ]
+    }
+
+
+def _logs(stack) -> str:
+    return "\n".join(
+        f"--- {name}\n" + (stack["logs"] / name).read_text()[-2500:]
+        for name in ("gunicorn.log", "worker.log", "beat.log")
+    )
+
+
+def _state(expected: dict[str, int]) -> dict:
+    return {
+        pk: list(Assessment.objects.filter(candidate_id=pk).values_list("status", "trigger"))
+        for pk in expected
+    }
+
+
+def _all_done(expected: dict[str, int]) -> bool:
+    for pk, writes in expected.items():
+        statuses = list(Assessment.objects.filter(candidate_id=pk).values_list("status", flat=True))
+        if len(statuses) != writes or any(s != "completed" for s in statuses):
+            return False
+    return True
+
+
+def test_writes_through_http_succeed_while_redis_is_down_and_complete_after(
+    stack, api_client_factory
+):
+    base, redis = stack["base"], stack["redis"]
+    _client, key = api_client_factory(name="ats-faults")
+    api = f"{base}/api/v1/candidates/"
+    expected: dict[str, int] = {}  # candidate id -> writes that requested an assessment
+
+    status, before = http_json("POST", api, key=key, body=_candidate(0, "before"))
+    assert status == 201, before
+    expected[before["id"]] = 1
+
+    redis.stop()
+    status, health = http_json("GET", f"{base}/healthz")
+    assert (status, health["status"], health["broker"]) == (200, "degraded", "down")
+    assert http_json("GET", f"{base}/healthz?strict=1")[0] == 503
+
+    status, single = http_json("POST", api, key=key, body=_candidate(1, "down"))
+    assert status == 201, single
+    expected[single["id"]] = 1
+    batch = {"candidates": [_candidate(n, "batch") for n in range(20)]}
+    status, results = http_json("POST", f"{api}batch/", key=key, body=batch)
+    assert status == 200, results
+    assert all("id" in r for r in results["results"]), results
+    expected.update({r["id"]: 1 for r in results["results"]})
+    for n, pk in enumerate((before["id"], single["id"])):
+        status, body = http_json("POST", f"{api}{pk}/sessions/", key=key, body=_session(n))
+        assert status == 202, body
+        expected[pk] += 1
+    # Kept, not lost: every requested assessment waits in the database.
+    assert Assessment.objects.filter(candidate_id__in=expected, status="pending").count() >= 23
+
+    redis.start()  # an empty Redis: whatever was queued before the fault is gone too
+    assert wait_for(lambda: _all_done(expected), timeout=90), (_state(expected), _logs(stack))
+    assert http_json("GET", f"{base}/healthz?strict=1")[0] == 200
+    for pk in expected:  # done once: one set of signals per assessment
+        codes = list(
+            Signal.objects.filter(assessment__candidate_id=pk).values_list("code", "assessment")
+        )
+        assert len(codes) == len(set(codes))
+        candidate = Candidate.objects.get(pk=pk)
+        assert candidate.assessment_status == "completed"
+        assert candidate.completed_assessment_id == candidate.latest_assessment_id
+
+
+def test_a_redis_that_stops_answering_costs_seconds_not_a_hung_request(stack, api_client_factory):
+    import os
+    import signal
+    import time
+
+    base, redis = stack["base"], stack["redis"]
+    _client, key = api_client_factory(name="ats-frozen")
+    os.kill(redis.proc.pid, signal.SIGSTOP)  # connections are accepted, nothing is answered
+    try:
+        started = time.monotonic()
+        status, body = http_json(
+            "POST", f"{base}/api/v1/candidates/", key=key, body=_candidate(0, "frozen")
+        )
+        elapsed = time.monotonic() - started
+        assert status == 201, body
+        assert elapsed < 15, elapsed  # bounded by the clients' timeouts, far below gunicorn's
+        started = time.monotonic()
+        batch = {"candidates": [_candidate(n, "frozen-batch") for n in range(1, 11)]}
+        status, body = http_json("POST", f"{base}/api/v1/candidates/batch/", key=key, body=batch)
+        assert status == 200, body
+        assert time.monotonic() - started < 15  # the breaker: not one timeout per item
+        pk = body["results"][0]["id"]
+    finally:
+        os.kill(redis.proc.pid, signal.SIGCONT)
+    assert wait_for(
+        lambda: Assessment.objects.filter(candidate_id=pk, status="completed").count() == 1,
+        timeout=90,
+    ), _logs(stack)
