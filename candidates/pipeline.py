@@ -105,28 +105,49 @@ def assessment_run(*, assessment_id: UUID) -> None:
             return
         assessment = Assessment.objects.get(id=assessment_id)
         _candidate_status(assessment, Assessment.Status.RUNNING)
+    if assessment.attempts > settings.VETTING_ASSESSMENT_MAX_ATTEMPTS:
+        # Claimed again after runs that never finished (a worker killed mid-run, every time).
+        last = assessment.error or "the worker running it was lost"
+        assessment_fail(assessment_id=assessment_id, error=f"Gave up: {last}")
+        return
     try:
         subject = subject_load(candidate_id=assessment.candidate_id)
         if subject is None:  # erased meanwhile
             return
         rules = ruleset_active_snapshot()
         outcome = engine.evaluate(subject, rules, Context(links=LinkIndex()))
+        assessment_store(assessment=assessment, rules=rules, outcome=outcome)
     except (OperationalError, InterfaceError):
-        # The database blinked: give the claim back so the task's retry can take it again.
+        # The database blinked: give the claim (and the attempt) back for the task's retry.
         with contextlib.suppress(OperationalError, InterfaceError):
-            Assessment.objects.filter(id=assessment_id).update(status=Assessment.Status.PENDING)
+            Assessment.objects.filter(id=assessment_id).update(
+                status=Assessment.Status.PENDING, attempts=F("attempts") - 1
+            )
         raise
-    except Exception as exc:
-        log.exception("Assessment %s failed", assessment_id)
-        assessment_fail(assessment_id=assessment_id, error=f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # a bug or bad data: retried a bounded number of times
+        log.exception("Assessment %s failed (attempt %s)", assessment_id, assessment.attempts)
+        assessment_fault(assessment=assessment, error=f"{type(exc).__name__}: {exc}")
+
+
+def assessment_fault(*, assessment: Assessment, error: str) -> None:
+    """After a failed attempt: back to pending for the sweep to retry, or failed (and reported
+    to the client) once VETTING_ASSESSMENT_MAX_ATTEMPTS attempts have failed."""
+    if assessment.attempts >= settings.VETTING_ASSESSMENT_MAX_ATTEMPTS:
+        assessment_fail(assessment_id=assessment.id, error=error)
         return
-    assessment_store(assessment=assessment, rules=rules, outcome=outcome)
+    with transaction.atomic():
+        Assessment.objects.filter(id=assessment.id, status=Assessment.Status.RUNNING).update(
+            status=Assessment.Status.PENDING, error=error[:2000]
+        )
+        _candidate_status(assessment, Assessment.Status.PENDING)
 
 
 def assessment_fail(*, assessment_id: UUID, error: str) -> None:
     with transaction.atomic():
-        updated = Assessment.objects.filter(id=assessment_id).update(
-            status=Assessment.Status.FAILED, error=error[:2000], assessed_at=timezone.now()
+        updated = (
+            Assessment.objects.filter(id=assessment_id)
+            .exclude(status=Assessment.Status.COMPLETED)
+            .update(status=Assessment.Status.FAILED, error=error[:2000], assessed_at=timezone.now())
         )
         if updated:
             assessment = Assessment.objects.get(id=assessment_id)

@@ -211,6 +211,8 @@ CELERY_BEAT_SCHEDULE = {
 # Vetting's own knobs.
 VETTING_SWEEP_GRACE_SECONDS = env_int("VETTING_SWEEP_GRACE_SECONDS", 30)
 VETTING_STALE_RUNNING_SECONDS = env_int("VETTING_STALE_RUNNING_SECONDS", 600)
+# An assessment that fails this many times (an error, or its worker lost) is marked failed.
+VETTING_ASSESSMENT_MAX_ATTEMPTS = env_int("VETTING_ASSESSMENT_MAX_ATTEMPTS", 3)
 VETTING_LINK_REASSESS_CAP = env_int("VETTING_LINK_REASSESS_CAP", 200)
 # "Same building" grouping of session IPs for link.ip_subnet_shared.
 VETTING_LINK_IPV4_PREFIX = env_int("VETTING_LINK_IPV4_PREFIX", 24)

@@ -110,7 +110,7 @@ def review_reset_if_worse(
     if not new_links and not level_rose:
         return False
     reason = (
-        f"new link signals: {', '.join(new_links)}"
+        _listed("new link signals: ", new_links, limit=_REASON_MAX)
         if new_links
         else f"risk level rose to {current.risk_level}"
     )
@@ -123,9 +123,27 @@ def review_reset_if_worse(
         review_decided_by=None,
         review_decided_at=None,
     )
-    audit_record(action="review.reset", candidate_id=candidate.pk, detail={"reason": reason})
+    audit_record(
+        action="review.reset",
+        candidate_id=candidate.pk,
+        detail={"reason": reason, "new_links": new_links, "risk_level": current.risk_level},
+    )
     _notify_review_updated(candidate.pk, trigger=current.trigger)
     return True
+
+
+_REASON_MAX = ReviewDecision._meta.get_field("reason").max_length
+
+
+def _listed(prefix: str, items: list[str], *, limit: int) -> str:
+    """`prefix` + the items that fit in `limit` characters, then "and N more": generated text
+    never overflows its column (the full list goes to the audit event)."""
+    for shown in range(len(items), 0, -1):
+        rest = len(items) - shown
+        text = prefix + ", ".join(items[:shown]) + (f" and {rest} more" if rest else "")
+        if len(text) <= limit:
+            return text
+    return (prefix + f"{len(items)} codes")[:limit]
 
 
 @transaction.atomic
