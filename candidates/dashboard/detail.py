@@ -102,6 +102,14 @@ def evidence_lines(evidence: Any) -> list[tuple[str, str]]:
     ]
 
 
+def profile_entries(profiles: Any) -> list[tuple[str, str]]:
+    """`profiles` as (name, value) pairs. Never `profiles.items` in a template: a key named
+    "items" (or a value stored by another path that is not a flat object) would break it."""
+    if isinstance(profiles, dict):
+        return [(str(k), _plain(v)) for k, v in profiles.items()]
+    return [("Profiles", _plain(profiles))] if profiles not in (None, "", [], {}) else []
+
+
 def _plain(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{str(k).replace('_', ' ')}: {_plain(v)}" for k, v in value.items())

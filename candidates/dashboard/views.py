@@ -29,7 +29,12 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from candidates import services
 from candidates.dashboard import pictures
-from candidates.dashboard.detail import Detail, candidate_detail, duplicate_images
+from candidates.dashboard.detail import (
+    Detail,
+    candidate_detail,
+    duplicate_images,
+    profile_entries,
+)
 from candidates.dashboard.forms import DecisionForm, ObservationForm, QueueFilterForm
 from candidates.dashboard.queue import QueueRow, queue_iter, queue_page
 from candidates.models import Candidate, Document, Image
@@ -164,6 +169,7 @@ def candidate(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
             detail.session_times, (c.claimed_location or {}).get("timezone", "")
         ),
         "graph": pictures.link_graph(c, detail.signals, detail.related),
+        "profiles": profile_entries(c.profiles),
         "resume": _resume(detail),
         "can_sensitive": request.user.has_perm("candidates.view_sensitive_candidate"),
         "can_review": request.user.has_perm("candidates.review_candidate"),
