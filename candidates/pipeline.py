@@ -10,13 +10,12 @@ worker died), so a duplicate delivery or a retry does the work once.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from datetime import timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
@@ -118,15 +117,27 @@ def assessment_run(*, assessment_id: UUID) -> None:
         outcome = engine.evaluate(subject, rules, Context(links=LinkIndex()))
         assessment_store(assessment=assessment, rules=rules, outcome=outcome)
     except (OperationalError, InterfaceError):
-        # The database blinked: give the claim (and the attempt) back for the task's retry.
-        with contextlib.suppress(OperationalError, InterfaceError):
-            Assessment.objects.filter(id=assessment_id).update(
-                status=Assessment.Status.PENDING, attempts=F("attempts") - 1
-            )
+        _claim_release(assessment_id=assessment_id)
         raise
     except Exception as exc:  # a bug or bad data: retried a bounded number of times
         log.exception("Assessment %s failed (attempt %s)", assessment_id, assessment.attempts)
         assessment_fault(assessment=assessment, error=f"{type(exc).__name__}: {exc}")
+
+
+def _claim_release(*, assessment_id: UUID) -> None:
+    """The database blinked: give the claim (and the attempt) back for the task's retry. The
+    connection that failed may be dead (a restart, a terminated backend): then try once more on
+    a new one, or the claim would wait VETTING_STALE_RUNNING_SECONDS for the sweep."""
+    for _ in range(2):
+        try:
+            Assessment.objects.filter(id=assessment_id, status=Assessment.Status.RUNNING).update(
+                status=Assessment.Status.PENDING, attempts=F("attempts") - 1
+            )
+            return
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block:
+                return  # the caller's transaction owns the connection
+            connection.close()
 
 
 def assessment_fault(*, assessment: Assessment, error: str) -> None:

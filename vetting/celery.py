@@ -5,6 +5,7 @@ import os
 import time
 
 from celery import Celery, Task
+from celery.signals import task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vetting.settings")
 
@@ -34,6 +35,19 @@ class VettingTask(Task):
         except Exception:
             VettingTask._broker_down_until = time.monotonic() + self.BREAKER_SECONDS
             raise
+
+
+@task_prerun.connect
+def _replace_dropped_database_connections(sender=None, **kwargs) -> None:
+    """Workers keep their connections between tasks (CELERY_DB_REUSE_MAX), and Celery then
+    never checks them. A connection the database dropped (a restart, a terminated backend) is
+    replaced here. With CONN_HEALTH_CHECKS the first query of the task checks it cheaply.
+    Inline (eager) tasks run inside the caller's transaction and are left alone."""
+    if sender is not None and getattr(sender.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 app = Celery("vetting", task_cls=VettingTask)

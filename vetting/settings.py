@@ -77,7 +77,11 @@ TEMPLATES = [
 
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Health checks: a connection the server dropped (restart, failover, terminated backend)
+    # is replaced on its next use instead of failing every request until a restart.
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     _sqlite_path = Path(env_str("SQLITE_PATH", str(BASE_DIR / "var" / "vetting.sqlite3")))
     _sqlite_path.parent.mkdir(parents=True, exist_ok=True)

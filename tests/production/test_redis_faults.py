@@ -3,54 +3,12 @@ the test's own; the test stops it (and, separately, freezes it so it stops answe
 ATS posts single, batch and session writes over HTTP. Every write answers 2xx, and after Redis
 returns every requested assessment completes exactly once, through the worker and the sweep."""
 
-import uuid
-
 import pytest
-from django.utils import timezone
 
 from candidates.models import Assessment, Candidate, Signal
-from checks.models import RuleSet
-from tests.production.servers import (
-    PrivateRedis,
-    celery_process,
-    database_url,
-    gunicorn,
-    http_json,
-    production_env,
-    wait_for,
-)
+from tests.production.servers import http_json, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def stack(django_db_blocker, tmp_path):
-    # The migrations' rule set has not had its reassessment pass in this fresh database; the
-    # sweep would start it and add a "ruleset" assessment to every candidate.
-    RuleSet.objects.update(reassess_done_at=timezone.now())
-    redis = PrivateRedis(tmp_path)
-    redis.start()
-    with django_db_blocker.unblock():
-        env = production_env(
-            DATABASE_URL=database_url(),
-            REDIS_URL=redis.url,
-            VETTING_QUEUE=f"faults-{uuid.uuid4().hex[:8]}",
-            VETTING_SWEEP_SECONDS="2",
-            VETTING_SWEEP_GRACE_SECONDS="1",
-            MEDIA_ROOT=str(tmp_path / "media"),
-            STATIC_ROOT=str(tmp_path / "static"),
-        )
-    worker_args = ("--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat")
-    beat_args = ("--schedule", str(tmp_path / "beat-schedule"))
-    try:
-        with (
-            celery_process("worker", env, tmp_path / "worker.log", *worker_args) as worker,
-            celery_process("beat", env, tmp_path / "beat.log", *beat_args),
-            gunicorn(env, tmp_path / "gunicorn.log") as base,
-        ):
-            yield {"base": base, "redis": redis, "worker": worker, "logs": tmp_path}
-    finally:
-        redis.stop()
 
 
 def _candidate(n: int, tag: str) -> dict:
