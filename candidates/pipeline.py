@@ -10,15 +10,18 @@ worker died), so a duplicate delivery or a retry does the work once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
 from datetime import timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from candidates import metrics
 from candidates.models import Assessment, Candidate, Signal
 from candidates.subject import subject_load
 from checks import engine
@@ -36,14 +39,16 @@ def assessment_request(*, candidate: Candidate, trigger: str) -> Assessment:
     """
     Candidate.objects.filter(pk=candidate.pk).update(assessment_seq=F("assessment_seq") + 1)
     seq = Candidate.objects.values_list("assessment_seq", flat=True).get(pk=candidate.pk)
-    assessment = Assessment.objects.create(candidate_id=candidate.pk, seq=seq, trigger=trigger)
+    assessment = Assessment.objects.create(
+        candidate_id=candidate.pk, seq=seq, trigger=trigger, queued_at=timezone.now()
+    )
     Candidate.objects.filter(pk=candidate.pk).update(
         latest_assessment=assessment, assessment_status=Assessment.Status.PENDING
     )
     candidate.assessment_seq = seq
     candidate.latest_assessment = assessment
     candidate.assessment_status = Assessment.Status.PENDING
-    transaction.on_commit(lambda: assessment_enqueue(assessment_id=assessment.id))
+    transaction.on_commit(lambda: assessment_enqueue(assessment_id=assessment.id, trigger=trigger))
     return assessment
 
 
@@ -54,8 +59,9 @@ def assessment_request_many(*, candidate_ids: list[UUID], trigger: str) -> int:
         return 0
     Candidate.objects.filter(pk__in=candidate_ids).update(assessment_seq=F("assessment_seq") + 1)
     rows = list(Candidate.objects.filter(pk__in=candidate_ids).values_list("pk", "assessment_seq"))
+    now = timezone.now()
     assessments = Assessment.objects.bulk_create(
-        [Assessment(candidate_id=pk, seq=seq, trigger=trigger) for pk, seq in rows]
+        [Assessment(candidate_id=pk, seq=seq, trigger=trigger, queued_at=now) for pk, seq in rows]
     )
     Candidate.objects.bulk_update(
         [
@@ -68,22 +74,39 @@ def assessment_request_many(*, candidate_ids: list[UUID], trigger: str) -> int:
         batch_size=500,
     )
     ids = [a.id for a in assessments]
-    transaction.on_commit(lambda: [assessment_enqueue(assessment_id=i) for i in ids])
+    transaction.on_commit(lambda: assessment_enqueue_many(assessment_ids=ids, trigger=trigger))
     return len(ids)
 
 
-def assessment_enqueue(*, assessment_id: UUID) -> bool:
+def assessment_queue(trigger: str) -> str:
+    """Reassessments (links, a rule-set pass) wait in their own queue: a pass over a million
+    candidates never delays the assessment of a candidate an ATS just posted."""
+    reassessment = trigger in (Assessment.Trigger.LINK, Assessment.Trigger.RULESET)
+    return settings.VETTING_QUEUES["reassessment" if reassessment else "assessments"]
+
+
+def assessment_enqueue(*, assessment_id: UUID, trigger: str) -> bool:
     """Hand the assessment to Celery. A broker fault is logged, not raised: the sweep retries."""
+    return assessment_enqueue_many(assessment_ids=[assessment_id], trigger=trigger) == 1
+
+
+def assessment_enqueue_many(*, assessment_ids: list[UUID], trigger: str) -> int:
+    """Queue each; at the first broker fault stop, and clear the rest's `queued_at` so the
+    sweep takes them after its grace period. Returns how many were queued."""
     from candidates.tasks import assess_candidate_task
 
-    try:
-        assess_candidate_task.delay(str(assessment_id))
-    except Exception:  # the broker is down or unreachable; kombu raises many kinds
-        log.warning(
-            "Could not queue assessment %s; the sweep will retry", assessment_id, exc_info=True
-        )
-        return False
-    return True
+    queue = assessment_queue(trigger)
+    for done, assessment_id in enumerate(assessment_ids):
+        try:
+            assess_candidate_task.apply_async((str(assessment_id),), queue=queue)
+        except Exception:  # the broker is down or unreachable; kombu raises many kinds
+            log.warning("Could not queue assessment %s; the sweep will retry", assessment_id)
+            with contextlib.suppress(DatabaseError):
+                Assessment.objects.filter(
+                    id__in=assessment_ids[done:], status=Assessment.Status.PENDING
+                ).update(queued_at=None)
+            return done
+    return len(assessment_ids)
 
 
 def assessment_claim(*, assessment_id: UUID) -> bool:
@@ -110,12 +133,14 @@ def assessment_run(*, assessment_id: UUID) -> None:
         assessment_fail(assessment_id=assessment_id, error=f"Gave up: {last}")
         return
     try:
+        started = time.monotonic()
         subject = subject_load(candidate_id=assessment.candidate_id)
         if subject is None:  # erased meanwhile
             return
         rules = ruleset_active_snapshot()
         outcome = engine.evaluate(subject, rules, Context(links=LinkIndex()))
         assessment_store(assessment=assessment, rules=rules, outcome=outcome)
+        metrics.ASSESSMENT_DURATION.observe(time.monotonic() - started)
     except (OperationalError, InterfaceError):
         _claim_release(assessment_id=assessment_id)
         raise
@@ -146,9 +171,9 @@ def assessment_fault(*, assessment: Assessment, error: str) -> None:
     if assessment.attempts >= settings.VETTING_ASSESSMENT_MAX_ATTEMPTS:
         assessment_fail(assessment_id=assessment.id, error=error)
         return
-    with transaction.atomic():
+    with transaction.atomic():  # no queued_at: the sweep's next pass retries it
         Assessment.objects.filter(id=assessment.id, status=Assessment.Status.RUNNING).update(
-            status=Assessment.Status.PENDING, error=error[:2000]
+            status=Assessment.Status.PENDING, error=error[:2000], queued_at=None
         )
         _candidate_status(assessment, Assessment.Status.PENDING)
 
@@ -223,14 +248,6 @@ def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Out
         # A newer assessment already completed; this older one only joins the history.
         _candidate_status(assessment, Assessment.Status.COMPLETED)
         return
-    from candidates.services import review_reset_if_worse
-
-    review_reset_if_worse(
-        candidate=candidate,
-        previous=previous,
-        current=assessment,
-        current_codes={s.code for s in outcome.signals},
-    )
     Candidate.objects.filter(pk=candidate.pk).update(
         completed_assessment=assessment,
         risk_score=outcome.risk_score,
@@ -241,6 +258,15 @@ def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Out
             When(latest_assessment=assessment, then=Value(Assessment.Status.COMPLETED)),
             default=F("assessment_status"),
         ),
+    )
+    from candidates.services import review_reset_if_worse
+
+    # After the candidate's new score is written: a reset's review.updated event carries it.
+    review_reset_if_worse(
+        candidate=candidate,
+        previous=previous,
+        current=assessment,
+        current_codes={s.code for s in outcome.signals},
     )
     _on_finished(assessment)
 
@@ -253,33 +279,46 @@ def _candidate_status(assessment: Assessment, status: str) -> None:
 
 
 def _on_finished(assessment: Assessment) -> None:
+    """In the transaction that finishes `assessment`: its webhook event commits with it."""
     from candidates import hooks
 
-    candidate_id, status, trigger = assessment.candidate_id, assessment.status, assessment.trigger
-    transaction.on_commit(
-        lambda: hooks.assessment_finished(candidate_id=candidate_id, status=status, trigger=trigger)
+    metrics.ASSESSMENTS_FINISHED.labels(
+        assessment.status, assessment.risk_level or "none", assessment.trigger
+    ).inc()
+    if assessment.status == Assessment.Status.COMPLETED and assessment.requested_at:
+        waited = (timezone.now() - assessment.requested_at).total_seconds()
+        metrics.ASSESSMENT_LATENCY.labels(assessment.trigger).observe(waited)
+
+    hooks.assessment_finished(
+        candidate_id=assessment.candidate_id, status=assessment.status, trigger=assessment.trigger
     )
 
 
 def assessment_sweep(*, limit: int = 1000) -> int:
-    """Queue assessments left pending (broker was down) or running on a dead worker."""
+    """Queue assessments left pending (never queued: the broker was down; or queued longer ago
+    than VETTING_REQUEUE_SECONDS: the broker may have lost them) or running on a dead worker.
+    Work queued recently is left alone: a backed-up queue is not flooded with duplicates."""
     now = timezone.now()
     pending_before = now - timedelta(seconds=settings.VETTING_SWEEP_GRACE_SECONDS)
+    requeue_before = now - timedelta(seconds=settings.VETTING_REQUEUE_SECONDS)
     stale_before = now - timedelta(seconds=settings.VETTING_STALE_RUNNING_SECONDS)
-    ids = list(
+    rows = list(
         Assessment.objects.filter(
             Q(status=Assessment.Status.PENDING, requested_at__lt=pending_before)
+            & (Q(queued_at__isnull=True) | Q(queued_at__lt=requeue_before))
             | Q(status=Assessment.Status.RUNNING, started_at__lt=stale_before)
         )
         .order_by("requested_at")
-        .values_list("id", flat=True)[:limit]
+        .values_list("id", "trigger")[:limit]
     )
-    queued = 0
-    for assessment_id in ids:
-        if not assessment_enqueue(assessment_id=assessment_id):
+    queued: list[UUID] = []
+    for assessment_id, trigger in rows:
+        if not assessment_enqueue(assessment_id=assessment_id, trigger=trigger):
             break  # the broker is still down; try again next sweep
-        queued += 1
-    return queued
+        queued.append(assessment_id)
+    Assessment.objects.filter(id__in=queued).update(queued_at=now)
+    metrics.SWEEP_REQUEUED.labels("assessment").inc(len(queued))
+    return len(queued)
 
 
 RULESET_REASSESS_BATCH = 500

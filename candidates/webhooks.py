@@ -23,6 +23,7 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 
+from candidates import metrics
 from candidates.models import ApiClient, WebhookAttempt, WebhookEvent
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,8 @@ def webhook_deliver(*, event_id: str) -> str | None:
         if event.next_attempt_at > event.created_at + RETRY_FOR:
             event.status = WebhookEvent.Status.FAILED
     event.save(update_fields=["attempts", "status", "delivered_at", "next_attempt_at"])
+    outcome = "retry" if event.status == WebhookEvent.Status.PENDING else event.status
+    metrics.WEBHOOK_DELIVERIES.labels(outcome).inc()
     return event.status
 
 
@@ -113,6 +116,7 @@ def webhook_sweep(*, limit: int = 500) -> int:
     )
     for event_id in due:
         webhook_enqueue(event_id=event_id)
+    metrics.SWEEP_REQUEUED.labels("webhook").inc(len(due))
     return len(due)
 
 

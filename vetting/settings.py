@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 from vetting.env import env_bool, env_int, env_list, env_str
 
@@ -252,3 +253,27 @@ LOGGING = {
 }
 # Celery closes the database connection around every task unless this is set; reuse it (0 = close).
 CELERY_DB_REUSE_MAX = env_int("VETTING_DB_REUSE_MAX", 1000)
+
+# --- Production path (issue 8): queues, re-queue marker, metrics. Kept in one block. ---
+# Separate queues, so a long reassessment pass or a slow webhook receiver never starves the
+# assessment of a candidate an ATS just posted. VETTING_QUEUE (the default queue: the sweeps) is
+# the prefix of the others. `celery -A vetting worker` consumes them all; `-Q` dedicates one.
+VETTING_QUEUES = {
+    kind: f"{CELERY_TASK_DEFAULT_QUEUE}.{kind}"
+    for kind in ("assessments", "reassessment", "webhooks")
+}
+VETTING_QUEUE_NAMES = [CELERY_TASK_DEFAULT_QUEUE, *VETTING_QUEUES.values()]
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in VETTING_QUEUE_NAMES]
+CELERY_TASK_ROUTES = {
+    "candidates.tasks.assess_candidate_task": {"queue": VETTING_QUEUES["assessments"]},
+    "candidates.tasks.ruleset_reassess_task": {"queue": VETTING_QUEUES["reassessment"]},
+    "checks.links.tasks.link_reassess_rest_task": {"queue": VETTING_QUEUES["reassessment"]},
+    "links.tasks.link_reassess_rest_task": {"queue": VETTING_QUEUES["reassessment"]},
+    "candidates.tasks.webhook_deliver_task": {"queue": VETTING_QUEUES["webhooks"]},
+}
+# The sweep re-queues a pending assessment only if it was never queued (the broker refused it)
+# or was queued longer ago than this (the broker may have lost it).
+VETTING_REQUEUE_SECONDS = env_int("VETTING_REQUEUE_SECONDS", 600)
+# /metrics answers only with `Authorization: Bearer <this>`; unset, it is 404.
+VETTING_METRICS_TOKEN = env_str("VETTING_METRICS_TOKEN")
+MIDDLEWARE.insert(1, "candidates.metrics.MetricsMiddleware")  # right after the request id

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from candidates.metrics import metrics_view
 from candidates.views_health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("candidates.api.urls")),

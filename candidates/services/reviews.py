@@ -244,6 +244,7 @@ def observation_create(
 
 
 def _notify_review_updated(candidate_id: UUID, trigger: str = "manual") -> None:
+    """In the review change's transaction: its webhook event commits with it (an outbox)."""
     from candidates import hooks
 
-    transaction.on_commit(lambda: hooks.review_updated(candidate_id=candidate_id, trigger=trigger))
+    hooks.review_updated(candidate_id=candidate_id, trigger=trigger)

@@ -200,13 +200,11 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
 
 
 def _notify_erased(*, candidate_id: UUID, client_id: UUID, external_id: str) -> None:
+    """In the erasure's transaction: the candidate's events go and the ids-only event comes
+    with it, or neither does."""
     from candidates import hooks
 
-    transaction.on_commit(
-        lambda: hooks.candidate_erased(
-            candidate_id=candidate_id, client_id=client_id, external_id=external_id
-        )
-    )
+    hooks.candidate_erased(candidate_id=candidate_id, client_id=client_id, external_id=external_id)
 
 
 def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:

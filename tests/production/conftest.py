@@ -15,12 +15,15 @@ from tests.production.servers import (
     production_env,
 )
 
+METRICS_TOKEN = "metrics-token-for-the-fault-tests"
+
 
 @pytest.fixture
 def stack(django_db_blocker, tmp_path):
     # The migrations' rule set has not had its reassessment pass in this fresh database; the
     # sweep would start it and add a "ruleset" assessment to every candidate.
     RuleSet.objects.update(reassess_done_at=timezone.now())
+    (tmp_path / "prometheus").mkdir()
     redis = PrivateRedis(tmp_path)
     redis.start()
     with django_db_blocker.unblock():
@@ -31,6 +34,9 @@ def stack(django_db_blocker, tmp_path):
             VETTING_SWEEP_SECONDS="2",
             VETTING_SWEEP_GRACE_SECONDS="1",
             MEDIA_ROOT=str(tmp_path / "media"),
+            # Metrics of gunicorn and the worker, added up by /metrics.
+            PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "prometheus"),
+            VETTING_METRICS_TOKEN=METRICS_TOKEN,
             STATIC_ROOT=str(tmp_path / "static"),
         )
     worker_args = ("--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat")

@@ -93,6 +93,49 @@ def test_writes_through_http_succeed_while_redis_is_down_and_complete_after(
         candidate = Candidate.objects.get(pk=pk)
         assert candidate.assessment_status == "completed"
         assert candidate.completed_assessment_id == candidate.latest_assessment_id
+    _metrics_tell_the_story(base)
+
+
+def _metrics_tell_the_story(base: str) -> None:
+    """/metrics adds up gunicorn's and the worker's counters (PROMETHEUS_MULTIPROC_DIR)."""
+    import urllib.error
+    import urllib.request
+
+    from tests.production.conftest import METRICS_TOKEN
+
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{base}/metrics", timeout=10)
+    assert refused.value.code == 401
+    request = urllib.request.Request(
+        f"{base}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        text = response.read().decode()
+    values = _samples(text)
+    # Written by the web process:
+    assert values[("vetting_http_requests_total", "POST", "/api/v1/candidates/", "201")] >= 2
+    # Written by the worker: the sweep recovered the work queued while Redis was down.
+    assert values[("vetting_sweep_requeued_total", "assessment")] >= 23
+    completed = sum(
+        v
+        for k, v in values.items()
+        if k[0] == "vetting_assessments_finished_total" and "completed" in k
+    )
+    assert completed >= 24
+    assert ("vetting_assessments_unfinished", "pending") in values
+    assert any(k[0] == "vetting_queue_depth" for k in values)
+
+
+def _samples(text: str) -> dict[tuple, float]:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    values: dict[tuple, float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            labels = tuple(v for k, v in sorted(sample.labels.items()) if k != "pid")
+            key = (sample.name, *labels)
+            values[key] = values.get(key, 0) + sample.value
+    return values
 
 
 def test_a_redis_that_stops_answering_costs_seconds_not_a_hung_request(stack, api_client_factory):
