@@ -49,6 +49,10 @@ def assessment_request(*, candidate: Candidate, trigger: str) -> Assessment:
     candidate.latest_assessment = assessment
     candidate.assessment_status = Assessment.Status.PENDING
     transaction.on_commit(lambda: assessment_enqueue(assessment_id=assessment.id, trigger=trigger))
+    log.info(
+        "assessment requested",
+        extra={"candidate_id": str(candidate.pk), "assessment_id": str(assessment.id)},
+    )
     return assessment
 
 
@@ -141,6 +145,14 @@ def assessment_run(*, assessment_id: UUID) -> None:
         outcome = engine.evaluate(subject, rules, Context(links=LinkIndex()))
         assessment_store(assessment=assessment, rules=rules, outcome=outcome)
         metrics.ASSESSMENT_DURATION.observe(time.monotonic() - started)
+        log.info(
+            "assessment stored",
+            extra={
+                "candidate_id": str(assessment.candidate_id),
+                "assessment_id": str(assessment_id),
+                "risk_score": outcome.risk_score,
+            },
+        )
     except (OperationalError, InterfaceError):
         _claim_release(assessment_id=assessment_id)
         raise

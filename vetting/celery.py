@@ -28,6 +28,13 @@ class VettingTask(Task):
     def apply_async(self, *args, **kwargs):
         if self.app.conf.task_always_eager:
             return super().apply_async(*args, **kwargs)
+        from candidates.logcontext import request_id_var
+
+        if request_id_var.get():  # the worker's log lines carry the request that queued it
+            kwargs["headers"] = {
+                **(kwargs.get("headers") or {}),
+                "request_id": request_id_var.get(),
+            }
         if time.monotonic() < VettingTask._broker_down_until:
             raise BrokerUnavailable(f"broker failed within {self.BREAKER_SECONDS:.0f} s")
         try:
@@ -47,7 +54,11 @@ def _replace_dropped_database_connections(sender=None, **kwargs) -> None:
         return
     from django.db import close_old_connections
 
+    from candidates.logcontext import request_id_var
+
     close_old_connections()
+    if sender is not None:
+        request_id_var.set(getattr(sender.request, "request_id", None) or "")
 
 
 app = Celery("vetting", task_cls=VettingTask)

@@ -277,3 +277,23 @@ VETTING_REQUEUE_SECONDS = env_int("VETTING_REQUEUE_SECONDS", 600)
 # /metrics answers only with `Authorization: Bearer <this>`; unset, it is 404.
 VETTING_METRICS_TOKEN = env_str("VETTING_METRICS_TOKEN")
 MIDDLEWARE.insert(1, "candidates.metrics.MetricsMiddleware")  # right after the request id
+
+# Logs: JSON lines in production (LOG_FORMAT=json, the default with DEBUG off), one object per
+# record with its request id and Celery task id (candidates/logcontext.py); text for development.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+LOGGING["filters"] = {"context": {"()": "candidates.logcontext.ContextFilter"}}
+LOGGING["formatters"] = {
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    },
+    "text": {
+        "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s%(task_id)s] %(message)s"
+    },
+}
+LOGGING["handlers"]["console"].update(filters=["context"], formatter=LOG_FORMAT)
+if LOG_FORMAT not in LOGGING["formatters"]:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text")
+# Workers log through the same handler (JSON lines too) instead of Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -16,6 +16,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 
 from candidates.api.errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, json_error
+from candidates.logcontext import request_id_var
 
 log = logging.getLogger(__name__)
 HEADER = "X-Request-Id"
@@ -43,7 +44,11 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.request_id = request_id_for(request)  # type: ignore[attr-defined]
-        response = self.get_response(request)
+        token = request_id_var.set(request.request_id)  # type: ignore[attr-defined]
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
         if is_api(request) and response.status_code >= 400 and not _is_json(response):
             response = json_error(status_code=response.status_code, request_id=request.request_id)  # type: ignore[attr-defined]
         response[HEADER] = request.request_id  # type: ignore[attr-defined]
