@@ -323,14 +323,17 @@ def assessment_sweep(*, limit: int = 1000) -> int:
         .order_by("requested_at")
         .values_list("id", "trigger")[:limit]
     )
-    queued: list[UUID] = []
-    for assessment_id, trigger in rows:
+    # Marked before they are sent: a run that fails at once clears the mark for the next pass.
+    Assessment.objects.filter(id__in=[pk for pk, _ in rows]).update(queued_at=now)
+    queued = 0
+    for n, (assessment_id, trigger) in enumerate(rows):
         if not assessment_enqueue(assessment_id=assessment_id, trigger=trigger):
-            break  # the broker is still down; try again next sweep
-        queued.append(assessment_id)
-    Assessment.objects.filter(id__in=queued).update(queued_at=now)
-    metrics.SWEEP_REQUEUED.labels("assessment").inc(len(queued))
-    return len(queued)
+            # The broker is still down: the rest were not sent either; try again next pass.
+            Assessment.objects.filter(id__in=[pk for pk, _ in rows[n:]]).update(queued_at=None)
+            break
+        queued += 1
+    metrics.SWEEP_REQUEUED.labels("assessment").inc(queued)
+    return queued
 
 
 RULESET_REASSESS_BATCH = 500
