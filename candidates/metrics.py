@@ -30,6 +30,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from candidates.broker import queue_depths
+
 log = logging.getLogger(__name__)
 
 HTTP_REQUESTS = Counter(
@@ -93,23 +95,9 @@ class StateCollector(Collector):
         depth = GaugeMetricFamily(
             "vetting_queue_depth", "Messages waiting in each Celery queue", labels=["queue"]
         )
-        for queue, n in _queue_depths().items():
+        for queue, n in (queue_depths() or {}).items():  # none while the broker is down
             depth.add_metric([queue], n)
         yield depth
-
-
-def _queue_depths() -> dict[str, int]:
-    if not settings.REDIS_URL:
-        return {}
-    import redis
-
-    try:
-        client = redis.Redis.from_url(
-            settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1
-        )
-        return {q: int(client.llen(q)) for q in settings.VETTING_QUEUE_NAMES}
-    except redis.RedisError:
-        return {}  # the broker is down: /healthz says so; the other metrics still answer
 
 
 def _registry() -> CollectorRegistry:

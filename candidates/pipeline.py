@@ -22,6 +22,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from candidates import metrics
+from candidates.broker import queue_depths
 from candidates.models import Assessment, Candidate, Signal
 from candidates.subject import subject_load
 from checks import engine
@@ -82,11 +83,14 @@ def assessment_request_many(*, candidate_ids: list[UUID], trigger: str) -> int:
     return len(ids)
 
 
+_REASSESSMENT = (Assessment.Trigger.LINK, Assessment.Trigger.RULESET)
+_FRESH = tuple(t for t in Assessment.Trigger.values if t not in _REASSESSMENT)
+
+
 def assessment_queue(trigger: str) -> str:
     """Reassessments (links, a rule-set pass) wait in their own queue: a pass over a million
     candidates never delays the assessment of a candidate an ATS just posted."""
-    reassessment = trigger in (Assessment.Trigger.LINK, Assessment.Trigger.RULESET)
-    return settings.VETTING_QUEUES["reassessment" if reassessment else "assessments"]
+    return settings.VETTING_QUEUES["reassessment" if trigger in _REASSESSMENT else "assessments"]
 
 
 def assessment_enqueue(*, assessment_id: UUID, trigger: str) -> bool:
@@ -307,17 +311,22 @@ def _on_finished(assessment: Assessment) -> None:
 
 
 def assessment_sweep(*, limit: int = 1000) -> int:
-    """Queue assessments left pending (never queued: the broker was down; or queued longer ago
-    than VETTING_REQUEUE_SECONDS: the broker may have lost them) or running on a dead worker.
-    Work queued recently is left alone: a backed-up queue is not flooded with duplicates."""
+    """Queue assessments left pending or running on a dead worker. A pending one is queued again
+    if it never was (the broker refused it), if its queue is empty (so the broker lost it: a
+    Redis restart), or if it was queued longer ago than VETTING_REQUEUE_SECONDS. Work queued
+    recently into a backed-up queue is left alone: no flood of duplicates every minute."""
     now = timezone.now()
     pending_before = now - timedelta(seconds=settings.VETTING_SWEEP_GRACE_SECONDS)
     requeue_before = now - timedelta(seconds=settings.VETTING_REQUEUE_SECONDS)
     stale_before = now - timedelta(seconds=settings.VETTING_STALE_RUNNING_SECONDS)
+    lost = Q(queued_at__isnull=True) | Q(queued_at__lt=requeue_before)
+    depths = queue_depths() or {}
+    for kind, triggers in (("assessments", _FRESH), ("reassessment", _REASSESSMENT)):
+        if depths.get(settings.VETTING_QUEUES[kind], 1) == 0 or not settings.REDIS_URL:
+            lost |= Q(trigger__in=triggers)
     rows = list(
         Assessment.objects.filter(
-            Q(status=Assessment.Status.PENDING, requested_at__lt=pending_before)
-            & (Q(queued_at__isnull=True) | Q(queued_at__lt=requeue_before))
+            Q(status=Assessment.Status.PENDING, requested_at__lt=pending_before) & lost
             | Q(status=Assessment.Status.RUNNING, started_at__lt=stale_before)
         )
         .order_by("requested_at")

@@ -45,19 +45,34 @@ def test_each_kind_of_work_waits_in_its_own_queue(broker):
 
 
 @pytest.mark.django_db
-def test_the_sweep_skips_work_queued_recently_and_requeues_work_the_broker_may_have_lost(
-    settings,
-):
+def test_the_sweep_skips_work_queued_recently_into_a_backed_up_queue(settings, broker):
     settings.VETTING_SWEEP_GRACE_SECONDS = 0
     settings.VETTING_REQUEUE_SECONDS = 600
     candidate = CandidateFactory(phone="12")
     assessment = pipeline.assessment_request(candidate=candidate, trigger="upsert")
     assert assessment.queued_at is not None  # handed to the broker after commit
-    # A backed-up queue: the message is waiting there, so the sweep sends no duplicate.
-    assert pipeline.assessment_sweep() == 0
-    # Queued longer ago than VETTING_REQUEUE_SECONDS: the broker may have lost it.
+    # The queue is backed up: other work waits in it, so ours may well be waiting there too.
+    assert pipeline.assessment_enqueue(assessment_id=uuid4(), trigger="upsert")
+    celery_app.conf.task_always_eager = True  # from here the sweep's tasks run inline
+    assert pipeline.assessment_sweep() == 0  # no duplicate
+    # Queued longer ago than VETTING_REQUEUE_SECONDS: re-queued even into a busy queue.
     long_ago = timezone.now() - timedelta(seconds=601)
     Assessment.objects.filter(pk=assessment.pk).update(queued_at=long_ago)
-    assert pipeline.assessment_sweep() == 1  # inline in tests: runs it
+    assert pipeline.assessment_sweep() == 1
     assessment.refresh_from_db()
     assert assessment.status == "completed" and assessment.queued_at > long_ago
+
+
+@pytest.mark.django_db
+def test_work_queued_into_a_queue_that_is_now_empty_was_lost_and_is_requeued_at_once(
+    settings, broker
+):
+    # A Redis restarted without persistence: its queues are empty, the work still pending.
+    settings.VETTING_SWEEP_GRACE_SECONDS = 0
+    settings.VETTING_REQUEUE_SECONDS = 600
+    candidate = CandidateFactory(phone="12")
+    assessment = pipeline.assessment_request(candidate=candidate, trigger="upsert")
+    celery_app.conf.task_always_eager = True
+    assert pipeline.assessment_sweep() == 1
+    assessment.refresh_from_db()
+    assert assessment.status == "completed"

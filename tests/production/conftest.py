@@ -7,12 +7,14 @@ import pytest
 from django.utils import timezone
 
 from checks.models import RuleSet
+from checks.rulesets import ruleset_active_snapshot
 from tests.production.servers import (
     PrivateRedis,
     celery_process,
     database_url,
     gunicorn,
     production_env,
+    wait_worker_ready,
 )
 
 METRICS_TOKEN = "metrics-token-for-the-fault-tests"
@@ -22,6 +24,9 @@ METRICS_TOKEN = "metrics-token-for-the-fault-tests"
 def stack(django_db_blocker, tmp_path):
     # The migrations' rule set has not had its reassessment pass in this fresh database; the
     # sweep would start it and add a "ruleset" assessment to every candidate.
+    # (A test before may have flushed the table: then the defaults become the active version
+    # now, rather than in the worker in the middle of the test.)
+    ruleset_active_snapshot()
     RuleSet.objects.update(reassess_done_at=timezone.now())
     (tmp_path / "prometheus").mkdir()
     redis = PrivateRedis(tmp_path)
@@ -33,6 +38,7 @@ def stack(django_db_blocker, tmp_path):
             VETTING_QUEUE=f"faults-{uuid.uuid4().hex[:8]}",
             VETTING_SWEEP_SECONDS="2",
             VETTING_SWEEP_GRACE_SECONDS="1",
+            VETTING_STALE_RUNNING_SECONDS="5",  # a killed worker's claim goes stale quickly
             MEDIA_ROOT=str(tmp_path / "media"),
             # Metrics of gunicorn and the worker, added up by /metrics.
             PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "prometheus"),
@@ -47,6 +53,7 @@ def stack(django_db_blocker, tmp_path):
             celery_process("beat", env, tmp_path / "beat.log", *beat_args),
             gunicorn(env, tmp_path / "gunicorn.log") as base,
         ):
-            yield {"base": base, "redis": redis, "worker": worker, "logs": tmp_path}
+            wait_worker_ready(tmp_path / "worker.log", worker)
+            yield {"base": base, "redis": redis, "worker": worker, "logs": tmp_path, "env": env}
     finally:
         redis.stop()

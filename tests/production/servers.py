@@ -173,3 +173,14 @@ def wait_for(predicate, timeout: float = 60.0, step: float = 0.3) -> bool:
             return True
         time.sleep(step)
     return predicate()
+
+
+def wait_worker_ready(log: Path, proc, timeout: float = 180.0) -> None:
+    """Until the worker says it is ready (a loaded machine can take a minute to start one)."""
+    ok = wait_for(
+        lambda: proc.poll() is not None or " ready." in log.read_text(),
+        timeout=timeout,
+        step=0.5,
+    )
+    if not ok or proc.poll() is not None:
+        raise RuntimeError("the Celery worker did not start:\n" + log.read_text()[-3000:])
