@@ -48,6 +48,8 @@ class Text(serializers.CharField):
 
 class Integer(serializers.IntegerField):
     def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, float) and data.is_integer():
+            data = int(data)  # JSON (and JSON Schema) make no difference between 0 and 0.0
         if isinstance(data, bool) or not isinstance(data, int):
             _type_error(self, "an integer")
         return super().to_internal_value(data)

@@ -16,24 +16,32 @@ from candidates.models import Assessment, Candidate, Document, Session
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 
 
+class _Text(s.CharField):
+    """Response text may be empty (unset fields are "")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+
+
 def _nullable(field_cls, *args, **kwargs):
     return field_cls(*args, allow_null=True, **kwargs)
 
 
 class ErrorDetailOut(s.Serializer):
-    code = s.CharField(
+    code = _Text(
         help_text="Stable error code: validation_error, malformed_json, not_authenticated, "
         "permission_denied, not_found, method_not_allowed, idempotency_conflict, conflict, "
         "payload_too_large, unsupported_media_type, throttled, bad_request, server_error, "
         "unavailable. New codes may be added."
     )
-    message = s.CharField(help_text="A human sentence; do not parse it.")
+    message = _Text(help_text="A human sentence; do not parse it.")
     fields = s.DictField(
-        child=s.ListField(child=s.CharField()),
+        child=s.ListField(child=_Text()),
         help_text="Messages per dotted path into the body or per query parameter "
         "(`sessions.0.seen_at`); `_` for the body as a whole. Empty when no field is at fault.",
     )
-    request_id = s.CharField(help_text="The response's X-Request-Id.")
+    request_id = _Text(help_text="The response's X-Request-Id.")
 
 
 class ErrorOut(s.Serializer):
@@ -43,7 +51,7 @@ class ErrorOut(s.Serializer):
 
 
 class ImageOut(s.Serializer):
-    sha256 = s.CharField()
+    sha256 = _Text()
     content_type = s.ChoiceField(choices=["image/jpeg", "image/png"])
     width = s.IntegerField()
     height = s.IntegerField()
@@ -52,63 +60,63 @@ class ImageOut(s.Serializer):
 class LocationOut(s.Serializer):
     """As sent; keys sent as null or never sent are absent."""
 
-    country = s.CharField(required=False)
-    region = s.CharField(required=False)
-    city = s.CharField(required=False)
-    timezone = s.CharField(required=False)
+    country = _Text(required=False)
+    region = _Text(required=False)
+    city = _Text(required=False)
+    timezone = _Text(required=False)
 
 
 class AddressOut(s.Serializer):
     """As sent; keys sent as null or never sent are absent."""
 
-    line1 = s.CharField(required=False)
-    line2 = s.CharField(required=False)
-    city = s.CharField(required=False)
-    region = s.CharField(required=False)
-    postal_code = s.CharField(required=False)
-    country = s.CharField(required=False)
+    line1 = _Text(required=False)
+    line2 = _Text(required=False)
+    city = _Text(required=False)
+    region = _Text(required=False)
+    postal_code = _Text(required=False)
+    country = _Text(required=False)
 
 
 class PayoutOut(s.Serializer):
-    account_holder = s.CharField()
-    bank_country = s.CharField()
-    routing_number = s.CharField()
-    account_number_last4 = _nullable(s.CharField)
-    iban_last4 = _nullable(s.CharField)
+    account_holder = _Text()
+    bank_country = _Text()
+    routing_number = _Text()
+    account_number_last4 = _nullable(_Text)
+    iban_last4 = _nullable(_Text)
 
 
 class SessionOut(s.Serializer):
-    ip = s.CharField()
+    ip = _Text()
     seen_at = s.DateTimeField()
     kind = s.ChoiceField(choices=Session.Kind.choices)
-    user_agent = s.CharField()
-    timezone = s.CharField()
+    user_agent = _Text()
+    timezone = _Text()
     utc_offset_minutes = _nullable(s.IntegerField)
 
 
 class DocumentOut(s.Serializer):
     id = s.UUIDField()
     kind = s.ChoiceField(choices=Document.Kind.choices)
-    issuing_country = s.CharField()
-    number_last4 = s.CharField()
+    issuing_country = _Text()
+    number_last4 = _Text()
     expires_on = _nullable(s.DateField)
-    mrz = _nullable(s.CharField, help_text="As sent, with the document-number field masked.")
+    mrz = _nullable(_Text, help_text="As sent, with the document-number field masked.")
     image = ImageOut(allow_null=True)
 
 
 class RelatedCandidateOut(s.Serializer):
     id = s.UUIDField()
-    external_id = _nullable(s.CharField)
-    shared = _nullable(s.CharField, help_text="What is shared, masked where sensitive.")
+    external_id = _nullable(_Text)
+    shared = _nullable(_Text, help_text="What is shared, masked where sensitive.")
 
 
 class SignalOut(s.Serializer):
-    code = s.CharField(help_text="A signal code from GET /api/v1/signals/, e.g. `phone.voip`.")
-    check = s.CharField(help_text="The code's part before the first dot.")
+    code = _Text(help_text="A signal code from GET /api/v1/signals/, e.g. `phone.voip`.")
+    check = _Text(help_text="The code's part before the first dot.")
     score = s.IntegerField(help_text="Points the rule set gives this code.")
     contribution = s.IntegerField(help_text="Its share of the assessment's risk_score.")
     severity = s.ChoiceField(choices=SEVERITIES)
-    message = s.CharField()
+    message = _Text()
     evidence = s.DictField(help_text="JSON facts behind the signal; keys vary by code.")
     related_candidates = RelatedCandidateOut(many=True, help_text="At most 50.")
     related_count = s.IntegerField()
@@ -129,15 +137,15 @@ class AssessmentOut(s.Serializer):
 
 class ReviewOut(s.Serializer):
     status = s.ChoiceField(choices=Candidate.ReviewStatus.choices)
-    note = s.CharField()
-    decided_by = _nullable(s.CharField)
+    note = _Text()
+    decided_by = _nullable(_Text)
     decided_at = _nullable(s.DateTimeField)
 
 
 class CandidateSummaryOut(s.Serializer):
     id = s.UUIDField()
-    external_id = s.CharField()
-    full_name = s.CharField()
+    external_id = _Text()
+    full_name = _Text()
     created_at = s.DateTimeField()
     updated_at = s.DateTimeField()
     assessment_status = _nullable(s.ChoiceField, choices=Candidate.AssessmentStatus.choices)
@@ -151,14 +159,14 @@ class CandidateOut(s.Serializer):
     """The candidate as stored: numbers masked, images described."""
 
     id = s.UUIDField()
-    external_id = s.CharField()
-    full_name = s.CharField()
+    external_id = _Text()
+    full_name = _Text()
     created_at = s.DateTimeField()
     updated_at = s.DateTimeField()
-    email = s.CharField()
-    phone = s.CharField()
+    email = _Text()
+    phone = _Text()
     date_of_birth = _nullable(s.DateField)
-    nationality = s.CharField()
+    nationality = _Text()
     claimed_location = LocationOut(allow_null=True)
     home_address = AddressOut(allow_null=True)
     shipping_address = AddressOut(allow_null=True)
@@ -166,29 +174,29 @@ class CandidateOut(s.Serializer):
     sessions = SessionOut(many=True)
     documents = DocumentOut(many=True)
     photo = ImageOut(allow_null=True)
-    resume_text = s.CharField()
-    profiles = _nullable(s.DictField, child=s.CharField())
+    resume_text = _Text()
+    profiles = _nullable(s.DictField, child=_Text())
     assessment = AssessmentOut(allow_null=True)
     review = ReviewOut()
 
 
 class CandidatePageOut(s.Serializer):
     results = CandidateSummaryOut(many=True)
-    next_cursor = _nullable(s.CharField, help_text="Pass as `cursor` for the next page.")
+    next_cursor = _nullable(_Text, help_text="Pass as `cursor` for the next page.")
     has_more = s.BooleanField()
 
 
 class BatchItemErrorOut(s.Serializer):
-    code = s.CharField()
-    message = s.CharField()
-    fields = s.DictField(child=s.ListField(child=s.CharField()))
+    code = _Text()
+    message = _Text()
+    fields = s.DictField(child=s.ListField(child=_Text()))
 
 
 class BatchResultOut(s.Serializer):
     """`id` and `created` when the item was stored, `error` when it was refused."""
 
     index = s.IntegerField()
-    external_id = _nullable(s.CharField)
+    external_id = _nullable(_Text)
     id = s.UUIDField(required=False)
     created = s.BooleanField(required=False)
     error = BatchItemErrorOut(required=False)
@@ -201,7 +209,7 @@ class BatchOut(s.Serializer):
 class AssessmentRefOut(s.Serializer):
     id = s.UUIDField()
     status = s.ChoiceField(choices=Candidate.AssessmentStatus.choices)
-    trigger = s.CharField(help_text="upsert, sessions, observation, link, ruleset or manual.")
+    trigger = _Text(help_text="upsert, sessions, observation, link, ruleset or manual.")
 
 
 class SessionsAddedOut(s.Serializer):
@@ -218,14 +226,14 @@ class ReassessOut(s.Serializer):
 class ObservationOut(s.Serializer):
     id = s.IntegerField()
     candidate_id = s.UUIDField()
-    code = s.CharField()
-    note = s.CharField()
+    code = _Text()
+    note = _Text()
     created_at = s.DateTimeField()
 
 
 class SignalBriefOut(s.Serializer):
-    code = s.CharField()
-    check = s.CharField()
+    code = _Text()
+    check = _Text()
     score = s.IntegerField()
     contribution = s.IntegerField()
     severity = s.ChoiceField(choices=SEVERITIES)
@@ -235,7 +243,7 @@ class AssessmentHistoryItemOut(s.Serializer):
     id = s.UUIDField()
     seq = s.IntegerField()
     status = s.ChoiceField(choices=Assessment.Status.choices)
-    trigger = s.CharField()
+    trigger = _Text()
     risk_score = _nullable(s.IntegerField, min_value=0, max_value=100)
     risk_level = _nullable(s.ChoiceField, choices=Candidate.RiskLevel.choices)
     ruleset_version = _nullable(s.IntegerField)
@@ -246,7 +254,7 @@ class AssessmentHistoryItemOut(s.Serializer):
 
 class AssessmentPageOut(s.Serializer):
     results = AssessmentHistoryItemOut(many=True)
-    next_cursor = _nullable(s.CharField)
+    next_cursor = _nullable(_Text)
     has_more = s.BooleanField()
 
 
@@ -254,12 +262,12 @@ class SignalInfoOut(s.Serializer):
     """A code of the catalogue: its defaults, and the active rule set's values (null when the
     active version lacks the code)."""
 
-    code = s.CharField()
-    check = s.CharField()
-    description = s.CharField()
+    code = _Text()
+    check = _Text()
+    description = _Text()
     default_points = s.IntegerField()
     default_severity = s.ChoiceField(choices=SEVERITIES)
-    guidance = s.CharField()
+    guidance = _Text()
     points = _nullable(s.IntegerField)
     severity = _nullable(s.ChoiceField, choices=SEVERITIES)
     enabled = _nullable(s.BooleanField)

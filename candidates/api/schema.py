@@ -89,11 +89,7 @@ LIST_PARAMETERS = [
     _limit(50),
 ]
 ASSESSMENT_PARAMETERS = [
-    OpenApiParameter(
-        "cursor",
-        {"type": "string", "pattern": "^[0-9]+$"},
-        description="The previous page's `next_cursor`.",
-    ),
+    _text_param("cursor", "The previous page's `next_cursor`; any other value is a 400."),
     _limit(50),
 ]
 
