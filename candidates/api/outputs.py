@@ -52,7 +52,7 @@ class ErrorOut(s.Serializer):
 
 class ImageOut(s.Serializer):
     sha256 = _Text()
-    content_type = s.ChoiceField(choices=["image/jpeg", "image/png"])
+    content_type = _Text(help_text="`image/jpeg` or `image/png` today.")
     width = s.IntegerField()
     height = s.IntegerField()
 

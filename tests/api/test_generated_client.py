@@ -104,7 +104,7 @@ def test_upsert_and_read_signals(vc, typed):
     candidate = created.parsed
     assert isinstance(candidate, vc.models.Candidate)
     assert candidate.external_id == "ats-12345"
-    assert candidate.photo.content_type == vc.models.ContentTypeEnum.IMAGEPNG
+    assert candidate.photo.content_type == "image/png" and candidate.photo.width == 10
     assert candidate.documents[0].number_last4 == "0739"
 
     fetched = vc.api.candidates_get.sync(client=typed, candidate_id=UUID(str(candidate.id)))
