@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from candidates.crypto import country_alpha3
 from checks.base import Check, Code, Context, DocumentFacts, Finding, Subject
 from checks.guidance import FBI_2023, FBI_2025
+from checks.identifiers import country_alpha3
 from checks.mrz import mrz_parse
 from checks.names import names_match
 

@@ -9,6 +9,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from checks.models import CheckRule, RuleSet, SignalRule
+from checks.registry import CHECKS
+from checks.signals import ruleset_activated
 
 # A version never changes once saved, so its snapshot is cached per process. The key includes
 # created_at because a wiped and re-created database may reuse a version number.
@@ -57,7 +59,6 @@ def ruleset_active_snapshot() -> dict[str, Any]:
 
 
 def ruleset_create_defaults() -> RuleSet:
-    from checks.registry import CHECKS
 
     log.warning("No active rule set: creating one from the check registry's defaults")
     checks = {c.name: {"enabled": True, "params": dataclasses.asdict(c.Params())} for c in CHECKS}
@@ -110,9 +111,7 @@ def ruleset_save_new_version(
         activate=activate,
     )
     if activate:
-        from candidates.pipeline import ruleset_reassess_start
-
-        transaction.on_commit(lambda: ruleset_reassess_start(version=new.version))
+        transaction.on_commit(lambda: ruleset_activated.send(sender=RuleSet, version=new.version))
     return new
 
 
