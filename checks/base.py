@@ -161,6 +161,7 @@ class Code:
 class Check:
     name: ClassVar[str]
     codes: ClassVar[dict[str, Code]]
+    reads_links: ClassVar[bool] = False  # True if `run` looks at other candidates (ctx.links)
 
     @dataclass(frozen=True)
     class Params:

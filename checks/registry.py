@@ -1,5 +1,5 @@
-"""The explicit list of checks. Adding a check: its module, one line here, its tests, and a
-rule-set migration with its codes' default points (see README, "Adding a check")."""
+"""The explicit list of checks: the single source of every code's defaults and every check's
+parameters (README, "Adding a check"). `manage.py migrate` brings the active rule set up to it."""
 
 from checks.address import AddressCheck
 from checks.base import Check, Code

@@ -20,6 +20,7 @@ from checks.links.near import ids, image_findings, merge, resume_findings
 
 class LinkCheck(Check):
     name = "link"
+    reads_links = True
     codes = {
         "link.phone_shared": Code(
             "Same phone (normalised E.164) as other candidates", 35, "medium"
