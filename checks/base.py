@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Protocol
 from uuid import UUID
 
 from checks.countries import claimed_country
+from checks.evidence import Field
 
 # How many related candidates a signal lists (its related_count still says how many there are).
 RELATED_CAP = 50
@@ -162,6 +163,8 @@ class Check:
     name: ClassVar[str]
     codes: ClassVar[dict[str, Code]]
     reads_links: ClassVar[bool] = False  # True if `run` looks at other candidates (ctx.links)
+    # How the evidence it writes reads: a label (and unit) per key (checks.evidence).
+    evidence_fields: ClassVar[dict[str, Field]] = {}
 
     @dataclass(frozen=True)
     class Params:

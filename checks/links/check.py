@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from checks.base import RELATED_CAP, Check, Code, Context, Finding, Subject
+from checks.evidence import Field
 from checks.links import images
 from checks.links.cluster import cluster_finding
 from checks.links.exact import EXACT_CODES, exact_findings
@@ -21,6 +22,20 @@ from checks.links.near import ids, image_findings, merge, resume_findings
 class LinkCheck(Check):
     name = "link"
     reads_links = True
+    evidence_fields = {
+        "values": Field("Shared values"),
+        "shared": Field("Shared"),
+        "holders": Field("Other holders", "candidates"),
+        # Internal or already on the page: the key an admin allowlists (the allowlist form takes
+        # the address as typed), and per-candidate scores the related list shows by name.
+        "allowlist_key": Field("Allowlist key", hidden=True),
+        "bits_apart": Field("Bits apart", hidden=True),
+        "jaccard": Field("Similarity", hidden=True),
+        "threshold": Field("Similarity threshold", "share"),
+        "size": Field("Cluster size", "candidates"),
+        "capped": Field("Walk stopped at its cap"),
+        "max_depth": Field("Hops walked at most"),
+    }
     codes = {
         "link.phone_shared": Code(
             "Same phone (normalised E.164) as other candidates", 35, "medium"
