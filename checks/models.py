@@ -8,6 +8,10 @@ snapshot of what it applied.
 from django.conf import settings
 from django.db import models
 
+from checks.scoring import Bands
+
+DEFAULT_BANDS = Bands()
+
 
 class Severity(models.TextChoices):
     """How much a signal matters to a recruiter; set per code by the rule set."""
@@ -22,10 +26,10 @@ class Severity(models.TextChoices):
 class RuleSet(models.Model):
     version = models.PositiveIntegerField(unique=True)
     is_active = models.BooleanField(default=False)
-    # Lower bounds of each risk level on the 0-100 score.
-    band_medium = models.PositiveSmallIntegerField(default=25)
-    band_high = models.PositiveSmallIntegerField(default=50)
-    band_critical = models.PositiveSmallIntegerField(default=75)
+    # Lower bounds of each risk level on the 0-100 score (defaults: checks.scoring.Bands).
+    band_medium = models.PositiveSmallIntegerField(default=DEFAULT_BANDS.medium)
+    band_high = models.PositiveSmallIntegerField(default=DEFAULT_BANDS.high)
+    band_critical = models.PositiveSmallIntegerField(default=DEFAULT_BANDS.critical)
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

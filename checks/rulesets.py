@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from checks.models import CheckRule, RuleSet, SignalRule
 from checks.registry import CHECKS
+from checks.scoring import Bands
 from checks.signals import ruleset_activated
 
 # A version never changes once saved, so its snapshot is cached per process. The key includes
@@ -200,7 +201,7 @@ def ruleset_copy_with(
     """Model-class-agnostic so data migrations can call it with historical models.
     `base` may be None (the very first version)."""
     last = RuleSetM.objects.order_by("-version").values_list("version", flat=True).first() or 0
-    b = {"medium": 25, "high": 50, "critical": 75}
+    b = dataclasses.asdict(Bands())
     check_rows: dict[str, dict] = {}
     signal_rows: dict[str, dict] = {}
     if base is not None:
