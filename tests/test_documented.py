@@ -25,4 +25,3 @@ def test_every_environment_variable_is_in_the_readme_table():
     }
     assert "DATABASE_URL" in read and "VETTING_QUEUE" in read  # the scan sees the settings
     assert read - documented == set()
-

@@ -14,7 +14,6 @@ from candidates.models import Candidate, Document, Observation, ReviewDecision, 
 from checks.evidence import EvidenceLine, evidence_lines
 from checks.registry import code_info, evidence_fields_for
 
-MAX_GRAPH_NODES = 24
 _RELATED_FIELDS = (
     "id",
     "full_name",

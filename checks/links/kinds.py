@@ -38,13 +38,6 @@ BAND_KINDS: tuple[LinkKind, ...] = (
     LinkKind.DOCUMENT_IMAGE_BAND,
     LinkKind.RESUME_BAND,
 )
-IMAGE_KINDS: tuple[LinkKind, ...] = (
-    LinkKind.PHOTO_SHA,
-    LinkKind.PHOTO_BAND,
-    LinkKind.DOCUMENT_IMAGE_SHA,
-    LinkKind.DOCUMENT_IMAGE_BAND,
-    LinkKind.DOCUMENT_IMAGE_QUADS,
-)
 # Kinds an admin may allowlist (a corporate VPN, an agency's shipping address, a family home).
 ALLOWLIST_KINDS: tuple[LinkKind, ...] = (
     LinkKind.PHONE,
