@@ -8,8 +8,10 @@ import re
 
 import pytest
 
+from candidates.dashboard.forms import ObservationForm
 from candidates.demo import image_b64
 from candidates.models import AuditEvent, Candidate, Document, Signal
+from checks.interview import InterviewCheck
 from checks.links import resume
 from tests.dashboard.conftest import RESUME_LINES, VOIP_PHONE
 from tests.factories import contract_example
@@ -159,6 +161,11 @@ def test_observation_becomes_a_scored_signal(
     assert flagged.risk_score > before
     camera = flagged.completed_assessment.signals.get(code="interview.camera_refused")
     assert camera.contribution > 0 and "broken" in camera.message
+
+
+def test_the_observation_form_offers_the_interview_checks_codes():
+    offered = [code for code, _label in ObservationForm(prefix="obs").fields["code"].choices]
+    assert offered == list(InterviewCheck.codes)
 
 
 def test_unknown_candidate_is_404(client, recruiter):
