@@ -4,13 +4,17 @@ assessed by the real pipeline (tests/posting.py)."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import transaction
 
+from candidates.models import ApiClient, Candidate
 from candidates.roles import AUDITORS, RECRUITERS, RULES_ADMINS
 from tests.factories import ApiClientFactory
 from tests.posting import payload, post
+from vetting.celery import app as celery_app
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -64,15 +68,40 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
-@pytest.fixture
-def ats(db):
-    return ApiClientFactory(name="Workday")
+@pytest.fixture(scope="module")
+def _module_data(django_db_setup, django_db_blocker):
+    """A transaction around the whole module: data made once per module (the flagged ring is
+    six pipeline runs) is seen by every test, each of which runs in its own savepoint inside it,
+    and is rolled back after the last test. Tests here must not be transactional."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True  # before the per-test fixture that also sets it
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = previous
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
-@pytest.fixture
-def flagged(ats):
+@pytest.fixture(scope="module")
+def _ats_id(_module_data, django_db_blocker) -> int:
+    with django_db_blocker.unblock():
+        return ApiClientFactory(name="Workday").pk
+
+
+@pytest.fixture(scope="module")
+def _flagged_id(_ats_id, django_db_blocker) -> UUID:
     """A high-risk candidate sharing a VoIP phone with two others and a resume with one, posted
     through the API's service and assessed by the pipeline."""
+    with django_db_blocker.unblock():
+        return _flagged(ApiClient.objects.get(pk=_ats_id)).pk
+
+
+def _flagged(ats: ApiClient) -> Candidate:
     twin = post(
         ats,
         payload(
@@ -98,3 +127,15 @@ def flagged(ats):
         "completed"
     }
     return alex
+
+
+@pytest.fixture
+def ats(db, _ats_id) -> ApiClient:
+    """The integration the module's candidates are posted by."""
+    return ApiClient.objects.get(pk=_ats_id)
+
+
+@pytest.fixture
+def flagged(db, _flagged_id) -> Candidate:
+    """Alex Flagged (see `_flagged_id`), fresh from the database for each test."""
+    return Candidate.objects.get(pk=_flagged_id)

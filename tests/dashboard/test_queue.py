@@ -106,7 +106,7 @@ def test_keyset_pages_cover_every_row_once(ats):
             _risky(ats, f"Page {i}", 10 + i)
     seen, cursor = [], ""
     while True:
-        page = queue_page(filters=QueueFilters(), cursor=cursor, size=3)
+        page = queue_page(filters=QueueFilters(q="Page"), cursor=cursor, size=3)
         seen += [r.candidate.id for r in page.rows]
         if not page.next_cursor:
             break
