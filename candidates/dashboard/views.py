@@ -70,6 +70,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "cursor": request.GET.get("after", ""),
         "query": _query_without(request, "after"),
+        "poll_seconds": settings.VETTING_QUEUE_POLL_SECONDS,
     }
     if request.htmx and request.GET.get("fragment") == "rows":
         return render(request, "dashboard/queue.html#rows", context)

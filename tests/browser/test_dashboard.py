@@ -103,14 +103,18 @@ def test_markup_in_a_name_renders_as_text(new_page):
     assert dialogs == []
 
 
-def test_new_assessment_appears_without_reload(new_page):
+def test_new_assessment_appears_without_reload(new_page, settings):
+    settings.VETTING_QUEUE_POLL_SECONDS = 1
     _user("rita", RECRUITERS)
-    _flagged()
+    ats = ApiClientFactory()
+    post(ats, payload("Early Bird", phone="+44 56 1234 5601"))
     page = new_page()
     sign_in(page, "rita", PASSWORD)
     assert page.evaluate("typeof htmx") == "object"  # the vendored file, not a CDN
     page.evaluate("window.__sameDocument = true")
-    post(ApiClientFactory(), payload("Late Arrival", phone="+44 56 1234 5600"))
-    # The rows poll every 10 s; the same document (no navigation) must show the newcomer.
-    page.locator("#queue-rows").get_by_text("Late Arrival").wait_for(timeout=15_000)
+    assert "Refreshes every 1 second." in page.content()
+    assert "Late Arrival" not in page.locator("#queue-rows").inner_text()
+    post(ats, payload("Late Arrival", phone="+44 56 1234 5600"))
+    # The rows poll every second; the same document (no navigation) must show the newcomer.
+    page.locator("#queue-rows").get_by_text("Late Arrival").wait_for(timeout=10_000)
     assert page.evaluate("window.__sameDocument") is True
