@@ -15,7 +15,7 @@ from django.test import TestCase
 
 from candidates.api.serializers import CandidateIn
 from candidates.models import ApiClient, Candidate
-from candidates.services import candidate_upsert, observation_create
+from candidates.services import candidate_upsert
 
 _seq = itertools.count(1)
 
@@ -57,14 +57,6 @@ def post(client: ApiClient, body: dict[str, Any]) -> Candidate:
         result = candidate_upsert(client=client, data=serializer.validated_data)
     result.candidate.refresh_from_db()
     return result.candidate
-
-
-def observe(candidate: Candidate, code: str, note: str = "", user=None) -> Candidate:
-    """Record a recruiter's observation as the dashboard does, and run its reassessment."""
-    with run_queued():
-        observation_create(candidate=candidate, code=code, note=note, user=user)
-    candidate.refresh_from_db()
-    return candidate
 
 
 def run_queued():
