@@ -70,10 +70,11 @@ def _example_without_images() -> dict[str, Any]:
 
 
 def _check(response) -> None:
+    """A stored candidate, or the contract's 400 for a body that is JSON but not a candidate."""
     assert response.status_code in (200, 201, 400), response.content[:300]
     assert response["Content-Type"].startswith("application/json")
     if response.status_code == 400:
-        assert_error(response, 400, response.json()["error"]["code"])
+        assert_error(response, 400, "validation_error")
 
 
 @pytest.mark.parametrize(
@@ -129,8 +130,8 @@ def test_unknown_top_level_field_is_named(api):
     ],
 )
 def test_odd_bodies_are_json_400(api, raw):
-    response = api.post(URL, raw=raw)
-    assert_error(response, 400, response.json()["error"]["code"])
+    # Each is well-formed JSON, so the answer is about its shape, never "malformed_json".
+    assert_error(api.post(URL, raw=raw), 400, "validation_error")
 
 
 @pytest.mark.parametrize(
