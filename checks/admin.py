@@ -222,6 +222,3 @@ class RuleSetAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:checks_ruleset_change", args=[new.pk]))
-
-
-from checks.links import admin as _links_admin  # noqa: E402,F401  the link allowlist

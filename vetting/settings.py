@@ -38,9 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
-    "django_filters",
     "django_htmx",
     "candidates",
+    "links",
     "checks",
 ]
 
@@ -201,7 +201,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("VETTING_SWEEP_SECONDS", 60),
     },
     "link-sweep": {  # linked candidates beyond the per-change cap whose paging task was lost
-        "task": "checks.links.tasks.link_sweep_task",
+        "task": "links.tasks.link_sweep_task",
         "schedule": env_int("VETTING_SWEEP_SECONDS", 60),
     },
     "webhook-sweep": {
@@ -222,6 +222,7 @@ if not (8 <= VETTING_LINK_IPV4_PREFIX <= 32 and 16 <= VETTING_LINK_IPV6_PREFIX <
         "VETTING_LINK_IPV4_PREFIX must be 8-32, VETTING_LINK_IPV6_PREFIX 16-128"
     )
 VETTING_IDEMPOTENCY_HOURS = 24
+VETTING_QUEUE_POLL_SECONDS = 10  # how often the review queue's rows refresh in the browser
 VETTING_EMAIL_CHECK_DELIVERABILITY = env_bool("VETTING_EMAIL_CHECK_DELIVERABILITY", False)
 VETTING_GEOIP_CITY_DB = env_str("VETTING_GEOIP_CITY_DB")  # MaxMind GeoIP2/GeoLite2 City/Country
 VETTING_GEOIP_ASN_DB = env_str("VETTING_GEOIP_ASN_DB")  # MaxMind GeoLite2 ASN

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from candidates.dashboard.forms import AuditFilterForm, RulesForm
 from candidates.models import AuditEvent
+from candidates.services import audit_record
 from checks.registry import code_info
 from checks.rulesets import ruleset_active, ruleset_save_new_version, ruleset_snapshot
 
@@ -98,8 +99,6 @@ def rules(request: HttpRequest) -> HttpResponse:
             new = ruleset_save_new_version(
                 base=active, note=form.cleaned_data["note"], user=request.user, **form.changes()
             )
-            from candidates.services import audit_record
-
             audit_record(
                 action="ruleset.saved",
                 user=request.user,
