@@ -258,6 +258,14 @@ class AssessmentPageOut(s.Serializer):
     has_more = s.BooleanField()
 
 
+class EvidenceFieldOut(s.Serializer):
+    """How one key of the code's `evidence` reads: a label, and a unit where it has one."""
+
+    key = _Text()
+    label = _Text()
+    unit = _Text(help_text='"" or a unit such as minutes, km, bits, share, hours, candidates.')
+
+
 class SignalInfoOut(s.Serializer):
     """A code of the catalogue: its defaults, and the active rule set's values (null when the
     active version lacks the code)."""
@@ -271,6 +279,9 @@ class SignalInfoOut(s.Serializer):
     points = _nullable(s.IntegerField)
     severity = _nullable(s.ChoiceField, choices=SEVERITIES)
     enabled = _nullable(s.BooleanField)
+    evidence = EvidenceFieldOut(
+        many=True, help_text="Labels for its evidence's keys; internal keys are not listed."
+    )
 
 
 class SignalCatalogueOut(s.Serializer):
