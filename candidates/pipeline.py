@@ -211,6 +211,19 @@ def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Out
         ),
     )
     _on_finished(assessment)
+    _watch_probing(candidate, assessment, outcome)
+
+
+def _watch_probing(candidate: Candidate, assessment: Assessment, outcome: engine.Outcome) -> None:
+    """Only the client's own writes count: a reassessment caused by another client's write
+    would otherwise blame the wrong client."""
+    if assessment.trigger not in (Assessment.Trigger.UPSERT, Assessment.Trigger.SESSIONS):
+        return
+    from candidates.probing import probe_record
+
+    client_id = candidate.client_id
+    related = {str(r.candidate_id) for s in outcome.signals for r in s.related}
+    transaction.on_commit(lambda: probe_record(client_id=client_id, related_ids=related))
 
 
 def _candidate_status(assessment: Assessment, status: str) -> None:

@@ -237,3 +237,8 @@ LOGGING = {
 }
 # Celery closes the database connection around every task unless this is set; reuse it (0 = close).
 CELERY_DB_REUSE_MAX = env_int("VETTING_DB_REUSE_MAX", 1000)
+
+# --- Security (issue 9): cross-client probing, sign-in, production defaults, limits ---
+# Cross-client matches per client and hour past which a `client.probing_suspected` audit event
+# is written (candidates.probing).
+VETTING_PROBE_ALERT_MATCHES = env_int("VETTING_PROBE_ALERT_MATCHES", 100)
