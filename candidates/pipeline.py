@@ -195,9 +195,8 @@ def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Out
 
     review_reset_if_worse(
         candidate=candidate,
-        previous=previous,
         current=assessment,
-        current_codes={s.code for s in outcome.signals},
+        current_signals={s.code: s.severity for s in outcome.signals},
     )
     Candidate.objects.filter(pk=candidate.pk).update(
         completed_assessment=assessment,
