@@ -4,6 +4,7 @@ With no DATABASE_URL the app uses a SQLite file, and with no REDIS_URL tasks run
 the embedded mode `make demo` uses. Production sets both (PostgreSQL and a Redis broker).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -242,3 +243,32 @@ CELERY_DB_REUSE_MAX = env_int("VETTING_DB_REUSE_MAX", 1000)
 # Cross-client matches per client and hour past which a `client.probing_suspected` audit event
 # is written (candidates.probing).
 VETTING_PROBE_ALERT_MATCHES = env_int("VETTING_PROBE_ALERT_MATCHES", 100)
+
+# Sign-in (candidates/signin.py): django-axes counts failed sign-ins per username and per client
+# IP and locks either out; django-otp adds the TOTP second factor VETTING_REQUIRE_2FA asks for.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "candidates.signin.SecondFactorMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The operator's reverse proxy terminates TLS and appends X-Forwarded-For / -Proto.
+VETTING_BEHIND_PROXY = env_bool("VETTING_BEHIND_PROXY", False)
+AXES_FAILURE_LIMIT = env_int("VETTING_SIGNIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("VETTING_SIGNIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks, each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "candidates.signin.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["password", "token"]
+VETTING_REQUIRE_2FA = env_bool("VETTING_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "Vetting"
+SESSION_COOKIE_AGE = env_int("VETTING_SESSION_HOURS", 12) * 3600
