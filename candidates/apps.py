@@ -8,6 +8,7 @@ class CandidatesConfig(AppConfig):
 
     def ready(self) -> None:
         from candidates.roles import roles_sync
+        from vetting import system_checks  # noqa: F401 - registers the settings checks
 
         # Not limited to this app: the checks app's permissions exist only after its own migrate.
         post_migrate.connect(roles_sync, dispatch_uid="vetting_roles_sync")

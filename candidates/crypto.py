@@ -5,6 +5,7 @@ import hmac
 import re
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 # ICAO 9303 codes that are not ISO 3166 alpha-3, mapped to the ISO code they stand for.
 _ICAO_TO_ISO3 = {
@@ -27,6 +28,8 @@ _STRIP = re.compile(r"[\s\-<]")
 
 
 def _hmac(message: str) -> str:
+    if not settings.HASH_KEY:  # production without VETTING_HASH_KEY (system check vetting.E002)
+        raise ImproperlyConfigured("VETTING_HASH_KEY is not set")
     return hmac.new(settings.HASH_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
