@@ -8,6 +8,7 @@ their place is the dashboard. The audit log is append-only here too.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -23,6 +24,7 @@ from candidates.models import (
     WebhookEvent,
 )
 from candidates.roles import ROLE_GROUPS
+from candidates.webhook_http import url_problem
 
 
 def admin_site_has_permission(request: HttpRequest) -> bool:
@@ -47,8 +49,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ApiClientForm(forms.ModelForm):
+    class Meta:
+        model = ApiClient
+        fields = ("name", "webhook_url", "is_active")
+
+    def clean_webhook_url(self) -> str:
+        url = self.cleaned_data["webhook_url"]
+        problem = url_problem(url) if url else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return url
+
+
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
+    form = ApiClientForm
     list_display = ("name", "key_prefix", "is_active", "webhook_url", "created_at")
     list_filter = ("is_active",)
     readonly_fields = ("key_prefix", "created_at")

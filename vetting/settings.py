@@ -296,3 +296,8 @@ AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 VETTING_REQUIRE_2FA = env_bool("VETTING_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "Vetting"
 SESSION_COOKIE_AGE = env_int("VETTING_SESSION_HOURS", 12) * 3600
+
+# Webhooks (candidates/webhook_http.py): https only unless DEBUG; receivers on loopback, private,
+# link-local or reserved addresses only when the operator allows them; one deadline per attempt.
+VETTING_WEBHOOK_ALLOW_PRIVATE = env_bool("VETTING_WEBHOOK_ALLOW_PRIVATE", False)
+VETTING_WEBHOOK_DEADLINE_SECONDS = env_int("VETTING_WEBHOOK_DEADLINE_SECONDS", 15)
