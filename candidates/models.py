@@ -26,6 +26,8 @@ class ApiClient(models.Model):
     webhook_secret = models.CharField(max_length=100, blank=True, editable=False)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bytes of images stored for this client's candidates (VETTING_CLIENT_STORAGE_QUOTA_BYTES).
+    storage_bytes = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ("name",)
@@ -47,6 +49,7 @@ class Image(models.Model):
     content_type = models.CharField(max_length=20)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField(default=0, help_text="Bytes stored (metadata removed)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -301,3 +301,9 @@ SESSION_COOKIE_AGE = env_int("VETTING_SESSION_HOURS", 12) * 3600
 # link-local or reserved addresses only when the operator allows them; one deadline per attempt.
 VETTING_WEBHOOK_ALLOW_PRIVATE = env_bool("VETTING_WEBHOOK_ALLOW_PRIVATE", False)
 VETTING_WEBHOOK_DEADLINE_SECONDS = env_int("VETTING_WEBHOOK_DEADLINE_SECONDS", 15)
+
+# Limits (candidates/images.py, candidates/api/views.py). The contract allows images up to 40
+# megapixels; 16 MP (a 4000 x 4000 scan) keeps one decode near 50 MiB of pixels.
+VETTING_MAX_IMAGE_PIXELS = env_int("VETTING_MAX_IMAGE_PIXELS", 16_000_000)
+# Bytes of images (metadata removed) one API client may keep; 0 means no quota.
+VETTING_CLIENT_STORAGE_QUOTA_BYTES = env_int("VETTING_CLIENT_STORAGE_QUOTA_BYTES", 20 * 1024**3)
