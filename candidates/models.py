@@ -142,6 +142,7 @@ class Candidate(models.Model):
             ("review_candidate", "Can record review decisions"),
             ("add_observation", "Can record interview observations"),
             ("view_sensitive_candidate", "Can view a candidate's documents and photo"),
+            ("export_candidate", "Can export the review queue as CSV"),
         ]
         constraints = [
             models.UniqueConstraint(

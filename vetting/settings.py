@@ -266,6 +266,11 @@ MIDDLEWARE.insert(
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 )
 
+# Every change made in /admin/ also goes to the audit log (vetting/admin_site.py).
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+    "vetting.admin_site.AuditedAdminConfig"
+)
+
 # Cross-client matches per client and hour past which a `client.probing_suspected` audit event
 # is written (candidates.probing).
 VETTING_PROBE_ALERT_MATCHES = env_int("VETTING_PROBE_ALERT_MATCHES", 100)
