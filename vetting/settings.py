@@ -312,3 +312,11 @@ VETTING_WEBHOOK_DEADLINE_SECONDS = env_int("VETTING_WEBHOOK_DEADLINE_SECONDS", 1
 VETTING_MAX_IMAGE_PIXELS = env_int("VETTING_MAX_IMAGE_PIXELS", 16_000_000)
 # Bytes of images (metadata removed) one API client may keep; 0 means no quota.
 VETTING_CLIENT_STORAGE_QUOTA_BYTES = env_int("VETTING_CLIENT_STORAGE_QUOTA_BYTES", 20 * 1024**3)
+
+# Minimisation: stored idempotent responses (personal data) go once their window has passed.
+CELERY_BEAT_SCHEDULE["idempotency-prune"] = {
+    "task": "candidates.tasks.idempotency_prune_task",
+    "schedule": 3600,
+}
+if REDIS_URL:  # values in Redis are JSON, never pickle (vetting/cache.py)
+    CACHES["default"].setdefault("OPTIONS", {})["serializer"] = "vetting.cache.JSONSerializer"
