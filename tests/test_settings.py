@@ -15,7 +15,14 @@ PRODUCTION = {
     "VETTING_HASH_KEY": secrets.token_urlsafe(32),
     "ALLOWED_HOSTS": "vetting.example.com",
 }
-_OURS = ("DEBUG", "SECRET_KEY", "VETTING_HASH_KEY", "VETTING_BEHIND_PROXY", "VETTING_HSTS_PRELOAD")
+_OURS = (
+    "DEBUG",
+    "SECRET_KEY",
+    "VETTING_HASH_KEY",
+    "VETTING_BEHIND_PROXY",
+    "VETTING_HSTS_PRELOAD",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests in this process
+)
 
 
 def _check(*extra: str, **env: str) -> subprocess.CompletedProcess:
