@@ -78,7 +78,7 @@ def _checked_address(host: str, port: int) -> str:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise OSError(f"cannot resolve {host}: {exc}") from exc
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]
     if not settings.VETTING_WEBHOOK_ALLOW_PRIVATE:
         for address in addresses:
             if not _public(address):
