@@ -48,9 +48,12 @@ def assessment_request(*, candidate: Candidate, trigger: str) -> Assessment:
     return assessment
 
 
-def assessment_request_many(*, candidate_ids: list[UUID], trigger: str) -> int:
+def assessment_request_many(
+    *, candidate_ids: list[UUID], trigger: str, enqueue: bool = True
+) -> int:
     """Request a reassessment of each candidate (linked candidates, a rule-set pass) in a fixed
-    number of queries, whatever their count. Returns how many were requested."""
+    number of queries, whatever their count. Returns how many were requested. With
+    `enqueue=False` they stay pending for `assessment_sweep` to queue later (low priority)."""
     if not candidate_ids:
         return 0
     Candidate.objects.filter(pk__in=candidate_ids).update(assessment_seq=F("assessment_seq") + 1)
@@ -69,7 +72,8 @@ def assessment_request_many(*, candidate_ids: list[UUID], trigger: str) -> int:
         batch_size=500,
     )
     ids = [a.id for a in assessments]
-    transaction.on_commit(lambda: [assessment_enqueue(assessment_id=i) for i in ids])
+    if enqueue:
+        transaction.on_commit(lambda: [assessment_enqueue(assessment_id=i) for i in ids])
     return len(ids)
 
 

@@ -85,3 +85,32 @@ def test_a_signal_the_decision_saw_does_not_reopen_it(decided, django_capture_on
     assert "link.phone_shared" in _codes(first)  # ...and came back: the decision saw it
     assert first.risk_level == level_seen
     assert first.review_status == "cleared"
+
+
+def test_one_write_queues_only_a_few_of_other_clients_candidates(
+    django_capture_on_commit_callbacks, settings
+):
+    from candidates import pipeline
+
+    settings.VETTING_LINK_REASSESS_OTHER_CLIENTS_CAP = 2
+    capture = django_capture_on_commit_callbacks
+    holder, writer = ApiClientFactory(), ApiClientFactory()
+    theirs = [
+        _upsert(capture, holder, external_id=f"h-{n}", phone="+1 314 200 0100") for n in range(5)
+    ]
+    mine = _upsert(capture, writer, external_id="w-1", phone="+1 314 200 0100")
+    _upsert(capture, writer, external_id="w-2", phone="+1 314 200 0100")
+    statuses = []
+    for c in theirs:
+        c.refresh_from_db()
+        statuses.append(c.latest_assessment.status)
+    assert statuses.count("pending") == 3  # left for the sweep
+    mine.refresh_from_db()
+    assert mine.latest_assessment.status == "completed"  # the writer's own: at once
+    settings.VETTING_SWEEP_GRACE_SECONDS = 0
+    with capture(execute=True):
+        pipeline.assessment_sweep()
+    for c in theirs:
+        c.refresh_from_db()
+        assert c.latest_assessment.status == "completed"
+        assert "link.phone_shared" in _codes(c)

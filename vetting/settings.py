@@ -320,3 +320,7 @@ CELERY_BEAT_SCHEDULE["idempotency-prune"] = {
 }
 if REDIS_URL:  # values in Redis are JSON, never pickle (vetting/cache.py)
     CACHES["default"].setdefault("OPTIONS", {})["serializer"] = "vetting.cache.JSONSerializer"
+
+# Of the candidates one write links to, those other clients own queued at once; the rest wait
+# for the assessment sweep (candidates.services.writes._reassess_with_links).
+VETTING_LINK_REASSESS_OTHER_CLIENTS_CAP = env_int("VETTING_LINK_REASSESS_OTHER_CLIENTS_CAP", 20)
