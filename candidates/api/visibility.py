@@ -8,9 +8,9 @@ email, a phone, a photo) to learn whom another client holds and track them by a 
 
 The dashboard reads stored signals directly: recruiters see everything.
 
-Stored signals keep at most the first related candidates (`Signal.related_candidates`); when
-`related_count` says there were more, those beyond the stored list are of unknown ownership,
-so the client is told only about the ones it can be shown to own.
+When `related_count` says there were more related candidates than the stored list holds, those
+beyond it are of unknown ownership: the client is told only about the ones it can be shown to
+own, without the stored counts.
 """
 
 from __future__ import annotations
@@ -45,14 +45,19 @@ def signal_for_client(signal: Signal, *, own: dict[str, str]) -> dict[str, Any]:
         ],
         "related_count": signal.related_count,
     }
-    if len(mine) == len(related):
+    foreign = len(mine) < len(related)
+    # More holders than were stored: those beyond the list may be anyone's, so the stored
+    # counts (message, related_count, holders) may include other clients' candidates.
+    overflowed = signal.related_count > len(related)
+    if not foreign and not overflowed:
         return body
     info = code_info(signal.code)
     # The stored message counts every holder ("with 3 other candidates"); the catalogue's
     # description of the code says the same thing without a number.
     body["message"] = info.description if info is not None else signal.code
     body["evidence"] = _own_evidence(signal.evidence, mine) if mine else {}
-    body["evidence"]["other_sources"] = True
+    if foreign:
+        body["evidence"]["other_sources"] = True
     body["related_count"] = len(mine)
     return body
 
@@ -68,7 +73,11 @@ def _own_evidence(evidence: dict[str, Any], mine: list[dict[str, Any]]) -> dict[
         elif key == "values" and isinstance(value, list):
             # Which of the candidate's values matched: only those its own candidates hold,
             # and without the holder count (that counts other clients' candidates too).
-            values = [{"shared": v["shared"]} for v in value if v.get("shared") in shared]
+            values = [
+                {"shared": v["shared"]}
+                for v in value
+                if isinstance(v, dict) and v.get("shared") in shared
+            ]
             if values:
                 kept[key] = values
         elif isinstance(value, dict) and value and all(_is_uuid(k) for k in value):

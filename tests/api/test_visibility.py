@@ -130,3 +130,21 @@ def test_a_client_probing_at_an_unusual_rate_is_audited(
     assert event.detail["cross_client_matches"] >= matches
     # The holder whose candidates were matched is not blamed.
     assert not events.filter(actor_client=api.client).exists()
+
+
+def test_counts_beyond_the_stored_list_are_not_shown(api, django_capture_on_commit_callbacks):
+    from candidates.api.visibility import signal_for_client
+
+    capture = django_capture_on_commit_callbacks
+    _post(api, {**contract_example(), "external_id": "ats-1"}, capture)
+    mine = _post(api, {**contract_example(), "external_id": "ats-2"}, capture)
+    stored = Candidate.objects.get(pk=mine).completed_assessment.signals.get(
+        code="link.phone_shared"
+    )
+    own = {r["id"]: "ats-1" for r in stored.related_candidates}
+    assert signal_for_client(stored, own=own)["related_count"] == 1  # all own: as stored
+    stored.related_count = 80  # as when a value had more holders than the check fetched
+    shown = signal_for_client(stored, own=own)
+    assert shown["related_count"] == 1 and shown["message"] != stored.message
+    assert "other_sources" not in shown["evidence"]  # unknown, so not claimed
+    assert all("holders" not in v for v in shown["evidence"]["values"])
