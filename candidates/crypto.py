@@ -5,11 +5,14 @@ import hmac
 import re
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from checks.identifiers import country_alpha3, document_number_canonical
 
 
 def _hmac(message: str) -> str:
+    if not settings.HASH_KEY:  # production without VETTING_HASH_KEY (system check vetting.E002)
+        raise ImproperlyConfigured("VETTING_HASH_KEY is not set")
     return hmac.new(settings.HASH_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 

@@ -27,6 +27,8 @@ class ApiClient(models.Model):
     webhook_secret = models.CharField(max_length=100, blank=True, editable=False)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bytes of images stored for this client's candidates (VETTING_CLIENT_STORAGE_QUOTA_BYTES).
+    storage_bytes = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ("name",)
@@ -48,6 +50,7 @@ class Image(models.Model):
     content_type = models.CharField(max_length=20)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField(default=0, help_text="Bytes stored (metadata removed)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -140,6 +143,7 @@ class Candidate(models.Model):
             ("review_candidate", "Can record review decisions"),
             ("add_observation", "Can record interview observations"),
             ("view_sensitive_candidate", "Can view a candidate's documents and photo"),
+            ("export_candidate", "Can export the review queue as CSV"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -54,9 +54,12 @@ def assessment_request(*, candidate: Candidate, trigger: str) -> Assessment:
     return assessment
 
 
-def assessment_request_many(*, candidate_ids: list[UUID], trigger: str) -> int:
+def assessment_request_many(
+    *, candidate_ids: list[UUID], trigger: str, enqueue: bool = True
+) -> int:
     """Request a reassessment of each candidate (linked candidates, a rule-set pass) in a fixed
-    number of queries, whatever their count. Returns how many were requested."""
+    number of queries, whatever their count. Returns how many were requested. With
+    `enqueue=False` they stay pending for `assessment_sweep` to queue later (low priority)."""
     if not candidate_ids:
         return 0
     Candidate.objects.filter(pk__in=candidate_ids).update(assessment_seq=F("assessment_seq") + 1)
@@ -75,7 +78,8 @@ def assessment_request_many(*, candidate_ids: list[UUID], trigger: str) -> int:
         batch_size=500,
     )
     ids = [a.id for a in assessments]
-    transaction.on_commit(lambda: [assessment_enqueue(assessment_id=i) for i in ids])
+    if enqueue:
+        transaction.on_commit(lambda: [assessment_enqueue(assessment_id=i) for i in ids])
     return len(ids)
 
 
@@ -197,9 +201,8 @@ def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Out
         return
     reviews.review_reset_if_worse(
         candidate=candidate,
-        previous=previous,
         current=assessment,
-        current_codes={s.code for s in outcome.signals},
+        current_signals={s.code: s.severity for s in outcome.signals},
     )
     Candidate.objects.filter(pk=candidate.pk).update(
         completed_assessment=assessment,
@@ -213,6 +216,19 @@ def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Out
         ),
     )
     _on_finished(assessment)
+    _watch_probing(candidate, assessment, outcome)
+
+
+def _watch_probing(candidate: Candidate, assessment: Assessment, outcome: engine.Outcome) -> None:
+    """Only the client's own writes count: a reassessment caused by another client's write
+    would otherwise blame the wrong client."""
+    if assessment.trigger not in (Assessment.Trigger.UPSERT, Assessment.Trigger.SESSIONS):
+        return
+    from candidates.probing import probe_record
+
+    client_id = candidate.client_id
+    related = {str(r.candidate_id) for s in outcome.signals for r in s.related}
+    transaction.on_commit(lambda: probe_record(client_id=client_id, related_ids=related))
 
 
 def _candidate_status(assessment: Assessment, status: str) -> None:

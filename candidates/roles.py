@@ -30,8 +30,12 @@ _RULES = [
 ]
 _AUDIT = ["candidates.view_candidate", "candidates.view_auditevent"]
 
+# Exporting the queue copies every client's candidates out of the audit trail's reach: a
+# recruiter's job, not an auditor's (or a rules admin's).
+_EXPORT = ["candidates.export_candidate"]
+
 GROUP_PERMISSIONS = {
-    RECRUITERS: _REVIEW,
+    RECRUITERS: _REVIEW + _EXPORT,
     RULES_ADMINS: _REVIEW + _RULES,
     AUDITORS: [*_AUDIT, "checks.view_ruleset"],
 }

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from candidates import pipeline, webhooks
+from candidates.api.idempotency import idempotency_prune
 
 
 @shared_task(
@@ -38,3 +39,8 @@ def webhook_sweep_task() -> int:
 def ruleset_reassess_task(version: int) -> None:
     if pipeline.ruleset_reassess_batch(version=version):
         ruleset_reassess_task.delay(version)
+
+
+@shared_task(ignore_result=True)
+def idempotency_prune_task() -> int:
+    return idempotency_prune()

@@ -1,7 +1,7 @@
 """Django system checks of the check registry (`manage.py check`, and before `migrate`).
 
-Stable ids, as Django's own: vetting.E001 a code outside its check's family, vetting.W002 a code
-without the public guidance it follows, vetting.W003 a registry entry the active rule set lacks
+Stable ids, as Django's own: registry.E001 a code outside its check's family, registry.W002 a code
+without the public guidance it follows, registry.W003 a registry entry the active rule set lacks
 (run `manage.py migrate`, which adds it).
 """
 
@@ -29,7 +29,7 @@ def registry_codes(app_configs: Any = None, **_kwargs: Any) -> list[django_check
                         f"{check.name!r}.",
                         hint="A code's family is its check's name: the API reports it as 'check'.",
                         obj=type(check).__name__,
-                        id="vetting.E001",
+                        id="registry.E001",
                     )
                 )
             if not info.guidance.strip():
@@ -38,7 +38,7 @@ def registry_codes(app_configs: Any = None, **_kwargs: Any) -> list[django_check
                         f"Signal code {code!r} cites no public guidance.",
                         hint="Give its Code a guidance string (see checks/guidance.py).",
                         obj=type(check).__name__,
-                        id="vetting.W002",
+                        id="registry.W002",
                     )
                 )
     return found
@@ -65,6 +65,6 @@ def registry_in_active_ruleset(
             f"The active rule set v{active.version} lacks what the check registry has: "
             + ", ".join(missing),
             hint="Run `manage.py migrate`: it adds them with their defaults as a new version.",
-            id="vetting.W003",
+            id="registry.W003",
         )
     ]

@@ -26,6 +26,10 @@ from candidates.models import Candidate
 from checks.registry import catalogue, evidence_fields_for
 from checks.rulesets import ruleset_active_snapshot
 
+# Endpoints that carry no images: a small body cap (1000 sessions with long user agents fit).
+SESSIONS_BODY_BYTES = 4 * 1024 * 1024
+SMALL_BODY_BYTES = 64 * 1024
+
 
 def _validated(serializer_cls, data: Any) -> dict[str, Any]:
     serializer = serializer_cls(data=data if data is not None else {})
@@ -111,6 +115,10 @@ class CandidatesView(APIView):
 
 
 class CandidateBatchView(APIView):
+    # Up to 500 candidates, each with up to 1000 sessions in principle; 100,000 objects and
+    # arrays peak near 100 MiB in the parser (bench/bench_limits.py).
+    max_json_containers = 100_000
+
     @extend_schema(
         request=serializers.BatchIn,
         responses={200: out.BatchOut},
@@ -185,6 +193,8 @@ class CandidateView(APIView):
 
 
 class SessionsView(APIView):
+    max_body_bytes = SESSIONS_BODY_BYTES
+
     @extend_schema(
         request=serializers.SessionsIn,
         responses={202: out.SessionsAddedOut},
@@ -216,6 +226,8 @@ class SessionsView(APIView):
 
 
 class ObservationsView(APIView):
+    max_body_bytes = SMALL_BODY_BYTES
+
     @extend_schema(
         request=serializers.ObservationIn,
         responses={201: out.ObservationOut},
@@ -246,6 +258,8 @@ class ObservationsView(APIView):
 
 
 class ReassessView(APIView):
+    max_body_bytes = SMALL_BODY_BYTES
+
     @extend_schema(
         request=None,
         responses={202: out.ReassessOut},

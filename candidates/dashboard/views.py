@@ -78,7 +78,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@_perm("candidates.view_candidate")
+@_perm("candidates.export_candidate")
 def queue_export(request: HttpRequest) -> StreamingHttpResponse:
     filters = QueueFilterForm(request.GET).filters()
     services.audit_record(
