@@ -38,3 +38,10 @@ def webhook_sweep_task() -> int:
 def ruleset_reassess_task(version: int) -> None:
     if pipeline.ruleset_reassess_batch(version=version):
         ruleset_reassess_task.delay(version)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def rules_simulate_task(simulation_id: str) -> None:
+    from candidates.rules.services import simulation_run
+
+    simulation_run(simulation_id=UUID(simulation_id))

@@ -13,6 +13,7 @@ from checks.base import Check, Code, Context, Finding, Subject
 from checks.countries import to_alpha2
 from checks.guidance import JOINT_2022_EQUIPMENT
 from checks.names import normalise_text
+from checks.params import param
 
 
 class AddressCheck(Check):
@@ -28,7 +29,7 @@ class AddressCheck(Check):
 
     @dataclass(frozen=True)
     class Params:
-        compare_city: bool = True  # False: only another country counts
+        compare_city: bool = param(True, "Another city counts too (off: only another country)")
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         home, ship = subject.home_address or {}, subject.shipping_address or {}

@@ -14,6 +14,7 @@ from checks.base import Check, Code, Context, Finding, Subject
 from checks.links.cluster import cluster_finding
 from checks.links.exact import EXACT_CODES, exact_findings
 from checks.links.near import ids, image_findings, merge, resume_findings
+from checks.params import param
 
 BAND_KINDS = ("photo_band", "document_image_band", "resume_band")
 RELATED_LIMIT = 50
@@ -60,16 +61,28 @@ class LinkCheck(Check):
 
     @dataclass(frozen=True)
     class Params:
-        ip_subnet_enabled: bool = True  # the weaker "same /24 or /64" signal
-        photo_max_distance: int = 20  # of 256 pHash bits (measured: copies <= 18, others >= 24)
-        document_max_distance: int = 48  # whole-page prefilter; the quarters decide
-        document_quad_max_distance: int = 36  # copies <= 28, same-template others >= 46
-        band_fetch_limit: int = 200  # holders read per hash band before verifying
-        resume_min_jaccard: float = 0.5  # of 3-word shingles, boilerplate removed
-        cluster_min_size: int = 3
-        cluster_max_depth: int = 3
-        cluster_node_cap: int = 100
-        cluster_fanout: int = 20
+        ip_subnet_enabled: bool = param(True, "Raise the weaker 'same /24 or /64' signal")
+        # Measured: copies <= 18 bits apart, different people >= 24.
+        photo_max_distance: int = param(
+            20, "Photos this many pHash bits apart (of 256) or fewer are duplicates", min=0, max=256
+        )
+        document_max_distance: int = param(
+            48, "Whole-page prefilter for document images (bits of 256)", min=0, max=256
+        )
+        # Copies <= 28, same-template others >= 46.
+        document_quad_max_distance: int = param(
+            36, "Document images duplicate when each quarter is this close (bits)", min=0, max=256
+        )
+        band_fetch_limit: int = param(
+            200, "Holders read per hash band before verifying", min=1, max=5000
+        )
+        resume_min_jaccard: float = param(
+            0.5, "Resume similarity (3-word shingles, 0-1) that counts as a duplicate", min=0, max=1
+        )
+        cluster_min_size: int = param(3, "Candidates in a group before it is a cluster", min=2)
+        cluster_max_depth: int = param(3, "Hops walked from the candidate", min=1, max=10)
+        cluster_node_cap: int = param(100, "Most candidates visited per walk", min=1, max=10000)
+        cluster_fanout: int = param(20, "Most neighbours followed per candidate", min=1, max=1000)
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         index = ctx.links

@@ -70,7 +70,7 @@ def test_params_errors_name_the_parameter_and_type():
         "hosting_asns: item 1: expected a whole number"
     ]
     assert params_errors("timezone", {"off_hours_min_share": 1.5}) == [
-        "off_hours_min_share: a share must be between 0 and 1"
+        "off_hours_min_share: must be between 0 and 1"
     ]
     assert params_errors("phone", {"check_timezone": 1}) == [
         "check_timezone: expected true or false"

@@ -1,0 +1,28 @@
+"""Rule-set changes also appear in the audit log (/audit/), whichever path made them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checks.models import RuleSetChange
+
+
+def ruleset_change_audited(
+    *, sender: Any, instance: RuleSetChange, created: bool, **_: Any
+) -> None:
+    if not created:
+        return
+    from candidates.services import audit_record
+
+    audit_record(
+        action=f"ruleset.{instance.action}",
+        user=instance.user,
+        detail={
+            "version": instance.version,
+            "ruleset": instance.ruleset_id,
+            "via": instance.via,
+            "actor": instance.actor,
+            "note": instance.note,
+            "diff": instance.diff,
+        },
+    )
