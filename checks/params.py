@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import typing
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 _TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
@@ -36,7 +37,8 @@ class ParamSpec:
         return self.name.replace("_", " ").capitalize()
 
 
-def param_specs(params_cls: type) -> list[ParamSpec]:
+@cache  # Params classes are fixed at import; the simulation asks per candidate chunk
+def param_specs(params_cls: type) -> tuple[ParamSpec, ...]:
     """Every tunable parameter of a check's Params, in declaration order."""
     hints = typing.get_type_hints(params_cls)
     specs = []
@@ -56,7 +58,7 @@ def param_specs(params_cls: type) -> list[ParamSpec]:
                 max=f.metadata.get("max"),
             )
         )
-    return specs
+    return tuple(specs)
 
 
 def params_defaults(params_cls: type) -> dict[str, Any]:

@@ -168,15 +168,13 @@ def rerun_codes(ids: list[UUID], check_names: list[str], rules: dict[str, Any]) 
         "sessions", "documents", "observations"
     )
     ctx = Context(links=LinkIndex())
+    runs = [(_CHECKS[n], _CHECKS[n].params_from(_check_rule(rules, n)[1])) for n in check_names]
     found: dict[UUID, set[str]] = {}
     for candidate in candidates:
         subject = subject_from(candidate)
-        codes: set[str] = set()
-        for name in check_names:
-            check = _CHECKS[name]
-            params = check.params_from(_check_rule(rules, name)[1])
-            codes.update(f.code for f in check.run(subject, params, ctx))
-        found[candidate.pk] = codes
+        found[candidate.pk] = {
+            f.code for check, params in runs for f in check.run(subject, params, ctx)
+        }
     return found
 
 
