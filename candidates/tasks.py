@@ -21,6 +21,9 @@ def assess_candidate_task(assessment_id: str) -> None:
 @shared_task(ignore_result=True)
 def assessment_sweep_task() -> int:
     pipeline.ruleset_reassess_resume()
+    from candidates.rules.services import simulation_resume_stalled
+
+    simulation_resume_stalled()
     return pipeline.assessment_sweep()
 
 

@@ -57,6 +57,24 @@ def simulation_enqueue(*, simulation_id: UUID) -> None:
         log.warning("Could not queue simulation %s", simulation_id, exc_info=True)
 
 
+def simulation_resume_stalled() -> int:
+    """For the periodic sweep: queue simulations whose message was lost (queued past the grace
+    period) or whose worker died (running, quiet past the stale limit). They go on from their
+    cursor. Returns how many were queued."""
+    now = timezone.now()
+    grace = now - timedelta(seconds=settings.VETTING_SWEEP_GRACE_SECONDS)
+    stale = now - timedelta(seconds=settings.VETTING_STALE_RUNNING_SECONDS)
+    ids = list(
+        RuleSimulation.objects.filter(
+            Q(status=RuleSimulation.Status.QUEUED, created_at__lt=grace)
+            | Q(status=RuleSimulation.Status.RUNNING, updated_at__lt=stale)
+        ).values_list("id", flat=True)[:10]
+    )
+    for simulation_id in ids:
+        simulation_enqueue(simulation_id=simulation_id)
+    return len(ids)
+
+
 def simulation_claim(*, simulation_id: UUID) -> bool:
     """Queued -> running, or take over a run whose worker went quiet (resume from its cursor)."""
     stale = timezone.now() - timedelta(seconds=settings.VETTING_STALE_RUNNING_SECONDS)
@@ -87,7 +105,9 @@ def simulation_run(*, simulation_id: UUID, chunk: int = SIMULATION_CHUNK) -> Non
 
 
 def _simulation_step(sim: RuleSimulation, chunk: int) -> bool:
-    """One chunk: score it both ways, save the totals and the cursor. True while more remain."""
+    """One chunk: score it both ways, save the totals and the cursor. True while more remain.
+    The save is a compare-and-set on the cursor: if another worker took the run over meanwhile
+    (this one looked dead), this one stops instead of counting a chunk twice."""
     rows = simulate.chunk_rows(filters=sim.filters, after=sim.cursor, size=chunk)
     tally = simulate.Tally.load(sim.result)
     simulate.simulate_chunk(
@@ -99,15 +119,22 @@ def _simulation_step(sim: RuleSimulation, chunk: int) -> bool:
         flag_at=LEVELS.index(sim.filters.get("flag_level") or "high"),
     )
     more = len(rows) == chunk
-    sim.result = tally.as_json()
-    sim.done += len(rows)
-    sim.cursor = rows[-1].id if rows else sim.cursor
-    fields = ["result", "done", "cursor", "updated_at"]
-    if not more:
-        sim.total = sim.done  # candidates added or erased meanwhile: the run's own count wins
-        sim.status, sim.finished_at = RuleSimulation.Status.DONE, timezone.now()
-        fields += ["total", "status", "finished_at"]
-    sim.save(update_fields=fields)
+    now = timezone.now()
+    changes: dict[str, Any] = {
+        "result": tally.as_json(),
+        "done": sim.done + len(rows),
+        "cursor": rows[-1].id if rows else sim.cursor,
+        "updated_at": now,
+    }
+    if not more:  # candidates added or erased meanwhile: the run's own count is the total
+        changes.update(total=changes["done"], status=RuleSimulation.Status.DONE, finished_at=now)
+    saved = RuleSimulation.objects.filter(
+        id=sim.id, status=RuleSimulation.Status.RUNNING, cursor=sim.cursor, done=sim.done
+    ).update(**changes)
+    if not saved:
+        return False
+    for name, value in changes.items():
+        setattr(sim, name, value)
     return more
 
 

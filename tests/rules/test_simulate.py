@@ -114,7 +114,7 @@ def test_a_simulation_leaves_stored_assessments_and_the_active_version_alone(dec
     assert after == before and RuleSet.objects.get(is_active=True).version == active
 
 
-def test_a_failed_run_is_reported_and_a_stalled_one_resumes_from_its_cursor(decided_set, settings):
+def test_a_second_delivery_of_a_finished_run_changes_nothing(decided_set):
     sim = services.simulation_start(draft=_draft(), filters={}, run=False)
     services.simulation_run(simulation_id=sim.id, chunk=2)
     sim.refresh_from_db()
@@ -122,3 +122,29 @@ def test_a_failed_run_is_reported_and_a_stalled_one_resumes_from_its_cursor(deci
     # A second delivery of the task finds it done and changes nothing.
     services.simulation_run(simulation_id=sim.id, chunk=2)
     assert RuleSimulation.objects.get(id=sim.id).done == 5
+
+
+def test_the_sweep_resumes_a_simulation_whose_worker_died(decided_set, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    sim = services.simulation_start(draft=_draft(), filters={}, run=False)
+    services.simulation_claim(simulation_id=sim.id)
+    services._simulation_step(RuleSimulation.objects.get(id=sim.id), 2)  # then the worker died
+    RuleSimulation.objects.filter(id=sim.id).update(
+        updated_at=timezone.now() - timedelta(seconds=settings.VETTING_STALE_RUNNING_SECONDS + 1)
+    )
+    assert services.simulation_resume_stalled() == 1  # inline here: runs to the end
+    sim.refresh_from_db()
+    assert sim.status == "done" and sim.done == 5
+    assert sum(sim.result["levels"]["draft"].values()) == 5  # each candidate counted once
+
+
+def test_a_worker_that_lost_its_run_to_another_stops_without_counting_twice(decided_set):
+    sim = services.simulation_start(draft=_draft(), filters={}, run=False)
+    services.simulation_claim(simulation_id=sim.id)
+    slow = RuleSimulation.objects.get(id=sim.id)  # this worker's copy, about to do chunk one
+    services._simulation_step(RuleSimulation.objects.get(id=sim.id), 2)  # another did it first
+    assert services._simulation_step(slow, 2) is False
+    assert RuleSimulation.objects.get(id=sim.id).done == 2
