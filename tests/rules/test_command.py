@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.management import call_command
 
+from candidates.models import Candidate
 from checks.drafts import rules_of
 from checks.models import RuleSet, RuleSetChange
 from checks.rulesets import ruleset_active
@@ -118,6 +119,14 @@ def test_simulate_and_publish_from_the_command_line(
     assert summary["agreement"]["draft"]["precision"] == 1.0
     assert summary["agreement"]["draft"]["recall"] == 1.0
     assert summary["agreement"]["active"]["recall"] == 0.0
+
+    client_name = Candidate.objects.select_related("client").first().client.name
+    code, out, _ = _run("simulate", str(draft_id), "--client", client_name, capsys=capsys)
+    assert code == 0 and json.loads(out)["candidates"] == 1  # each factory candidate: own client
+    code, _, err = _run("simulate", str(draft_id), "--client", "nobody", capsys=capsys)
+    assert code == 1 and json.loads(err)["error"]["code"] == "not_found"
+    code, _, err = _run("simulate", str(draft_id), "--created-from", "30/11", capsys=capsys)
+    assert code == 1 and json.loads(err)["error"]["fields"] == {"created_from": ["30/11"]}
 
     code, _, err = _run("publish", "999999", "--note", "x", capsys=capsys)
     assert code == 1 and json.loads(err)["error"]["code"] == "not_found"

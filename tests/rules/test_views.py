@@ -181,3 +181,26 @@ def test_recruiters_and_auditors_are_refused_everywhere(client, request, role):
         assert client.post(url, data).status_code == 403, url
     assert _state() == state
     assert b'href="/rules/"' not in client.get("/").content if role == "recruiter" else True
+
+
+def test_workspace_and_simulation_pages_cost_a_fixed_number_of_queries(
+    client, rules_admin, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    from candidates.rules import services
+
+    for _ in range(3):
+        scored(phone=BAD_PHONE)
+    client.force_login(rules_admin)
+    for n in range(4):  # versions, drafts and change-log rows to list
+        draft = ruleset_draft_create(via="test", user=rules_admin)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.rules_publish(draft=draft, note=f"v{n}", via="test", rescore=True)
+    ruleset_draft_create(via="test", user=rules_admin)
+    sim = services.simulation_start(
+        draft=RuleSet.objects.get(status="draft"), filters={}, run=False
+    )
+    services.simulation_run(simulation_id=sim.id)
+    with django_assert_max_num_queries(14):
+        assert client.get("/rules/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/rules/simulations/{sim.id}/").status_code == 200

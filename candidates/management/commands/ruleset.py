@@ -10,11 +10,13 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from candidates.models import ApiClient
 from candidates.rules import services
 from candidates.rules.simulate import summary
 from checks.drafts import ruleset_draft_create
@@ -44,6 +46,15 @@ def _draft(draft_id: int) -> RuleSet:
     return draft
 
 
+def _client_id(name: str) -> str:
+    if not name:
+        return ""
+    client = ApiClient.objects.filter(name=name).values_list("id", flat=True).first()
+    if client is None:
+        raise CommandFailed("not_found", f"No API client named {name!r}")
+    return str(client)
+
+
 class Command(BaseCommand):
     help = "Export, import, simulate and publish rule sets."
 
@@ -57,6 +68,10 @@ class Command(BaseCommand):
         sim = sub.add_parser("simulate", help="Simulate a draft over all stored candidates")
         sim.add_argument("draft_id", type=int)
         sim.add_argument("--decided-only", action="store_true")
+        sim.add_argument("--created-from", default="", help="YYYY-MM-DD")
+        sim.add_argument("--created-to", default="", help="YYYY-MM-DD")
+        sim.add_argument("--client", default="", help="An API client's name")
+        sim.add_argument("--level", default="", choices=("", "low", "medium", "high", "critical"))
         sim.add_argument("--flag-level", default="high", choices=("medium", "high", "critical"))
         pub = sub.add_parser("publish", help="Publish a draft as the active version")
         pub.add_argument("draft_id", type=int)
@@ -98,7 +113,19 @@ class Command(BaseCommand):
 
     def _simulate(self, options: dict[str, Any]) -> dict[str, Any]:
         draft = _draft(options["draft_id"])
-        filters = {"decided_only": options["decided_only"], "flag_level": options["flag_level"]}
+        filters = {
+            "decided_only": options["decided_only"],
+            "flag_level": options["flag_level"],
+            "level": options["level"],
+            "client_id": _client_id(options["client"]),
+        }
+        for key in ("created_from", "created_to"):
+            try:
+                filters[key] = date.fromisoformat(options[key]).isoformat() if options[key] else ""
+            except ValueError:
+                raise CommandFailed(
+                    "validation_error", "Dates are YYYY-MM-DD", {key: [options[key]]}
+                ) from None
         sim = services.simulation_start(draft=draft, filters=filters, run=False)
         services.simulation_run(simulation_id=sim.id)
         sim.refresh_from_db()
