@@ -12,6 +12,7 @@ candidates.rules.services), as the layers require.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db import transaction
@@ -24,9 +25,10 @@ Rules = dict[str, Any]  # {"bands": {...}, "checks": {...}, "signals": {...}}
 
 
 def rules_of(ruleset: RuleSet) -> Rules:
-    """The comparable part of a rule set: bands, checks and signals (no version)."""
+    """The comparable part of a rule set: bands, checks and signals (no version). A copy: the
+    snapshot behind it is cached per process, and a caller editing it must not change that."""
     snapshot = ruleset_snapshot(ruleset)
-    return {k: snapshot[k] for k in ("bands", "checks", "signals")}
+    return copy.deepcopy({k: snapshot[k] for k in ("bands", "checks", "signals")})
 
 
 def rules_diff(before: Rules, after: Rules) -> list[dict[str, Any]]:

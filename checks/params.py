@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -17,9 +18,18 @@ from typing import Any
 _TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
 
 
-def param(default: Any, help: str, *, min: float | None = None, max: float | None = None) -> Any:
-    """A Params field with its help text and range (inclusive) for admins."""
-    return dataclasses.field(default=default, metadata={"help": help, "min": min, "max": max})
+def param(
+    default: Any,
+    help: str,
+    *,
+    min: float | None = None,
+    max: float | None = None,
+    normalise: Callable[[str], str] | None = None,
+) -> Any:
+    """A Params field with its help text and range (inclusive) for admins. `normalise` turns
+    what an admin types into the stored form of a text (list) item, or raises ValueError."""
+    metadata = {"help": help, "min": min, "max": max, "normalise": normalise}
+    return dataclasses.field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +41,7 @@ class ParamSpec:
     help: str
     min: float | None = None
     max: float | None = None
+    normalise: Callable[[str], str] | None = None
 
     @property
     def label(self) -> str:
@@ -56,6 +67,7 @@ def param_specs(params_cls: type) -> tuple[ParamSpec, ...]:
                 help=f.metadata.get("help", ""),
                 min=f.metadata.get("min"),
                 max=f.metadata.get("max"),
+                normalise=f.metadata.get("normalise"),
             )
         )
     return tuple(specs)
@@ -91,13 +103,26 @@ def _range_error(spec: ParamSpec, value: Any) -> str | None:
     return None
 
 
+def _form_error(spec: ParamSpec, item: Any) -> str | None:
+    """A stored item must already be in its normalised form (imports are not rewritten)."""
+    if spec.normalise is None:
+        return None
+    try:
+        normal = spec.normalise(item)
+    except ValueError as exc:
+        return str(exc)
+    return None if normal == item else f"write it as {normal!r}"
+
+
 def param_error(spec: ParamSpec, value: Any) -> str | None:
     """Why `value` (decoded JSON) does not fit `spec`; None if it does."""
     if spec.many:
         if not isinstance(value, list | tuple):
             return "expected a list"
         for i, item in enumerate(value):
-            problem = _type_error(item, spec.kind) or _range_error(spec, item)
+            problem = (
+                _type_error(item, spec.kind) or _range_error(spec, item) or _form_error(spec, item)
+            )
             if problem:
                 return f"item {i}: {problem}"
         return None

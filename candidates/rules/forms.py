@@ -41,6 +41,11 @@ class ListField(forms.CharField):
                 raise forms.ValidationError(
                     f"Line {n}: {line!r} is not {_KIND_NAMES.get(self.spec.kind, 'valid')}."
                 ) from None
+            if self.spec.normalise is not None:
+                try:
+                    items[-1] = self.spec.normalise(items[-1])
+                except ValueError as exc:
+                    raise forms.ValidationError(f"Line {n}: {line!r}: {exc}.") from None
         if problem := param_error(self.spec, items):
             raise forms.ValidationError(problem)
         return items

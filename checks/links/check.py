@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from checks.base import Check, Code, Context, Finding, Subject
+from checks.links.allowlist import allowlist_entry, allowlist_pairs
 from checks.links.cluster import cluster_finding
 from checks.links.exact import EXACT_CODES, exact_findings
 from checks.links.near import ids, image_findings, merge, resume_findings
@@ -61,6 +62,13 @@ class LinkCheck(Check):
 
     @dataclass(frozen=True)
     class Params:
+        allowlist: tuple[str, ...] = param(
+            (),
+            "Shared values that never link candidates (a corporate VPN egress, an agency's "
+            "address), one per line as kind:value, kind one of phone, email, ip, ip_net, "
+            "address; normalised on save",
+            normalise=allowlist_entry,
+        )
         ip_subnet_enabled: bool = param(True, "Raise the weaker 'same /24 or /64' signal")
         # Measured: copies <= 18 bits apart, different people >= 24.
         photo_max_distance: int = param(
@@ -90,6 +98,7 @@ class LinkCheck(Check):
             return []
         own = [(k, v, d) for _c, k, v, d in index.keys_of([subject.id])]
         blocked = index.allowlisted([(k, v) for k, v, _ in own if k in EXACT_CODES])
+        blocked |= allowlist_pairs(params.allowlist)  # the rule set's own, versioned list
         own = [key for key in own if (key[0], key[1]) not in blocked]
         if not params.ip_subnet_enabled:
             own = [key for key in own if key[0] != "ip_net"]

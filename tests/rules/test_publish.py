@@ -124,3 +124,11 @@ def test_every_change_is_audited_with_who_when_and_the_diff(
     assert event.actor_user == rules_admin and event.detail["diff"] == expected
     with pytest.raises(ValueError):
         changes[0].save()  # append-only
+
+
+def test_editing_what_rules_of_returns_leaves_the_cached_active_version_alone(db):
+    rules = rules_of(ruleset_active())
+    rules["checks"]["link"]["params"]["allowlist"] = ["phone:+13142000100"]
+    rules["signals"]["phone.invalid"]["points"] = 99
+    assert ruleset_active_snapshot()["signals"]["phone.invalid"]["points"] == 15
+    assert "allowlist" not in ruleset_active_snapshot()["checks"]["link"]["params"]
