@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vetting
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 DEMO_ENV := DEBUG=1 DATABASE_URL= REDIS_URL=
 
-.PHONY: install lock demo serve test test-fast lint format typecheck migrations-check worker beat bench services chromium vendor clean
+.PHONY: install lock demo test lint format migrations-check worker beat bench services chromium vendor clean
 
 install: $(VENV)/.installed  ## create .venv/ and install the locked dependencies
 
@@ -37,6 +37,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix .

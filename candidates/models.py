@@ -382,37 +382,6 @@ class ReviewDecision(models.Model):
         return f"{self.status} at {self.decided_at:%Y-%m-%d %H:%M}"
 
 
-class LinkKey(models.Model):
-    """A normalised value a candidate holds that other candidates may share.
-
-    `kind` says what it is (phone, email, ip, ip_net, address, payout, document, photo_sha,
-    photo_band, document_image_sha, document_image_band, resume_band, ...), `value` is the
-    normalised or hashed value, `display` what a recruiter may see (masked where sensitive).
-    One (kind, value) index answers "who else holds this?" at any table size.
-    """
-
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="link_keys")
-    kind = models.CharField(max_length=32)
-    value = models.CharField(max_length=128)
-    display = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=("candidate", "kind", "value"), name="linkkey_unique"),
-        ]
-        # (kind, value, candidate): holders of a value come in candidate order straight off
-        # the index, so a LIMIT stops early however many hold it (checks.links.index); with
-        # display as the last column it is an index-only scan: no heap page per holder.
-        indexes = [
-            models.Index(
-                fields=("kind", "value", "candidate", "display"), name="linkkey_holders_cover"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind}: {self.display or self.value[:12]}"
-
-
 class AuditEvent(models.Model):
     """Append-only audit log. Keeps candidate ids (not foreign keys) so erasure leaves a trail."""
 

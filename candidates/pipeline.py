@@ -20,12 +20,16 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from candidates import hooks, tasks
+from candidates.linking import CandidateLinkIndex
 from candidates.models import Assessment, Candidate, Signal
+from candidates.services import reviews
 from candidates.subject import subject_load
 from checks import engine
 from checks.base import Context
-from checks.links.index import LinkIndex
+from checks.models import RuleSet
 from checks.rulesets import ruleset_active_snapshot
+from links.queueing import enqueue, enqueue_on_commit
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +48,9 @@ def assessment_request(*, candidate: Candidate, trigger: str) -> Assessment:
     candidate.assessment_seq = seq
     candidate.latest_assessment = assessment
     candidate.assessment_status = Assessment.Status.PENDING
-    transaction.on_commit(lambda: assessment_enqueue(assessment_id=assessment.id))
+    enqueue_on_commit(
+        tasks.assess_candidate_task, str(assessment.id), what=f"assessment {assessment.id}"
+    )
     return assessment
 
 
@@ -73,18 +79,16 @@ def assessment_request_many(*, candidate_ids: list[UUID], trigger: str) -> int:
     return len(ids)
 
 
+def reassess_linked(*, candidate_ids: list[UUID], trigger: str, **_kwargs) -> int:
+    """Receiver of links.signals.reassess_requested (connected in CandidatesConfig.ready)."""
+    return assessment_request_many(candidate_ids=candidate_ids, trigger=trigger)
+
+
 def assessment_enqueue(*, assessment_id: UUID) -> bool:
     """Hand the assessment to Celery. A broker fault is logged, not raised: the sweep retries."""
-    from candidates.tasks import assess_candidate_task
-
-    try:
-        assess_candidate_task.delay(str(assessment_id))
-    except Exception:  # the broker is down or unreachable; kombu raises many kinds
-        log.warning(
-            "Could not queue assessment %s; the sweep will retry", assessment_id, exc_info=True
-        )
-        return False
-    return True
+    return enqueue(
+        tasks.assess_candidate_task, str(assessment_id), what=f"assessment {assessment_id}"
+    )
 
 
 def assessment_claim(*, assessment_id: UUID) -> bool:
@@ -110,7 +114,7 @@ def assessment_run(*, assessment_id: UUID) -> None:
         if subject is None:  # erased meanwhile
             return
         rules = ruleset_active_snapshot()
-        outcome = engine.evaluate(subject, rules, Context(links=LinkIndex()))
+        outcome = engine.evaluate(subject, rules, Context(links=CandidateLinkIndex()))
     except (OperationalError, InterfaceError):
         # The database blinked: give the claim back so the task's retry can take it again.
         with contextlib.suppress(OperationalError, InterfaceError):
@@ -191,9 +195,7 @@ def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Out
         # A newer assessment already completed; this older one only joins the history.
         _candidate_status(assessment, Assessment.Status.COMPLETED)
         return
-    from candidates.services import review_reset_if_worse
-
-    review_reset_if_worse(
+    reviews.review_reset_if_worse(
         candidate=candidate,
         previous=previous,
         current=assessment,
@@ -221,8 +223,6 @@ def _candidate_status(assessment: Assessment, status: str) -> None:
 
 
 def _on_finished(assessment: Assessment) -> None:
-    from candidates import hooks
-
     candidate_id, status, trigger = assessment.candidate_id, assessment.status, assessment.trigger
     transaction.on_commit(
         lambda: hooks.assessment_finished(candidate_id=candidate_id, status=status, trigger=trigger)
@@ -253,21 +253,20 @@ def assessment_sweep(*, limit: int = 1000) -> int:
 RULESET_REASSESS_BATCH = 500
 
 
-def ruleset_reassess_start(*, version: int) -> None:
-    from candidates.tasks import ruleset_reassess_task
+def ruleset_activated_reassess(*, version: int, **_kwargs) -> None:
+    """Receiver of checks.signals.ruleset_activated (connected in CandidatesConfig.ready)."""
+    ruleset_reassess_start(version=version)
 
-    try:
-        ruleset_reassess_task.delay(version)
-    except Exception:  # broker down: ruleset_reassess_resume picks the pass up later
-        log.warning("Could not queue the reassessment for rule set v%s", version, exc_info=True)
+
+def ruleset_reassess_start(*, version: int) -> None:
+    # Broker down: ruleset_reassess_resume (the sweep) picks the pass up later.
+    enqueue(tasks.ruleset_reassess_task, version, what=f"the reassessment for rule set v{version}")
 
 
 def ruleset_reassess_batch(*, version: int, batch: int | None = None) -> bool:
     """Request reassessment of the next `batch` candidates (keyset by id) under rule set
     `version`, advancing its stored cursor in the same transaction. Returns True while there is
     more to do. Concurrent calls queue on the rule set's row, so none repeats another's batch."""
-    from checks.models import RuleSet
-
     batch = batch or RULESET_REASSESS_BATCH
     with transaction.atomic():
         ruleset = (
@@ -293,8 +292,6 @@ def ruleset_reassess_batch(*, version: int, batch: int | None = None) -> bool:
 def ruleset_reassess_resume() -> bool:
     """For the periodic sweep: restart the active rule set's pass if it never started (broker
     down at activation, or a version created by a migration) or stalled. True if queued."""
-    from checks.models import RuleSet
-
     quiet_since = timezone.now() - timedelta(seconds=settings.VETTING_SWEEP_GRACE_SECONDS)
     stalled = (
         RuleSet.objects.filter(is_active=True, reassess_done_at__isnull=True)

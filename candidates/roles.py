@@ -22,11 +22,11 @@ _REVIEW = [
 _RULES = [
     "checks.view_ruleset",
     "checks.change_ruleset",
-    # The link allowlist (checks.links.admin): values that never link candidates.
-    "checks.view_linkallowlist",
-    "checks.add_linkallowlist",
-    "checks.change_linkallowlist",
-    "checks.delete_linkallowlist",
+    # The link allowlist (links.admin): values that never link candidates.
+    "links.view_linkallowlist",
+    "links.add_linkallowlist",
+    "links.change_linkallowlist",
+    "links.delete_linkallowlist",
 ]
 _AUDIT = ["candidates.view_candidate", "candidates.view_auditevent"]
 

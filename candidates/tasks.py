@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from candidates import pipeline, webhooks
+from candidates.rules import services as rules_services
 
 
 @shared_task(
@@ -21,9 +22,7 @@ def assess_candidate_task(assessment_id: str) -> None:
 @shared_task(ignore_result=True)
 def assessment_sweep_task() -> int:
     pipeline.ruleset_reassess_resume()
-    from candidates.rules.services import simulation_resume_stalled
-
-    simulation_resume_stalled()
+    rules_services.simulation_resume_stalled()
     return pipeline.assessment_sweep()
 
 
@@ -45,6 +44,4 @@ def ruleset_reassess_task(version: int) -> None:
 
 @shared_task(acks_late=True, ignore_result=True)
 def rules_simulate_task(simulation_id: str) -> None:
-    from candidates.rules.services import simulation_run
-
-    simulation_run(simulation_id=UUID(simulation_id))
+    rules_services.simulation_run(simulation_id=UUID(simulation_id))

@@ -20,10 +20,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
 from django.utils import timezone
 
+from candidates import tasks
 from candidates.models import ApiClient, WebhookAttempt, WebhookEvent
+from links.queueing import enqueue, enqueue_on_commit
 
 log = logging.getLogger(__name__)
 
@@ -62,17 +63,8 @@ def webhook_event_create(
         next_attempt_at=now,
         created_at=now,
     )
-    transaction.on_commit(lambda: webhook_enqueue(event_id=event_id))
+    enqueue_on_commit(tasks.webhook_deliver_task, event_id, what=f"webhook {event_id}")
     return event
-
-
-def webhook_enqueue(*, event_id: str) -> None:
-    from candidates.tasks import webhook_deliver_task
-
-    try:
-        webhook_deliver_task.delay(event_id)
-    except Exception:  # broker down: the sweep sends it when it is due
-        log.warning("Could not queue webhook %s; the sweep will send it", event_id, exc_info=True)
 
 
 def webhook_deliver(*, event_id: str) -> str | None:
@@ -112,7 +104,8 @@ def webhook_sweep(*, limit: int = 500) -> int:
         .values_list("id", flat=True)[:limit]
     )
     for event_id in due:
-        webhook_enqueue(event_id=event_id)
+        if not enqueue(tasks.webhook_deliver_task, event_id, what=f"webhook {event_id}"):
+            break  # the broker is still down: the next sweep sends them
     return len(due)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from checks.base import Check, Code, Context, Finding, Subject
 from checks.countries import to_alpha2
+from checks.evidence import Field
 from checks.guidance import JOINT_2022_EQUIPMENT
 from checks.names import normalise_text
 from checks.params import param
@@ -18,6 +19,13 @@ from checks.params import param
 
 class AddressCheck(Check):
     name = "address"
+    evidence_fields = {
+        "differs": Field("Differs in"),
+        "home": Field("Home"),
+        "shipping": Field("Shipping to"),
+        "city": Field("City"),
+        "country": Field("Country"),
+    }
     codes = {
         "address.shipping_mismatch": Code(
             "Equipment shipping address is in another country or city than home",

@@ -205,6 +205,3 @@ class RuleSetChangeAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm("checks.view_ruleset")
-
-
-from checks.links import admin as _links_admin  # noqa: E402,F401  the link allowlist

@@ -11,6 +11,7 @@ from importlib.metadata import version
 from email_validator import EmailNotValidError, validate_email
 
 from checks.base import Check, Code, Context, Finding, Subject
+from checks.evidence import Field
 from checks.guidance import JOINT_2022
 from checks.params import param
 
@@ -48,6 +49,13 @@ def disposable_match(domain: str, allowed: frozenset[str]) -> str | None:
 
 class EmailCheck(Check):
     name = "email"
+    evidence_fields = {
+        "email": Field("Email"),
+        "reason": Field("Why"),
+        "domain": Field("Domain"),
+        "listed_domain": Field("Listed as disposable"),
+        "source": Field("Source"),
+    }
     codes = {
         "email.invalid": Code("The email address fails syntax checks", 15, "low"),
         "email.disposable": Code(

@@ -1,6 +1,7 @@
 """Recruiters' structured observations from interviews, scored as interview.* signals."""
 
 from checks.base import Check, Code, Context, Finding, Subject
+from checks.evidence import Field
 
 FBI_2023 = (
     "FBI PSA I-101823-PSA (Oct 2023) and FBI/State/Treasury advisory on DPRK IT "
@@ -11,6 +12,7 @@ FBI_2023 = (
 
 class InterviewCheck(Check):
     name = "interview"
+    evidence_fields = {"note": Field("Recruiter's note"), "observed_at": Field("Observed at")}
     codes = {
         "interview.camera_refused": Code(
             "A recruiter saw the candidate refuse to turn the camera on", 30, "medium", FBI_2023

@@ -8,6 +8,10 @@ snapshot of what it applied.
 from django.conf import settings
 from django.db import models
 
+from checks.scoring import Bands
+
+DEFAULT_BANDS = Bands()
+
 
 class Severity(models.TextChoices):
     """How much a signal matters to a recruiter; set per code by the rule set."""
@@ -31,10 +35,10 @@ class RuleSet(models.Model):
     # A draft's starting point, so the workspace can warn when another version was published since.
     base_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    # Lower bounds of each risk level on the 0-100 score.
-    band_medium = models.PositiveSmallIntegerField(default=25)
-    band_high = models.PositiveSmallIntegerField(default=50)
-    band_critical = models.PositiveSmallIntegerField(default=75)
+    # Lower bounds of each risk level on the 0-100 score (defaults: checks.scoring.Bands).
+    band_medium = models.PositiveSmallIntegerField(default=DEFAULT_BANDS.medium)
+    band_high = models.PositiveSmallIntegerField(default=DEFAULT_BANDS.high)
+    band_critical = models.PositiveSmallIntegerField(default=DEFAULT_BANDS.critical)
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -144,52 +148,3 @@ class SignalRule(models.Model):
 
     def __str__(self) -> str:
         return self.code
-
-
-class LinkAllowlist(models.Model):
-    """A shared value that is legitimately common (a corporate VPN egress, an agency's shipping
-    address, a family home): it never produces link.* signals. `value` is stored normalised the
-    way `checks.links` keys it, so any spelling an admin types matches (see checks.links.admin)."""
-
-    class Kind(models.TextChoices):
-        PHONE = "phone"
-        EMAIL = "email"
-        IP = "ip"
-        IP_NET = "ip_net", "IP network (/24 or /64)"
-        ADDRESS = "address"
-
-    kind = models.CharField(max_length=32, choices=Kind)
-    value = models.CharField(max_length=128, help_text="Normalised on save")
-    note = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ("kind", "value")
-        constraints = [
-            models.UniqueConstraint(fields=("kind", "value"), name="link_allowlist_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind}: {self.value}"
-
-
-class LinkReassessBacklog(models.Model):
-    """Holders of a crowded value still to reassess after a change (beyond the per-change cap).
-
-    Written in the transaction of the change, so the work survives a broker outage: the
-    `link_reassess_rest_task` pages through the holders after `after` (candidate-id order) and
-    the periodic link sweep re-queues rows that sat idle (see checks.links.services)."""
-
-    kind = models.CharField(max_length=32)
-    value = models.CharField(max_length=128)
-    after = models.UUIDField(
-        null=True, blank=True, help_text="Holders up to this candidate id were requested"
-    )
-    exclude = models.UUIDField(help_text="The candidate whose change this is")
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.kind} holders after {self.after}"

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from checks.base import Check, Code, Context, Finding, SessionFacts, Subject
 from checks.countries import tz_data_version, zones_for_country
+from checks.evidence import Field
 from checks.guidance import FBI_2023, JOINT_2022
 from checks.params import param
 
@@ -55,6 +56,22 @@ def claimed_zones(subject: Subject) -> tuple[str, ...]:
 
 class TimezoneCheck(Check):
     name = "timezone"
+    evidence_fields = {
+        "claimed_zones": Field("Time zones of the claimed location"),
+        "sessions": Field("Sessions that disagree"),
+        "seen_at": Field("Seen at"),
+        "kind": Field("Kind"),
+        "timezone": Field("Browser time zone"),
+        "timezone_offset_minutes": Field("Browser zone's offset", "utc_offset"),
+        "utc_offset_minutes": Field("Reported UTC offset", "utc_offset"),
+        "claimed_offsets_minutes": Field("Claimed location's offsets", "utc_offset"),
+        "mismatched": Field("Sessions that disagree (count)"),
+        "judged": Field("Sessions with a time zone or offset"),
+        "night_hours": Field("Night hours (local)", "hours"),
+        "night_sessions": Field("Sessions at night"),
+        "examples": Field("Night sessions (UTC)"),
+        "source": Field("Source"),
+    }
     codes = {
         "timezone.mismatch": Code(
             "Browser time zone or UTC offset inconsistent with the claimed location",

@@ -38,9 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
-    "django_filters",
     "django_htmx",
     "candidates",
+    "links",
     "checks",
 ]
 
@@ -190,7 +190,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("VETTING_SWEEP_SECONDS", 60),
     },
     "link-sweep": {  # linked candidates beyond the per-change cap whose paging task was lost
-        "task": "checks.links.tasks.link_sweep_task",
+        "task": "links.tasks.link_sweep_task",
         "schedule": env_int("VETTING_SWEEP_SECONDS", 60),
     },
     "webhook-sweep": {

@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from candidates.images import ImageInvalid, image_decode
+from checks.countries import is_alpha2
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(
@@ -104,8 +105,6 @@ class CountryAlpha2(Text):
         super().__init__(max_length=2, **kwargs)
 
     def to_internal_value(self, data: Any) -> str:
-        from checks.countries import is_alpha2
-
         value = super().to_internal_value(data)
         if value and not is_alpha2(value):
             raise serializers.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 code.")

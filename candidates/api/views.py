@@ -21,7 +21,7 @@ from candidates.api import selectors, serializers
 from candidates.api.errors import ApiError, flatten, request_id_of, validation_message
 from candidates.api.idempotency import idempotent
 from candidates.models import Candidate
-from checks.registry import catalogue
+from checks.registry import catalogue, evidence_fields_for
 from checks.rulesets import ruleset_active_snapshot
 
 _JSON = OpenApiTypes.OBJECT
@@ -305,6 +305,11 @@ class SignalsView(APIView):
                         "points": rules.get(code, {}).get("points"),
                         "severity": rules.get(code, {}).get("severity"),
                         "enabled": rules.get(code, {}).get("enabled"),
+                        "evidence": [
+                            {"key": key, "label": field.label, "unit": field.unit}
+                            for key, field in evidence_fields_for(code).items()
+                            if not field.hidden
+                        ],
                     }
                     for code, check, info in catalogue()
                 ],

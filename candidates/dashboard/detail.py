@@ -11,9 +11,9 @@ from typing import Any
 from uuid import UUID
 
 from candidates.models import Candidate, Document, Observation, ReviewDecision, Signal
-from checks.registry import code_info
+from checks.evidence import EvidenceLine, evidence_lines
+from checks.registry import code_info, evidence_fields_for
 
-MAX_GRAPH_NODES = 24
 _RELATED_FIELDS = (
     "id",
     "full_name",
@@ -30,7 +30,7 @@ _RELATED_FIELDS = (
 class SignalView:
     signal: Signal
     description: str
-    evidence: list[tuple[str, str]]
+    evidence: list[EvidenceLine]
     related: list[tuple[Candidate | None, str, str]]  # (candidate, id, shared)
 
 
@@ -91,27 +91,6 @@ def related_candidates(signals: list[Signal]) -> dict[str, Candidate]:
     return {str(c.id): c for c in Candidate.objects.filter(pk__in=ids).only(*_RELATED_FIELDS)}
 
 
-def evidence_lines(evidence: Any) -> list[tuple[str, str]]:
-    """Evidence as (label, value) pairs a recruiter can read; nesting flattened into text."""
-    if not isinstance(evidence, dict):
-        return [("Detail", _plain(evidence))] if evidence not in (None, "", [], {}) else []
-    return [
-        (str(k).replace("_", " ").capitalize(), _plain(v))
-        for k, v in evidence.items()
-        if v not in (None, "", [], {})
-    ]
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, dict):
-        return "; ".join(f"{str(k).replace('_', ' ')}: {_plain(v)}" for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_plain(v) for v in value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
-
 def _grouped(signals: list[Signal], related: dict[str, Candidate]) -> list[CheckGroup]:
     groups: dict[str, CheckGroup] = {}
     for s in signals:  # already ordered by contribution, then code
@@ -122,7 +101,7 @@ def _grouped(signals: list[Signal], related: dict[str, Candidate]) -> list[Check
             SignalView(
                 signal=s,
                 description=info.description if info else "",
-                evidence=evidence_lines(s.evidence),
+                evidence=evidence_lines(evidence_fields_for(s.code), s.evidence),
                 related=[
                     (related.get(str(r.get("id"))), str(r.get("id")), str(r.get("shared", "")))
                     for r in s.related_candidates

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from candidates.services import audit_record
 from checks.models import RuleSetChange
 
 
@@ -12,8 +13,6 @@ def ruleset_change_audited(
 ) -> None:
     if not created:
         return
-    from candidates.services import audit_record
-
     audit_record(
         action=f"ruleset.{instance.action}",
         user=instance.user,

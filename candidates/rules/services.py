@@ -13,13 +13,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from candidates import pipeline, tasks
 from candidates.models import Assessment, Candidate
-from candidates.pipeline import ruleset_reassess_start
 from candidates.rules import simulate
 from candidates.rules.models import RuleSimulation
 from checks.drafts import rules_of, ruleset_change_record, ruleset_publish
 from checks.models import RuleSet, RuleSetChange
 from checks.scoring import LEVELS
+from links.queueing import enqueue
 
 log = logging.getLogger(__name__)
 SIMULATION_CHUNK = 2000
@@ -48,13 +49,11 @@ def simulation_start(
     return sim
 
 
-def simulation_enqueue(*, simulation_id: UUID) -> None:
-    from candidates.tasks import rules_simulate_task
-
-    try:
-        rules_simulate_task.delay(str(simulation_id))
-    except Exception:  # broker down: the page offers to resume, nothing is lost
-        log.warning("Could not queue simulation %s", simulation_id, exc_info=True)
+def simulation_enqueue(*, simulation_id: UUID) -> bool:
+    """Broker down: the sweep (simulation_resume_stalled) queues it later; nothing is lost."""
+    return enqueue(
+        tasks.rules_simulate_task, str(simulation_id), what=f"simulation {simulation_id}"
+    )
 
 
 def simulation_resume_stalled() -> int:
@@ -187,7 +186,7 @@ def rules_publish(
         )
         if rescore:
             version = new.version
-            transaction.on_commit(lambda: ruleset_reassess_start(version=version))  # type: ignore[arg-type]
+            transaction.on_commit(lambda: pipeline.ruleset_reassess_start(version=version))  # type: ignore[arg-type]
     return new
 
 
@@ -203,7 +202,7 @@ def rescore_start(*, user: Any = None, via: str, actor: str = "") -> RuleSet:
             action=RuleSetChange.Action.RESCORED, user=user, via=via, actor=actor, ruleset=active
         )
         version = active.version
-        transaction.on_commit(lambda: ruleset_reassess_start(version=version))  # type: ignore[arg-type]
+        transaction.on_commit(lambda: pipeline.ruleset_reassess_start(version=version))  # type: ignore[arg-type]
     return active
 
 

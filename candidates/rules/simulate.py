@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from candidates.linking import CandidateLinkIndex
 from candidates.models import Candidate, Signal
 from candidates.subject import subject_from
 from checks.base import Context
-from checks.links.index import LinkIndex
 from checks.params import params_defaults
 from checks.registry import CHECKS, code_info
 from checks.scoring import LEVELS, Bands, risk_level_for, risk_score
@@ -167,7 +167,7 @@ def rerun_codes(ids: list[UUID], check_names: list[str], rules: dict[str, Any]) 
     candidates = Candidate.objects.filter(pk__in=ids).prefetch_related(
         "sessions", "documents", "observations"
     )
-    ctx = Context(links=LinkIndex())
+    ctx = Context(links=CandidateLinkIndex())
     runs = [(_CHECKS[n], _CHECKS[n].params_from(_check_rule(rules, n)[1])) for n in check_names]
     found: dict[UUID, set[str]] = {}
     for candidate in candidates:

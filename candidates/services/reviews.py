@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.db import transaction
 
+from candidates import hooks, pipeline
 from candidates.models import (
     ApiClient,
     Assessment,
@@ -19,7 +20,6 @@ from candidates.models import (
     Observation,
     ReviewDecision,
 )
-from candidates.pipeline import assessment_request
 from checks.scoring import LEVELS
 
 
@@ -151,11 +151,9 @@ def observation_create(
         detail={"code": code, "note": note},
         request_id=request_id,
     )
-    assessment_request(candidate=candidate, trigger=Assessment.Trigger.OBSERVATION)
+    pipeline.assessment_request(candidate=candidate, trigger=Assessment.Trigger.OBSERVATION)
     return observation
 
 
 def _notify_review_updated(candidate_id: UUID, trigger: str = "manual") -> None:
-    from candidates import hooks
-
     transaction.on_commit(lambda: hooks.review_updated(candidate_id=candidate_id, trigger=trigger))

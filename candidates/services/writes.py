@@ -16,13 +16,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from candidates.crypto import document_number_key, last4, payout_account_key
+from candidates import hooks, pipeline
+from candidates.crypto import document_number_key, payout_account_key
 from candidates.images import (
     DecodedImage,
     image_delete,
     image_store,
     images_removed_on_error,
 )
+from candidates.linking import candidate_links_sync
 from candidates.models import (
     ApiClient,
     Assessment,
@@ -32,11 +34,11 @@ from candidates.models import (
     Session,
     Tombstone,
 )
-from candidates.pipeline import assessment_request, assessment_request_many
 from candidates.services.reviews import audit_record, audit_redact_free_text
 from checks.countries import claimed_country
-from checks.links.sync import link_keys_erase, link_keys_sync
+from checks.identifiers import last4
 from checks.mrz import mrz_ingest
+from links.sync import link_keys_erase
 
 MAX_SESSIONS_PER_CANDIDATE = 1000
 _SCALARS = (
@@ -153,7 +155,7 @@ def candidate_reassess(
         client=client,
         request_id=request_id,
     )
-    return assessment_request(candidate=candidate, trigger=Assessment.Trigger.MANUAL)
+    return pipeline.assessment_request(candidate=candidate, trigger=Assessment.Trigger.MANUAL)
 
 
 @transaction.atomic
@@ -193,15 +195,13 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
         request_id=request_id,
         detail={"linked_reassessed": len(linked)},
     )
-    assessment_request_many(
+    pipeline.assessment_request_many(
         candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP], trigger=Assessment.Trigger.LINK
     )
     return True
 
 
 def _notify_erased(*, candidate_id: UUID, client_id: UUID, external_id: str) -> None:
-    from candidates import hooks
-
     transaction.on_commit(
         lambda: hooks.candidate_erased(
             candidate_id=candidate_id, client_id=client_id, external_id=external_id
@@ -210,11 +210,11 @@ def _notify_erased(*, candidate_id: UUID, client_id: UUID, external_id: str) -> 
 
 
 def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:
-    linked = [pk for pk in link_keys_sync(candidate=candidate) if pk != candidate.pk]
-    assessment_request(candidate=candidate, trigger=trigger)
+    linked = [pk for pk in candidate_links_sync(candidate=candidate) if pk != candidate.pk]
+    pipeline.assessment_request(candidate=candidate, trigger=trigger)
     if linked:
         # One hop, capped: the periodic sweep of stale links picks up the rest.
-        assessment_request_many(
+        pipeline.assessment_request_many(
             candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP],
             trigger=Assessment.Trigger.LINK,
         )
@@ -399,7 +399,11 @@ def _document_upsert(*, candidate: Candidate, doc_data: dict[str, Any]) -> bool:
     if "expires_on" in doc_data:
         doc.expires_on = doc_data["expires_on"]
     if "mrz" in doc_data:
-        doc.mrz, doc.mrz_facts = mrz_ingest(doc_data["mrz"]) if doc_data["mrz"] else ("", {})
+        doc.mrz, doc.mrz_facts = (
+            mrz_ingest(doc_data["mrz"], number_key=document_number_key)
+            if doc_data["mrz"]
+            else ("", {})
+        )
     changed = created or before != (
         doc.kind,
         doc.issuing_country,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from checks.base import Check, Code, Context, Finding, Subject
 from checks.countries import to_alpha2
+from checks.evidence import Field
 from checks.guidance import FBI_2023, FBI_2025, JOINT_2022_NETWORK
 from checks.ip.lookup import IpInfo, ip_lookup, source_info
 from checks.params import param
@@ -76,6 +77,22 @@ DEFAULT_HOSTING_NETWORK_NAMES = (
 
 class IpCheck(Check):
     name = "ip"
+    evidence_fields = {
+        "ip": Field("IP address"),
+        "reason": Field("Why"),
+        "session_kinds": Field("Sessions"),
+        "network": Field("Network"),
+        "asn": Field("AS number"),
+        "country": Field("Country"),
+        "kind": Field("Network kind"),
+        "provider": Field("Provider"),
+        "claimed_country": Field("Claimed country"),
+        "foreign_sessions": Field("Sessions from abroad"),
+        "located_sessions": Field("Sessions located"),
+        "countries": Field("Sessions per country"),
+        "ips": Field("IP addresses from abroad"),
+        "source": Field("Source"),
+    }
     codes = {
         "ip.invalid": Code("A session IP does not parse, or is private/reserved", 10, "low"),
         "ip.country_mismatch": Code(

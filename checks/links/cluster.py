@@ -13,11 +13,11 @@ from uuid import UUID
 
 from checks.base import Finding, Related
 from checks.links.allowlist import allowlist_pairs
-from checks.links.keys import EXACT_KINDS
+from checks.links.kinds import EXACT_KINDS, LinkKind
 
 # IPs join nobody: a VPN egress or a carrier's NAT is shared by strangers (they still get
 # link.ip_shared). A value held by more than `fanout` candidates is common, not an identity.
-CLUSTER_KINDS = tuple(k for k in EXACT_KINDS if k != "ip")
+CLUSTER_KINDS = tuple(k for k in EXACT_KINDS if k != LinkKind.IP)
 
 
 def cluster_finding(subject_id: UUID, direct: set[UUID], index, params) -> Finding | None:

@@ -13,10 +13,10 @@ from checks.base import Context
 from checks.drafts import rules_of, ruleset_draft_create
 from checks.links.allowlist import allowlist_entry
 from checks.links.check import LinkCheck
-from checks.links.index import LinkIndex
 from checks.models import RuleSet
 from checks.ruleset_io import rules_errors
 from checks.rulesets import ruleset_active
+from links.index import LinkIndex
 from tests.links.helpers import candidate, synced
 from tests.rules.test_views import _form_data
 

@@ -1,5 +1,8 @@
 """The link index: who else holds a normalised value. Backed by the LinkKey table.
 
+`LinkIndex` implements the `checks.base.LinkLookup` protocol the link checks read through, except
+`resume_texts`, which reads candidate data: the candidates layer supplies it (a subclass).
+
 Every lookup is an index range scan on LinkKey (kind, value, candidate) with a LIMIT, so its cost
 does not grow with the table: a value held by 100 000 candidates costs as much as one held by 60.
 Several values are looked up in one UNION ALL query, each branch with its own LIMIT (PostgreSQL
@@ -14,11 +17,10 @@ from uuid import UUID
 from django.db import connection
 from django.db.models import Q
 
-from candidates.models import Candidate, LinkKey
-from checks.models import LinkAllowlist
+from checks.base import Pair
+from links.models import LinkAllowlist, LinkKey
 
 COUNT_CAP = 10_000  # related_count stops here: "10000" reads as "10 000 or more"
-Pair = tuple[str, str]
 
 
 class LinkIndex:
@@ -63,9 +65,7 @@ class LinkIndex:
         return set(LinkAllowlist.objects.filter(query).values_list("kind", "value"))
 
     def resume_texts(self, candidate_ids: Iterable[UUID]) -> dict[UUID, str]:
-        return dict(
-            Candidate.objects.filter(pk__in=list(candidate_ids)).values_list("id", "resume_text")
-        )
+        raise NotImplementedError("the candidates layer reads resume texts")
 
 
 def _fetch(pairs: list[Pair], exclude: UUID | None, limit: int, after: UUID | None) -> list:

@@ -9,7 +9,6 @@ reassessment is delayed, never lost.
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 from uuid import UUID
 
@@ -17,10 +16,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from checks.links.index import LinkIndex, Pair
-from checks.models import LinkReassessBacklog
+from checks.base import Pair
+from links import tasks
+from links.index import LinkIndex
+from links.models import LinkReassessBacklog
+from links.queueing import enqueue, enqueue_on_commit
+from links.signals import reassess_requested
 
-log = logging.getLogger(__name__)
 SWEEP_IDLE_SECONDS = 120  # a row untouched this long lost its task (broker down, worker died)
 
 
@@ -29,13 +31,11 @@ def link_backlog_add(*, pair: Pair, after: UUID | None, exclude: UUID) -> None:
     row = LinkReassessBacklog.objects.create(
         kind=pair[0], value=pair[1], after=after, exclude=exclude
     )
-    transaction.on_commit(lambda: _enqueue(row.pk))
+    _enqueue_page(row.pk, on_commit=True)
 
 
 def link_reassess_page(*, backlog_id: int) -> int:
     """Request reassessment of the next page of the backlog row's holders; 0 when done."""
-    from candidates.pipeline import assessment_request_many
-
     cap = max(settings.VETTING_LINK_REASSESS_CAP, 1)
     with transaction.atomic():
         row = (
@@ -50,14 +50,26 @@ def link_reassess_page(*, backlog_id: int) -> int:
         )
         rows, total = found[(row.kind, row.value)]
         page = [cid for cid, _ in rows]
-        count = assessment_request_many(candidate_ids=page, trigger="link")
+        count = link_reassess_request(candidate_ids=page)
         if total > len(rows):
             row.after = page[-1]
             row.save(update_fields=["after", "updated_at"])
-            transaction.on_commit(lambda: _enqueue(backlog_id))
+            _enqueue_page(backlog_id, on_commit=True)
         else:
             row.delete()
     return count
+
+
+def link_reassess_request(*, candidate_ids: list[UUID]) -> int:
+    """Ask the layer above to reassess these candidates (trigger "link"); how many it requested."""
+    if not candidate_ids:
+        return 0
+    replies = reassess_requested.send(
+        sender=LinkReassessBacklog, candidate_ids=candidate_ids, trigger="link"
+    )
+    if not replies:
+        raise RuntimeError("No receiver for links.signals.reassess_requested is connected")
+    return sum(count or 0 for _receiver, count in replies)
 
 
 def link_sweep(*, limit: int = 100) -> int:
@@ -70,20 +82,15 @@ def link_sweep(*, limit: int = 100) -> int:
     )
     queued = 0
     for backlog_id in ids:
-        if not _enqueue(backlog_id):
+        if not _enqueue_page(backlog_id, on_commit=False):
             break  # broker still down: the next sweep tries again
         queued += 1
     return queued
 
 
-def _enqueue(backlog_id: int) -> bool:
-    from checks.links.tasks import link_reassess_rest_task
-
-    try:
-        link_reassess_rest_task.delay(backlog_id)
-    except Exception:  # the broker is down or unreachable; kombu raises many kinds
-        log.warning(
-            "Could not queue link backlog %s; the link sweep will retry", backlog_id, exc_info=True
-        )
-        return False
-    return True
+def _enqueue_page(backlog_id: int, *, on_commit: bool) -> bool:
+    what = f"link backlog {backlog_id}"
+    if on_commit:
+        enqueue_on_commit(tasks.link_reassess_rest_task, backlog_id, what=what)
+        return True
+    return enqueue(tasks.link_reassess_rest_task, backlog_id, what=what)

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from checks.links.normalise import ip_keys, mailbox_key, phone_key
-from checks.models import LinkAllowlist
+from links.models import LinkAllowlist
 
 
 def allowlist_value(kind: str, raw: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from links import services
+
 
 @shared_task(
     acks_late=True,
@@ -13,13 +15,9 @@ from django.db import InterfaceError, OperationalError
     max_retries=5,
 )
 def link_reassess_rest_task(backlog_id: int) -> None:
-    from checks.links.services import link_reassess_page
-
-    link_reassess_page(backlog_id=backlog_id)
+    services.link_reassess_page(backlog_id=backlog_id)
 
 
 @shared_task(ignore_result=True)
 def link_sweep_task() -> int:
-    from checks.links.services import link_sweep
-
-    return link_sweep()
+    return services.link_sweep()
