@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from checks.interview import OBSERVATION_CHOICES
 from checks.models import Severity
 
 
@@ -249,21 +250,11 @@ class Document(models.Model):
 class Observation(models.Model):
     """A recruiter's structured observation from an interview; scored as an interview.* signal."""
 
-    class Code(models.TextChoices):
-        CAMERA_REFUSED = "interview.camera_refused", "Refused to turn the camera on"
-        DIFFERENT_PERSON = (
-            "interview.different_person",
-            "A different person from an earlier interview",
-        )
-        REFUSED_IN_PERSON = "interview.refused_in_person", "Refused an in-person or video step"
-        PAYMENT_REDIRECT = (
-            "interview.payment_redirect",
-            "Asked to be paid to another name or in crypto",
-        )
-        EQUIPMENT_REDIRECT = (
-            "interview.equipment_redirect",
-            "Asked for equipment to be sent elsewhere",
-        )
+    # The interview check's codes, one member per code (camera_refused -> CAMERA_REFUSED).
+    Code = models.TextChoices(
+        "Code",
+        [(code.split(".", 1)[1].upper(), (code, label)) for code, label in OBSERVATION_CHOICES],
+    )
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="observations")
     code = models.CharField(max_length=40, choices=Code)

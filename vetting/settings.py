@@ -135,13 +135,24 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["candidates.api.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"client": env_str("VETTING_API_RATE", "600/min")},
     "EXCEPTION_HANDLER": "candidates.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "candidates.api.schema.VettingAutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vetting API",
-    "DESCRIPTION": "Identity-fraud vetting of remote job candidates. See shared/spec/api-v1.md.",
+    "DESCRIPTION": "Identity-fraud vetting of remote job candidates. Reference: docs/api.md.",
     "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",  # propertyNames: the schema states profiles' key limit too
+    "ENFORCE_NON_BLANK_FIELDS": True,
+    "ENUM_NAME_OVERRIDES": {  # one name per choice set in generated clients
+        "AssessmentStatus": "candidates.models.Candidate.AssessmentStatus",
+        "RiskLevel": "candidates.models.Candidate.RiskLevel",
+        "ReviewStatus": "candidates.models.Candidate.ReviewStatus",
+        "SessionKind": "candidates.models.Session.Kind",
+        "DocumentKind": "candidates.models.Document.Kind",
+        "ObservationCode": "candidates.models.Observation.Code",
+        "Severity": "candidates.api.outputs.SEVERITIES",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
@@ -211,6 +222,7 @@ if not (8 <= VETTING_LINK_IPV4_PREFIX <= 32 and 16 <= VETTING_LINK_IPV6_PREFIX <
         "VETTING_LINK_IPV4_PREFIX must be 8-32, VETTING_LINK_IPV6_PREFIX 16-128"
     )
 VETTING_IDEMPOTENCY_HOURS = 24
+VETTING_QUEUE_POLL_SECONDS = 10  # how often the review queue's rows refresh in the browser
 VETTING_EMAIL_CHECK_DELIVERABILITY = env_bool("VETTING_EMAIL_CHECK_DELIVERABILITY", False)
 VETTING_GEOIP_CITY_DB = env_str("VETTING_GEOIP_CITY_DB")  # MaxMind GeoIP2/GeoLite2 City/Country
 VETTING_GEOIP_ASN_DB = env_str("VETTING_GEOIP_ASN_DB")  # MaxMind GeoLite2 ASN

@@ -9,22 +9,22 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from candidates import services
+from candidates.api import outputs as out
 from candidates.api import representations as rep
 from candidates.api import selectors, serializers
 from candidates.api.errors import ApiError, flatten, request_id_of, validation_message
 from candidates.api.idempotency import idempotent
+from candidates.api.schema import ASSESSMENT_PARAMETERS, LIST_PARAMETERS
 from candidates.models import Candidate
 from checks.registry import catalogue, evidence_fields_for
 from checks.rulesets import ruleset_active_snapshot
-
-_JSON = OpenApiTypes.OBJECT
 
 
 def _validated(serializer_cls, data: Any) -> dict[str, Any]:
@@ -64,7 +64,10 @@ def candidate_body(request: Request, candidate_id: UUID) -> dict[str, Any]:
 class CandidatesView(APIView):
     @extend_schema(
         request=serializers.CandidateIn,
-        responses={200: _JSON, 201: _JSON},
+        responses={
+            200: OpenApiResponse(out.CandidateOut, description="Updated (or unchanged)."),
+            201: OpenApiResponse(out.CandidateOut, description="Created."),
+        },
         operation_id="candidates_upsert",
         summary="Create or update a candidate by external_id (merge semantics)",
     )
@@ -83,10 +86,10 @@ class CandidatesView(APIView):
         )
 
     @extend_schema(
-        responses={200: _JSON},
+        responses={200: out.CandidatePageOut},
         summary="List the client's candidates (newest first)",
         operation_id="candidates_list",
-        parameters=[OpenApiParameter(name, str, required=False) for name in selectors.LIST_FILTERS],
+        parameters=LIST_PARAMETERS,
     )
     def get(self, request: Request) -> Response:
         try:
@@ -110,8 +113,9 @@ class CandidatesView(APIView):
 class CandidateBatchView(APIView):
     @extend_schema(
         request=serializers.BatchIn,
-        responses={200: _JSON},
+        responses={200: out.BatchOut},
         summary="Upsert up to 500 candidates; per-item results",
+        operation_id="candidates_batch_upsert",
     )
     @idempotent
     def post(self, request: Request) -> Response:
@@ -160,14 +164,18 @@ def _item_error(index: int, raw: Any, errors: Any) -> dict[str, Any]:
 
 class CandidateView(APIView):
     @extend_schema(
-        responses={200: _JSON},
+        responses={200: out.CandidateOut},
         summary="A candidate with its assessment and review",
         operation_id="candidates_get",
     )
     def get(self, request: Request, candidate_id: str) -> Response:
         return Response(candidate_body(request, _uuid(candidate_id)))
 
-    @extend_schema(responses={204: None}, summary="Erase a candidate (204 also when repeated)")
+    @extend_schema(
+        responses={204: None},
+        summary="Erase a candidate (204 also when repeated)",
+        operation_id="candidates_erase",
+    )
     def delete(self, request: Request, candidate_id: str) -> Response:
         if not services.candidate_erase(
             client=request.user, candidate_id=_uuid(candidate_id), request_id=request_id_of(request)
@@ -179,8 +187,9 @@ class CandidateView(APIView):
 class SessionsView(APIView):
     @extend_schema(
         request=serializers.SessionsIn,
-        responses={202: _JSON},
+        responses={202: out.SessionsAddedOut},
         summary="Append sightings (sessions)",
+        operation_id="sessions_append",
     )
     @idempotent
     def post(self, request: Request, candidate_id: str) -> Response:
@@ -209,8 +218,9 @@ class SessionsView(APIView):
 class ObservationsView(APIView):
     @extend_schema(
         request=serializers.ObservationIn,
-        responses={201: _JSON},
+        responses={201: out.ObservationOut},
         summary="Record a recruiter's interview observation",
+        operation_id="observations_create",
     )
     @idempotent
     def post(self, request: Request, candidate_id: str) -> Response:
@@ -236,7 +246,12 @@ class ObservationsView(APIView):
 
 
 class ReassessView(APIView):
-    @extend_schema(request=None, responses={202: _JSON}, summary="Queue a reassessment")
+    @extend_schema(
+        request=None,
+        responses={202: out.ReassessOut},
+        summary="Queue a reassessment",
+        operation_id="candidates_reassess",
+    )
     @idempotent
     def post(self, request: Request, candidate_id: str) -> Response:
         candidate = _owned(request, candidate_id)
@@ -252,12 +267,10 @@ class ReassessView(APIView):
 
 class AssessmentsView(APIView):
     @extend_schema(
-        responses={200: _JSON},
+        responses={200: out.AssessmentPageOut},
         summary="Assessment history, newest first",
-        parameters=[
-            OpenApiParameter("limit", int, required=False),
-            OpenApiParameter("cursor", str, required=False),
-        ],
+        operation_id="assessments_list",
+        parameters=ASSESSMENT_PARAMETERS,
     )
     def get(self, request: Request, candidate_id: str) -> Response:
         candidate = _owned(request, candidate_id)
@@ -287,7 +300,11 @@ class AssessmentsView(APIView):
 
 
 class SignalsView(APIView):
-    @extend_schema(responses={200: _JSON}, summary="The signal catalogue")
+    @extend_schema(
+        responses={200: out.SignalCatalogueOut},
+        summary="The signal catalogue",
+        operation_id="signals_list",
+    )
     def get(self, request: Request) -> Response:
         active = ruleset_active_snapshot()
         rules = active["signals"]

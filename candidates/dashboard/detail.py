@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from candidates.dashboard import pictures
 from candidates.models import Candidate, Document, Observation, ReviewDecision, Signal
 from checks.evidence import EvidenceLine, evidence_lines
 from checks.registry import code_info, evidence_fields_for
@@ -151,3 +152,25 @@ def duplicate_images(detail: Detail) -> list[dict[str, Any]]:
                     }
                 )
     return pairs
+
+
+def resume_overlap(detail: Detail) -> dict[str, Any] | None:
+    """The resume lines behind `link.resume_duplicate`, against its three most similar
+    resumes, with the similarity the check stored for each (see `pictures.resume_overlap`)."""
+    c = detail.candidate
+    signal = next((s for s in detail.signals if s.code == "link.resume_duplicate"), None)
+    if signal is None or not c.resume_text:
+        return None
+    ids = [str(r.get("id")) for r in signal.related_candidates[:3]]
+    texts = {
+        str(k): v for k, v in Candidate.objects.filter(pk__in=ids).values_list("id", "resume_text")
+    }
+    evidence = signal.evidence if isinstance(signal.evidence, dict) else {}
+    stored = evidence.get("jaccard") or {}
+    others, measured = {}, {}
+    for cid in (i for i in ids if i in texts):  # the check's order: most similar first
+        name = detail.related[cid].full_name if cid in detail.related else cid
+        others[name] = texts[cid]
+        if cid in stored:
+            measured[name] = stored[cid]
+    return pictures.resume_overlap(c.resume_text, others, measured, evidence.get("threshold"))

@@ -29,7 +29,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from candidates import services
 from candidates.dashboard import pictures
-from candidates.dashboard.detail import Detail, candidate_detail, duplicate_images
+from candidates.dashboard.detail import candidate_detail, duplicate_images, resume_overlap
 from candidates.dashboard.forms import DecisionForm, ObservationForm, QueueFilterForm
 from candidates.dashboard.queue import QueueRow, queue_iter, queue_page
 from candidates.models import Candidate, Document, Image
@@ -70,6 +70,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "cursor": request.GET.get("after", ""),
         "query": _query_without(request, "after"),
+        "poll_seconds": settings.VETTING_QUEUE_POLL_SECONDS,
     }
     if request.htmx and request.GET.get("fragment") == "rows":
         return render(request, "dashboard/queue.html#rows", context)
@@ -164,7 +165,7 @@ def candidate(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
             detail.session_times, (c.claimed_location or {}).get("timezone", "")
         ),
         "graph": pictures.link_graph(c, detail.signals, detail.related),
-        "resume": _resume(detail),
+        "resume": resume_overlap(detail),
         "can_sensitive": request.user.has_perm("candidates.view_sensitive_candidate"),
         "can_review": request.user.has_perm("candidates.review_candidate"),
         "can_observe": request.user.has_perm("candidates.add_observation"),
@@ -174,20 +175,6 @@ def candidate(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
     if context["can_sensitive"]:
         context["image_pairs"] = duplicate_images(detail)
     return render(request, "dashboard/detail.html", context)
-
-
-def _resume(detail: Detail) -> dict[str, Any] | None:
-    c = detail.candidate
-    signal = next((s for s in detail.signals if s.code == "link.resume_duplicate"), None)
-    if signal is None or not c.resume_text:
-        return None
-    ids = [str(r.get("id")) for r in signal.related_candidates[:3]]
-    others = dict(Candidate.objects.filter(pk__in=ids).values_list("id", "resume_text"))
-    names = {
-        str(k): detail.related[str(k)].full_name if str(k) in detail.related else str(k)
-        for k in others
-    }
-    return pictures.resume_overlap(c.resume_text, {names[str(k)]: v for k, v in others.items()})
 
 
 @require_GET

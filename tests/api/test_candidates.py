@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 
 from candidates.crypto import document_number_key, payout_account_key
 from candidates.models import Assessment, AuditEvent, Candidate, Document, Image, Session
+from checks.interview import InterviewCheck
 from tests.api.conftest import assert_error, contract_example, image_b64
 
 URL = "/api/v1/candidates/"
@@ -291,6 +292,16 @@ def test_observation_is_201_and_scored(api, django_capture_on_commit_callbacks):
         api.post(f"{URL}{cid}/observations/", {"code": "interview.nope"}), 400, "validation_error"
     )
     assert "code" in error["fields"]
+
+
+def test_every_interview_code_is_accepted_and_scored(api, django_capture_on_commit_callbacks):
+    """The API accepts exactly the interview check's codes, and each becomes its signal."""
+    cid = _create(api).json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        for code in InterviewCheck.codes:
+            assert api.post(f"{URL}{cid}/observations/", {"code": code}).status_code == 201
+    signals = api.get(f"{URL}{cid}/").json()["assessment"]["signals"]
+    assert {s["code"] for s in signals} == set(InterviewCheck.codes)
 
 
 def test_reassess_is_202_and_history_is_newest_first(api):
