@@ -317,6 +317,12 @@ class Assessment(models.Model):
                 name="assessment_unfinished",
                 condition=Q(status__in=("pending", "running")),
             ),
+            # Progress of a rule set's rescoring pass (/rules/): an index-only count per version.
+            models.Index(
+                fields=("ruleset_version", "status"),
+                name="assessment_ruleset_pass",
+                condition=Q(trigger="ruleset"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -479,3 +485,6 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} -> {self.status_code or self.error}"
+
+
+from candidates.rules.models import RuleSimulation  # noqa: E402,F401  (model discovery)

@@ -20,7 +20,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from candidates import hooks, tasks
+from candidates import hooks, probing, tasks
 from candidates.linking import CandidateLinkIndex
 from candidates.models import Assessment, Candidate, Signal
 from candidates.services import reviews
@@ -224,11 +224,9 @@ def _watch_probing(candidate: Candidate, assessment: Assessment, outcome: engine
     would otherwise blame the wrong client."""
     if assessment.trigger not in (Assessment.Trigger.UPSERT, Assessment.Trigger.SESSIONS):
         return
-    from candidates.probing import probe_record
-
     client_id = candidate.client_id
     related = {str(r.candidate_id) for s in outcome.signals for r in s.related}
-    transaction.on_commit(lambda: probe_record(client_id=client_id, related_ids=related))
+    transaction.on_commit(lambda: probing.probe_record(client_id=client_id, related_ids=related))
 
 
 def _candidate_status(assessment: Assessment, status: str) -> None:

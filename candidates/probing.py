@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from candidates.models import ApiClient, Candidate
+from candidates.services import reviews
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,6 @@ def _bump(key: str) -> int:
 
 
 def _alert(*, client_id: UUID, matches: int, total: int) -> None:
-    from candidates.services import audit_record
-
     client = ApiClient.objects.filter(pk=client_id).first()
     log.warning(
         "API client %s: %s of its %s assessments this hour matched other clients' candidates "
@@ -66,7 +65,7 @@ def _alert(*, client_id: UUID, matches: int, total: int) -> None:
         matches,
         total,
     )
-    audit_record(
+    reviews.audit_record(
         action="client.probing_suspected",
         client=client,
         detail={"cross_client_matches": matches, "assessments": total, "window_seconds": 3600},

@@ -25,6 +25,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from candidates.roles import RULES_ADMINS
+from candidates.services import audit_record
 
 # Paths a signed-in user who has not confirmed the second factor may still open.
 _OPEN_PATHS = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/healthz", "/api/")
@@ -110,6 +111,4 @@ def _next(request: HttpRequest) -> str:
 
 
 def _audit(request: HttpRequest, action: str) -> None:
-    from candidates.services import audit_record
-
     audit_record(action=action, user=request.user, request_id=getattr(request, "request_id", ""))

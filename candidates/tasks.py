@@ -7,6 +7,7 @@ from django.db import InterfaceError, OperationalError
 
 from candidates import pipeline, webhooks
 from candidates.api.idempotency import idempotency_prune
+from candidates.rules import services as rules_services
 
 
 @shared_task(
@@ -22,6 +23,7 @@ def assess_candidate_task(assessment_id: str) -> None:
 @shared_task(ignore_result=True)
 def assessment_sweep_task() -> int:
     pipeline.ruleset_reassess_resume()
+    rules_services.simulation_resume_stalled()
     return pipeline.assessment_sweep()
 
 
@@ -44,3 +46,8 @@ def ruleset_reassess_task(version: int) -> None:
 @shared_task(ignore_result=True)
 def idempotency_prune_task() -> int:
     return idempotency_prune()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def rules_simulate_task(simulation_id: str) -> None:
+    rules_services.simulation_run(simulation_id=UUID(simulation_id))

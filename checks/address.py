@@ -14,6 +14,7 @@ from checks.countries import to_alpha2
 from checks.evidence import Field
 from checks.guidance import JOINT_2022_EQUIPMENT
 from checks.names import normalise_text
+from checks.params import param
 
 
 class AddressCheck(Check):
@@ -36,7 +37,7 @@ class AddressCheck(Check):
 
     @dataclass(frozen=True)
     class Params:
-        compare_city: bool = True  # False: only another country counts
+        compare_city: bool = param(True, "Another city counts too (off: only another country)")
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         home, ship = subject.home_address or {}, subject.shipping_address or {}

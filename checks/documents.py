@@ -16,6 +16,7 @@ from checks.guidance import FBI_2023, FBI_2025
 from checks.identifiers import country_alpha3
 from checks.mrz import mrz_parse
 from checks.names import names_match
+from checks.params import param
 
 SOURCE = "ICAO Doc 9303 (Parts 3-6)"
 
@@ -61,7 +62,7 @@ class DocumentsCheck(Check):
 
     @dataclass(frozen=True)
     class Params:
-        compare_name: bool = True
+        compare_name: bool = param(True, "Compare the MRZ name with the candidate's name")
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         findings: list[Finding] = []

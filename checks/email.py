@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from checks.base import Check, Code, Context, Finding, Subject
 from checks.evidence import Field
 from checks.guidance import JOINT_2022
+from checks.params import param
 
 
 @cache
@@ -64,7 +65,9 @@ class EmailCheck(Check):
 
     @dataclass(frozen=True)
     class Params:
-        allowed_domains: tuple[str, ...] = ()  # admin allowlist: never disposable
+        allowed_domains: tuple[str, ...] = param(
+            (), "Disposable-domain allowlist: these domains (and subdomains) never count"
+        )
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         if not subject.email:

@@ -24,8 +24,17 @@ class Severity(models.TextChoices):
 
 
 class RuleSet(models.Model):
-    version = models.PositiveIntegerField(unique=True)
+    class Status(models.TextChoices):
+        # A draft is edited in place and never scores anyone; publishing gives it a version.
+        DRAFT = "draft"
+        PUBLISHED = "published"
+
+    version = models.PositiveIntegerField(unique=True, null=True, blank=True)
     is_active = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED)
+    # A draft's starting point, so the workspace can warn when another version was published since.
+    base_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
     # Lower bounds of each risk level on the 0-100 score (defaults: checks.scoring.Bands).
     band_medium = models.PositiveSmallIntegerField(default=DEFAULT_BANDS.medium)
     band_high = models.PositiveSmallIntegerField(default=DEFAULT_BANDS.high)
@@ -47,10 +56,58 @@ class RuleSet(models.Model):
             models.UniqueConstraint(
                 fields=("is_active",), condition=models.Q(is_active=True), name="one_active_ruleset"
             ),
+            # Published versions are numbered and a draft never is, nor is it ever active.
+            models.CheckConstraint(
+                condition=models.Q(status="draft", version__isnull=True, is_active=False)
+                | models.Q(status="published", version__isnull=False),
+                name="ruleset_draft_unnumbered",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.status == self.Status.DRAFT:
+            return f"Rule set draft #{self.pk}"
         return f"Rule set v{self.version}{' (active)' if self.is_active else ''}"
+
+
+class RuleSetChange(models.Model):
+    """The rule-set audit trail: who changed what, when, from where, with the diff.
+
+    Written by every path that changes rules (the /rules/ workspace, the admin, the command line),
+    through `checks.drafts.ruleset_change_record`; append-only like the audit log."""
+
+    class Action(models.TextChoices):
+        DRAFT_CREATED = "draft_created"
+        DRAFT_EDITED = "draft_edited"
+        DRAFT_DISCARDED = "draft_discarded"
+        PUBLISHED = "published"
+        RESCORED = "rescored"  # every candidate reassessed under this version, on request
+        SAVED = "saved"  # straight to a new active version, from the admin
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.CharField(max_length=150, help_text="Who, as shown (kept if the user goes)")
+    via = models.CharField(max_length=10)  # rules | admin | cli
+    action = models.CharField(max_length=20, choices=Action)
+    ruleset = models.ForeignKey(
+        RuleSet, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    version = models.PositiveIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    diff = models.JSONField(default=list, blank=True)  # [{"path", "before", "after"}]
+
+    class Meta:
+        ordering = ("-at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} by {self.actor}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Rule-set changes are append-only")
+        return super().save(*args, **kwargs)
 
 
 class CheckRule(models.Model):

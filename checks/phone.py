@@ -22,6 +22,7 @@ from checks.base import Check, Code, Context, Finding, Subject
 from checks.countries import is_alpha2
 from checks.evidence import Field
 from checks.guidance import FBI_2023, JOINT_2022
+from checks.params import param
 from checks.timezone import utc_offsets
 
 log = logging.getLogger(__name__)
@@ -108,8 +109,12 @@ class PhoneCheck(Check):
 
     @dataclass(frozen=True)
     class Params:
-        check_timezone: bool = True
-        use_line_type_provider: bool = True
+        check_timezone: bool = param(
+            True, "Compare the number's time zones with the claimed location's (timezone.*)"
+        )
+        use_line_type_provider: bool = param(
+            True, "Ask the configured line-type provider when libphonenumber cannot tell VoIP"
+        )
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         if not subject.phone:

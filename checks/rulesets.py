@@ -44,7 +44,8 @@ def ruleset_snapshot(ruleset: RuleSet) -> dict[str, Any]:
             for r in ruleset.signal_rules.all()
         },
     }
-    _snapshot_cache[(ruleset.version, ruleset.created_at)] = snapshot
+    if ruleset.version is not None:  # a draft changes while edited: never cached
+        _snapshot_cache[(ruleset.version, ruleset.created_at)] = snapshot
     return snapshot
 
 
@@ -200,7 +201,13 @@ def ruleset_copy_with(
 ):
     """Model-class-agnostic so data migrations can call it with historical models.
     `base` may be None (the very first version)."""
-    last = RuleSetM.objects.order_by("-version").values_list("version", flat=True).first() or 0
+    last = (
+        RuleSetM.objects.filter(version__isnull=False)  # drafts have no number yet
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+        or 0
+    )
     b = dataclasses.asdict(Bands())
     check_rows: dict[str, dict] = {}
     signal_rows: dict[str, dict] = {}

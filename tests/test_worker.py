@@ -172,3 +172,42 @@ def test_a_save_while_the_broker_is_down_is_kept_and_the_sweep_queues_it(queue, 
     with override_settings(VETTING_SWEEP_GRACE_SECONDS=0):
         assert pipeline.assessment_sweep() >= 1
     assert _wait_for(lambda: Assessment.objects.get(pk=assessment_id).status == "completed")
+
+
+def test_a_simulation_and_a_rescore_run_on_a_real_worker(queue, worker):
+    from candidates.models import Candidate
+    from candidates.rules import services
+    from candidates.rules.models import RuleSimulation
+    from checks.drafts import rules_of, ruleset_draft_create, ruleset_draft_update
+
+    with transaction.atomic():
+        for _ in range(3):  # phone.invalid only (no address: the factory's default is shared)
+            candidate = CandidateFactory(phone="12", home_address=None)
+            pipeline.assessment_request(candidate=candidate, trigger="upsert")
+    assert _wait_for(lambda: not Candidate.objects.exclude(assessment_status="completed").exists())
+    draft = ruleset_draft_create(via="test")
+    rules = rules_of(draft)
+    rules["signals"]["phone.invalid"]["points"] = 60
+    ruleset_draft_update(draft=draft, rules=rules, via="test")
+
+    with transaction.atomic():
+        sim = services.simulation_start(draft=draft, filters={})
+    assert _wait_for(lambda: RuleSimulation.objects.get(pk=sim.pk).status == "done"), (
+        worker.log.read_text()[-3000:]
+    )
+    sim.refresh_from_db()
+    assert (sim.done, sim.total) == (3, 3) and sim.result["levels"]["draft"]["high"] == 3
+    assert set(Candidate.objects.values_list("risk_score", flat=True)) == {15}  # untouched
+
+    new = services.rules_publish(draft=draft, note="phones", via="test", rescore=True)
+    assert _wait_for(
+        lambda: (
+            set(
+                Candidate.objects.values_list("risk_score", "completed_assessment__ruleset_version")
+            )
+            == {(60, new.version)}
+        )
+    ), worker.log.read_text()[-3000:]
+    new.refresh_from_db()
+    progress = services.rescore_progress(new)
+    assert progress.finished and progress.done == progress.total == 3

@@ -10,13 +10,12 @@ wrapping happens here, above every app, so the checks layer never imports candid
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest
+
+from candidates.services import audit_record
 
 
 def _audit(request: HttpRequest, action: str, obj, change: object = "") -> None:
-    from candidates.services import audit_record
-
     meta = obj._meta
     audit_record(
         action=action,
@@ -54,7 +53,3 @@ class AuditedAdminSite(admin.AdminSite):
         if not issubclass(base, AuditedModelAdmin):
             base = type(base.__name__, (AuditedModelAdmin, base), {"__module__": base.__module__})
         return super().register(model_or_iterable, base, **options)
-
-
-class AuditedAdminConfig(AdminConfig):
-    default_site = "vetting.admin_site.AuditedAdminSite"

@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_htmx",
-    "vetting",
+    "vetting.apps.VettingConfig",
     "candidates",
     "links",
     "checks",
@@ -280,9 +280,7 @@ MIDDLEWARE.insert(
 )
 
 # Every change made in /admin/ also goes to the audit log (vetting/admin_site.py).
-INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
-    "vetting.admin_site.AuditedAdminConfig"
-)
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "vetting.apps.AuditedAdminConfig"
 
 # Cross-client matches per client and hour past which a `client.probing_suspected` audit event
 # is written (candidates.probing).

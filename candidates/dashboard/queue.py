@@ -94,7 +94,7 @@ def _score_range(filters: QueueFilters) -> dict[str, int]:
     the bands of its day made it). Without this bound PostgreSQL walks the status index from
     the top score down, past every higher-level row, to reach "low": 4 s at 1M candidates.
     With it the scan starts at the first matching row. One query on the tiny RuleSet table."""
-    b = RuleSet.objects.aggregate(
+    b = RuleSet.objects.filter(status=RuleSet.Status.PUBLISHED).aggregate(  # drafts score no one
         m_lo=Min("band_medium"),
         m_hi=Max("band_medium"),
         h_lo=Min("band_high"),

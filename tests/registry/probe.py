@@ -19,7 +19,8 @@ admin = get_user_model().objects.create_user("rules", password="unused-password-
 admin.groups.add(Group.objects.get(name="Rules admins"))
 browser = Client(HTTP_HOST="localhost")
 browser.force_login(admin)
-rules_page = browser.get("/rules/").content.decode()
+# The rules workspace: a new draft lists every registered check and code with its settings.
+rules_page = browser.post("/rules/drafts/new/", follow=True).content.decode()
 
 posted = http.post(
     "/api/v1/candidates/",
