@@ -33,6 +33,7 @@ class SignalView:
     description: str
     evidence: list[EvidenceLine]
     related: list[tuple[Candidate | None, str, str]]  # (candidate, id, shared)
+    allowlist_keys: list[str] = field(default_factory=list)  # for rules admins: what to allowlist
 
 
 @dataclass(slots=True)
@@ -107,9 +108,20 @@ def _grouped(signals: list[Signal], related: dict[str, Candidate]) -> list[Check
                     (related.get(str(r.get("id"))), str(r.get("id")), str(r.get("shared", "")))
                     for r in s.related_candidates
                 ],
+                allowlist_keys=_allowlist_keys(s.evidence),
             )
         )
     return sorted(groups.values(), key=lambda g: -g.contribution)
+
+
+def _allowlist_keys(evidence: Any) -> list[str]:
+    """The address keys a rules admin may allowlist (internal, so not an evidence line)."""
+    values = evidence.get("values") if isinstance(evidence, dict) else None
+    return [
+        v["allowlist_key"]
+        for v in values or []
+        if isinstance(v, dict) and isinstance(v.get("allowlist_key"), str)
+    ]
 
 
 def duplicate_images(detail: Detail) -> list[dict[str, Any]]:

@@ -2,17 +2,18 @@
 as the link check's `allowlist` parameter, one "kind:value" entry per line, normalised the way
 link keys are (so any spelling an admin types matches). Pure: no ORM.
 
-The older allowlist table (LinkAllowlist, edited in /admin/) still applies alongside; it is to be
-folded into this one when it moves to the links app.
+The older allowlist table (links.LinkAllowlist, edited in /admin/) still applies alongside and
+normalises with the same `allowlist_key`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from checks.links.kinds import ALLOWLIST_KINDS
 from checks.links.normalise import ip_keys, mailbox_key, phone_key
 
-KINDS = ("phone", "email", "ip", "ip_net", "address")
+KINDS = tuple(str(k) for k in ALLOWLIST_KINDS)
 _HINTS = {
     "phone": "an international number (+...)",
     "email": "a valid email address",
@@ -34,16 +35,24 @@ def _key(kind: str, raw: str) -> str | None:
     return raw if raw.count("|") == 3 else None
 
 
+def allowlist_key(kind: str, raw: str) -> str:
+    """The stored key for what an admin typed as a `kind`; ValueError saying what is expected."""
+    key = _key(kind, (raw or "").strip())
+    if not key:
+        raise ValueError(f"Enter {_HINTS[kind]}.")
+    return key
+
+
 def allowlist_entry(raw: str) -> str:
     """The normalised "kind:value" for what an admin typed; ValueError saying what is expected."""
     kind, sep, value = raw.strip().partition(":")
     kind = kind.strip().lower()
     if not sep or kind not in KINDS:
         raise ValueError(f"write kind:value, kind one of {', '.join(KINDS)}")
-    key = _key(kind, value.strip())
-    if not key:
-        raise ValueError(f"{kind}: expected {_HINTS[kind]}")
-    return f"{kind}:{key}"
+    try:
+        return f"{kind}:{allowlist_key(kind, value)}"
+    except ValueError:
+        raise ValueError(f"{kind}: expected {_HINTS[kind]}") from None
 
 
 def allowlist_pairs(entries: Iterable[str]) -> set[tuple[str, str]]:
