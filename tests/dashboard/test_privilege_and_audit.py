@@ -9,7 +9,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from candidates.models import ApiClient, AuditEvent, Candidate, Tombstone
-from checks.models import LinkAllowlist
+from links.models import LinkAllowlist
 from tests.api.conftest import contract_example
 from tests.dashboard.conftest import make_user
 from tests.factories import ApiClientFactory
@@ -63,12 +63,12 @@ def test_admin_changes_to_api_clients_allowlists_and_users_are_audited(
 
     client.force_login(rules_admin)
     client.post(
-        "/admin/checks/linkallowlist/add/", {"kind": "ip", "value": "73.54.120.7", "note": "VPN"}
+        "/admin/links/linkallowlist/add/", {"kind": "ip", "value": "73.54.120.7", "note": "VPN"}
     )
     entry = LinkAllowlist.objects.get()
     added = _admin_events("admin.added", "checks.linkallowlist").get()
     assert added.actor_user == rules_admin and added.detail["object_id"] == str(entry.pk)
-    client.post(f"/admin/checks/linkallowlist/{entry.pk}/delete/", {"post": "yes"})
+    client.post(f"/admin/links/linkallowlist/{entry.pk}/delete/", {"post": "yes"})
     assert _admin_events("admin.deleted", "checks.linkallowlist").exists()
 
 
