@@ -66,10 +66,10 @@ def test_admin_changes_to_api_clients_allowlists_and_users_are_audited(
         "/admin/links/linkallowlist/add/", {"kind": "ip", "value": "73.54.120.7", "note": "VPN"}
     )
     entry = LinkAllowlist.objects.get()
-    added = _admin_events("admin.added", "checks.linkallowlist").get()
+    added = _admin_events("admin.added", "links.linkallowlist").get()
     assert added.actor_user == rules_admin and added.detail["object_id"] == str(entry.pk)
     client.post(f"/admin/links/linkallowlist/{entry.pk}/delete/", {"post": "yes"})
-    assert _admin_events("admin.deleted", "checks.linkallowlist").exists()
+    assert _admin_events("admin.deleted", "links.linkallowlist").exists()
 
 
 def test_admin_rule_set_edits_are_audited(client, rules_admin):
