@@ -2,8 +2,9 @@
 FROM python:3.13-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-COPY requirements.lock ./
-RUN pip install --no-cache-dir -r requirements.lock
+# The production lock: every package pinned by hash, no test or lint tools.
+COPY requirements-prod.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements-prod.lock
 COPY . .
 # Collected as production runs: DEBUG off, so the manifest (hashed, long-cacheable names) is
 # written. The build has no real secret; the running container must be given one.

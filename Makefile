@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vetting
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 DEMO_ENV := DEBUG=1 DATABASE_URL= REDIS_URL=
 
-.PHONY: install lock demo serve test test-fast lint format typecheck migrations-check worker beat bench services chromium vendor clean
+.PHONY: install lock demo test lint audit format migrations-check worker beat bench services chromium vendor clean
 
 install: $(VENV)/.installed  ## create .venv/ and install the locked dependencies
 
@@ -20,9 +20,15 @@ $(VENV)/.installed: requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
-lock:  ## re-resolve pyproject.toml's dependencies into requirements.lock
-	$(BIN)/pip-compile --quiet --strip-extras --extra dev --no-emit-index-url \
-	  --no-emit-find-links -o requirements.lock pyproject.toml
+# Both locks pin every package with its hashes (pip then refuses anything else).
+# requirements.lock: development and tests (make install); requirements-prod.lock: what the
+# production image installs, without the test and lint tools.
+LOCK := $(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --no-emit-index-url \
+	  --no-emit-find-links
+
+lock:  ## re-resolve pyproject.toml into requirements.lock (dev) and requirements-prod.lock
+	$(LOCK) --extra dev -o requirements.lock pyproject.toml
+	$(LOCK) -o requirements-prod.lock pyproject.toml
 
 demo: install  ## embedded mode: SQLite, inline tasks, demo data, serve on :8000
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
@@ -37,6 +43,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+	@scripts/audit
+
+audit: install  ## known vulnerabilities in requirements-prod.lock (pip-audit; skips offline)
+	@scripts/audit
 
 format: install
 	$(BIN)/ruff check --fix .

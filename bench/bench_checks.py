@@ -73,7 +73,7 @@ def subject(i: int) -> Subject:
         )
         for k in range(5)
     )
-    masked, facts = mrz_ingest(MRZ)
+    masked, facts = mrz_ingest(MRZ, number_key=document_number_key)
     doc = DocumentFacts(
         kind="passport",
         issuing_country="USA",

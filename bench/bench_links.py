@@ -35,12 +35,13 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from candidates.models import ApiClient, Candidate, LinkKey  # noqa: E402
+from candidates.models import ApiClient, Candidate  # noqa: E402
 from checks.base import Context, Subject  # noqa: E402
 from checks.links.check import BAND_KINDS, LinkCheck  # noqa: E402
 from checks.links.exact import EXACT_CODES  # noqa: E402
 from checks.links.images import bands as image_bands  # noqa: E402
-from checks.links.index import LinkIndex, _union_sql  # noqa: E402
+from links.index import LinkIndex, _union_sql  # noqa: E402
+from links.models import LinkKey  # noqa: E402
 
 TEMPLATES = [hashlib.sha256(f"template{t}".encode()).hexdigest()[:32] for t in range(5)]
 VPN_POOL = [f"185.{200 + i // 250}.{i % 250}.{7 + i % 3}" for i in range(300)]

@@ -44,6 +44,7 @@ def main() -> int:
         ("bench_links.py", "vetting_bench_links", ["--sizes", ",".join(map(str, sizes))]),
         ("bench_api.py", "vetting_bench_api", ["--candidates", str(args.candidates)]),
         ("bench_dashboard.py", "vetting_bench_dashboard", ["--candidates", str(args.candidates)]),
+        ("bench_simulate.py", "vetting_bench_simulate", ["--candidates", "100000"]),
     ]
     failed = 0
     for script, database, extra in runs:

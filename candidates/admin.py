@@ -8,6 +8,9 @@ their place is the dashboard. The audit log is append-only here too.
 
 from __future__ import annotations
 
+from uuid import UUID
+
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -23,6 +26,8 @@ from candidates.models import (
     WebhookEvent,
 )
 from candidates.roles import ROLE_GROUPS
+from candidates.services import audit_record, candidate_erase
+from candidates.webhook_http import url_problem
 
 
 def admin_site_has_permission(request: HttpRequest) -> bool:
@@ -37,6 +42,13 @@ def admin_site_has_permission(request: HttpRequest) -> bool:
 admin.site.has_permission = admin_site_has_permission  # type: ignore[method-assign]
 
 
+def _uuid_or_none(value: str) -> UUID | None:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Data written by the API and the pipeline: viewable, never edited by hand."""
 
@@ -46,9 +58,26 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # history and results: deleting one by hand would bypass the audit trail
+
+
+class ApiClientForm(forms.ModelForm):
+    class Meta:
+        model = ApiClient
+        fields = ("name", "webhook_url", "is_active")
+
+    def clean_webhook_url(self) -> str:
+        url = self.cleaned_data["webhook_url"]
+        problem = url_problem(url) if url else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return url
+
 
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
+    form = ApiClientForm
     list_display = ("name", "key_prefix", "is_active", "webhook_url", "created_at")
     list_filter = ("is_active",)
     readonly_fields = ("key_prefix", "created_at")
@@ -73,6 +102,46 @@ class CandidateAdmin(ReadOnlyAdmin):
     show_full_result_count = False  # no COUNT(*) over a million rows per page
     exclude = ("payout_account_key", "resume_text")
     raw_id_fields = ("photo", "latest_assessment", "completed_assessment", "review_decided_by")
+
+    # Opening a candidate here is audited like opening it in the dashboard.
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        audit_record(
+            action="candidate.viewed",
+            candidate_id=_uuid_or_none(object_id),
+            user=request.user,
+            detail={"via": "admin"},
+            request_id=getattr(request, "request_id", ""),
+        )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        audit_record(
+            action="candidate.listed",
+            user=request.user,
+            detail={"via": "admin", "query": request.GET.dict()},
+            request_id=getattr(request, "request_id", ""),
+        )
+        return super().changelist_view(request, extra_context)
+
+    # Deleting goes through erasure: files, link keys, webhook payloads go, a tombstone stays
+    # and linked candidates are reassessed. Superusers only.
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        # Erasure takes the candidate's assessments and history with it by design, although
+        # nobody may delete those rows one by one.
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
+    def delete_model(self, request: HttpRequest, obj: Candidate) -> None:
+        candidate_erase(
+            client=obj.client, candidate_id=obj.pk, request_id=getattr(request, "request_id", "")
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for candidate in queryset.select_related("client"):
+            self.delete_model(request, candidate)
 
 
 class SignalInline(admin.TabularInline):

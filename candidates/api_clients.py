@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from candidates.models import ApiClient
+from candidates.services import audit_record
 
 KEY_PREFIX = "vk_"
 
@@ -27,6 +28,11 @@ def api_client_create(*, name: str, webhook_url: str = "") -> tuple[ApiClient, s
     client = ApiClient(name=name, webhook_url=webhook_url, webhook_secret=secret)
     key = _new_key(client)
     client.save(force_insert=True)
+    audit_record(
+        action="client.created",
+        client=client,
+        detail={"name": name, "webhook": bool(webhook_url)},
+    )
     return client, key, secret
 
 
@@ -40,4 +46,5 @@ def api_client_rotate_key(*, client: ApiClient) -> str:
     """Give the client a new key (the old one stops working); returns it, shown once."""
     key = _new_key(client)
     client.save(update_fields=["key_prefix", "key_hash"])
+    audit_record(action="client.key_rotated", client=client, detail={"prefix": client.key_prefix})
     return key

@@ -10,6 +10,8 @@ from uuid import UUID
 
 from django.db import transaction
 
+from candidates import webhooks
+from candidates.api import representations, selectors
 from candidates.models import ApiClient, Assessment, Candidate
 
 
@@ -26,13 +28,11 @@ def review_updated(*, candidate_id: UUID, trigger: str = "manual") -> None:
 
 def candidate_erased(*, candidate_id: UUID, client_id: UUID, external_id: str) -> None:
     """Called in the erasure's transaction: the event carries only the ids."""
-    from candidates.webhooks import webhook_event_create, webhook_events_erase
-
     client = ApiClient.objects.filter(pk=client_id).first()
     with transaction.atomic():
-        webhook_events_erase(candidate_id=candidate_id)
+        webhooks.webhook_events_erase(candidate_id=candidate_id)
         if client is not None:
-            webhook_event_create(
+            webhooks.webhook_event_create(
                 client=client,
                 type="candidate.erased",
                 trigger="manual",
@@ -42,8 +42,6 @@ def candidate_erased(*, candidate_id: UUID, client_id: UUID, external_id: str) -
 
 
 def _emit(*, candidate_id: UUID, type: str, trigger: str) -> None:
-    from candidates.webhooks import webhook_event_create
-
     client = ApiClient.objects.filter(candidates__id=candidate_id).exclude(webhook_url="").first()
     if client is None:
         return
@@ -51,14 +49,12 @@ def _emit(*, candidate_id: UUID, type: str, trigger: str) -> None:
     if data is None:  # erased meanwhile
         return
     with transaction.atomic():
-        webhook_event_create(
+        webhooks.webhook_event_create(
             client=client, type=type, trigger=trigger, data=data, candidate_id=candidate_id
         )
 
 
 def _candidate_as_get(*, client: ApiClient, candidate_id: UUID) -> dict[str, Any] | None:
-    from candidates.api import representations, selectors
-
     candidate: Candidate | None = selectors.candidate_get(client=client, candidate_id=candidate_id)
     if candidate is None:
         return None

@@ -19,16 +19,20 @@ import uuid
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from uuid import UUID
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from PIL import Image as PILImage
 
-from candidates.models import Image
+from candidates.image_metadata import metadata_strip
+from candidates.models import ApiClient, Image
 
 MAX_BYTES = 8 * 1024 * 1024
-MAX_PIXELS = 40_000_000
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
 # Base64 of MAX_BYTES plus room for a data: prefix and line breaks.
 MAX_ENCODED_CHARS = (MAX_BYTES + 2) // 3 * 4 + 4096
@@ -40,6 +44,14 @@ _WHITESPACE = re.compile(r"\s+")
 
 class ImageInvalid(ValueError):
     """The value is not a decodable JPEG/PNG within limits; the message says why."""
+
+
+class StorageQuotaExceeded(Exception):
+    """Storing the image would take the client past VETTING_CLIENT_STORAGE_QUOTA_BYTES."""
+
+    def __init__(self, quota: int):
+        super().__init__(f"storage quota of {quota} bytes reached")
+        self.quota = quota
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +89,9 @@ def image_verify(raw: bytes) -> DecodedImage:
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             with PILImage.open(io.BytesIO(raw), formats=list(FORMATS)) as img:
                 width, height = img.size
-                if width * height > MAX_PIXELS:
-                    raise ImageInvalid(f"Image is over {MAX_PIXELS // 1_000_000} megapixels.")
+                cap = settings.VETTING_MAX_IMAGE_PIXELS
+                if width * height > cap:
+                    raise ImageInvalid(f"Image is over {cap / 1_000_000:g} megapixels.")
                 fmt = img.format or ""
                 img.verify()  # PNG: every chunk's CRC through IEND (catches truncation)
             with PILImage.open(io.BytesIO(raw), formats=list(FORMATS)) as img:
@@ -127,16 +140,22 @@ def images_removed_on_error() -> Iterator[None]:
         _written.reset(token)
 
 
-def image_store(*, decoded: DecodedImage) -> Image:
-    """Write the file through Django's default storage and describe it in an Image row."""
+def image_store(*, decoded: DecodedImage, client_id: UUID | None = None) -> Image:
+    """Write the file (metadata stripped) through Django's default storage and describe it in
+    an Image row, counted against `client_id`'s storage quota (in the caller's transaction, so a
+    rollback gives the bytes back)."""
+    content = metadata_strip(decoded.raw, decoded.content_type)
+    if client_id is not None:
+        _quota_take(client_id=client_id, size=len(content))
     image = Image(
-        sha256=decoded.sha256,
+        sha256=decoded.sha256,  # of the upload: what the client sent, and what links compare
         content_type=decoded.content_type,
         width=decoded.width,
         height=decoded.height,
+        size=len(content),
     )
     name = f"{uuid.uuid4().hex}.{decoded.extension}"
-    image.file.save(name, ContentFile(decoded.raw), save=False)
+    image.file.save(name, ContentFile(content), save=False)
     written = _written.get()
     if written is not None:
         written.append(image.file.name)
@@ -144,11 +163,25 @@ def image_store(*, decoded: DecodedImage) -> Image:
     return image
 
 
-def image_delete(*, image: Image | None) -> None:
-    """Delete the row now and its file once the transaction commits (a rollback keeps both)."""
+def _quota_take(*, client_id: UUID, size: int) -> None:
+    quota = settings.VETTING_CLIENT_STORAGE_QUOTA_BYTES
+    counted = ApiClient.objects.filter(pk=client_id)
+    if quota > 0:
+        counted = counted.filter(storage_bytes__lte=quota - size)
+    if counted.update(storage_bytes=F("storage_bytes") + size) != 1:
+        raise StorageQuotaExceeded(quota)
+
+
+def image_delete(*, image: Image | None, client_id: UUID | None = None) -> None:
+    """Delete the row now and its file once the transaction commits (a rollback keeps both);
+    the bytes go back to `client_id`'s quota."""
     if image is None:
         return
     name = image.file.name
     image.delete()
+    if client_id is not None and image.size:
+        ApiClient.objects.filter(pk=client_id).update(
+            storage_bytes=Greatest(F("storage_bytes") - image.size, 0)
+        )
     if name:
         transaction.on_commit(lambda: default_storage.delete(name))

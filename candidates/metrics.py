@@ -31,6 +31,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from candidates.broker import queue_depths
+from candidates.models import Assessment, WebhookEvent
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +74,6 @@ class StateCollector(Collector):
     """Gauges read at scrape time: what is waiting, wherever it waits."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from candidates.models import Assessment, WebhookEvent
-
         unfinished = GaugeMetricFamily(
             "vetting_assessments_unfinished", "Assessments pending or running", labels=["status"]
         )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from checks.interview import OBSERVATION_CHOICES
 from checks.models import Severity
 
 
@@ -26,6 +27,8 @@ class ApiClient(models.Model):
     webhook_secret = models.CharField(max_length=100, blank=True, editable=False)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bytes of images stored for this client's candidates (VETTING_CLIENT_STORAGE_QUOTA_BYTES).
+    storage_bytes = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ("name",)
@@ -47,6 +50,7 @@ class Image(models.Model):
     content_type = models.CharField(max_length=20)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField(default=0, help_text="Bytes stored (metadata removed)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -139,6 +143,7 @@ class Candidate(models.Model):
             ("review_candidate", "Can record review decisions"),
             ("add_observation", "Can record interview observations"),
             ("view_sensitive_candidate", "Can view a candidate's documents and photo"),
+            ("export_candidate", "Can export the review queue as CSV"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -249,21 +254,11 @@ class Document(models.Model):
 class Observation(models.Model):
     """A recruiter's structured observation from an interview; scored as an interview.* signal."""
 
-    class Code(models.TextChoices):
-        CAMERA_REFUSED = "interview.camera_refused", "Refused to turn the camera on"
-        DIFFERENT_PERSON = (
-            "interview.different_person",
-            "A different person from an earlier interview",
-        )
-        REFUSED_IN_PERSON = "interview.refused_in_person", "Refused an in-person or video step"
-        PAYMENT_REDIRECT = (
-            "interview.payment_redirect",
-            "Asked to be paid to another name or in crypto",
-        )
-        EQUIPMENT_REDIRECT = (
-            "interview.equipment_redirect",
-            "Asked for equipment to be sent elsewhere",
-        )
+    # The interview check's codes, one member per code (camera_refused -> CAMERA_REFUSED).
+    Code = models.TextChoices(
+        "Code",
+        [(code.split(".", 1)[1].upper(), (code, label)) for code, label in OBSERVATION_CHOICES],
+    )
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="observations")
     code = models.CharField(max_length=40, choices=Code)
@@ -325,6 +320,12 @@ class Assessment(models.Model):
                 name="assessment_unfinished",
                 condition=Q(status__in=("pending", "running")),
             ),
+            # Progress of a rule set's rescoring pass (/rules/): an index-only count per version.
+            models.Index(
+                fields=("ruleset_version", "status"),
+                name="assessment_ruleset_pass",
+                condition=Q(trigger="ruleset"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -377,37 +378,6 @@ class ReviewDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} at {self.decided_at:%Y-%m-%d %H:%M}"
-
-
-class LinkKey(models.Model):
-    """A normalised value a candidate holds that other candidates may share.
-
-    `kind` says what it is (phone, email, ip, ip_net, address, payout, document, photo_sha,
-    photo_band, document_image_sha, document_image_band, resume_band, ...), `value` is the
-    normalised or hashed value, `display` what a recruiter may see (masked where sensitive).
-    One (kind, value) index answers "who else holds this?" at any table size.
-    """
-
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="link_keys")
-    kind = models.CharField(max_length=32)
-    value = models.CharField(max_length=128)
-    display = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=("candidate", "kind", "value"), name="linkkey_unique"),
-        ]
-        # (kind, value, candidate): holders of a value come in candidate order straight off
-        # the index, so a LIMIT stops early however many hold it (checks.links.index); with
-        # display as the last column it is an index-only scan: no heap page per holder.
-        indexes = [
-            models.Index(
-                fields=("kind", "value", "candidate", "display"), name="linkkey_holders_cover"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind}: {self.display or self.value[:12]}"
 
 
 class AuditEvent(models.Model):
@@ -518,3 +488,6 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} -> {self.status_code or self.error}"
+
+
+from candidates.rules.models import RuleSimulation  # noqa: E402,F401  (model discovery)

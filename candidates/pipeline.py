@@ -21,14 +21,17 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from candidates import metrics
+from candidates import hooks, metrics, probing, tasks
 from candidates.broker import queue_depths
+from candidates.linking import CandidateLinkIndex
 from candidates.models import Assessment, Candidate, Signal
+from candidates.services import reviews
 from candidates.subject import subject_load
 from checks import engine
 from checks.base import Context
-from checks.links.index import LinkIndex
+from checks.models import RuleSet
 from checks.rulesets import ruleset_active_snapshot
+from links.queueing import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +60,22 @@ def assessment_request(*, candidate: Candidate, trigger: str) -> Assessment:
     return assessment
 
 
-def assessment_request_many(*, candidate_ids: list[UUID], trigger: str) -> int:
+def assessment_request_many(
+    *, candidate_ids: list[UUID], trigger: str, enqueue: bool = True
+) -> int:
     """Request a reassessment of each candidate (linked candidates, a rule-set pass) in a fixed
-    number of queries, whatever their count. Returns how many were requested."""
+    number of queries, whatever their count. Returns how many were requested. With
+    `enqueue=False` they stay pending for `assessment_sweep` to queue later (low priority)."""
     if not candidate_ids:
         return 0
     Candidate.objects.filter(pk__in=candidate_ids).update(assessment_seq=F("assessment_seq") + 1)
     rows = list(Candidate.objects.filter(pk__in=candidate_ids).values_list("pk", "assessment_seq"))
-    now = timezone.now()
+    queued_at = timezone.now() if enqueue else None  # None: never queued, the sweep's to do
     assessments = Assessment.objects.bulk_create(
-        [Assessment(candidate_id=pk, seq=seq, trigger=trigger, queued_at=now) for pk, seq in rows]
+        [
+            Assessment(candidate_id=pk, seq=seq, trigger=trigger, queued_at=queued_at)
+            for pk, seq in rows
+        ]
     )
     Candidate.objects.bulk_update(
         [
@@ -79,8 +88,14 @@ def assessment_request_many(*, candidate_ids: list[UUID], trigger: str) -> int:
         batch_size=500,
     )
     ids = [a.id for a in assessments]
-    transaction.on_commit(lambda: assessment_enqueue_many(assessment_ids=ids, trigger=trigger))
+    if enqueue:
+        transaction.on_commit(lambda: assessment_enqueue_many(assessment_ids=ids, trigger=trigger))
     return len(ids)
+
+
+def reassess_linked(*, candidate_ids: list[UUID], trigger: str, **_kwargs) -> int:
+    """Receiver of links.signals.reassess_requested (connected in CandidatesConfig.ready)."""
+    return assessment_request_many(candidate_ids=candidate_ids, trigger=trigger)
 
 
 _REASSESSMENT = (Assessment.Trigger.LINK, Assessment.Trigger.RULESET)
@@ -101,12 +116,10 @@ def assessment_enqueue(*, assessment_id: UUID, trigger: str) -> bool:
 def assessment_enqueue_many(*, assessment_ids: list[UUID], trigger: str) -> int:
     """Queue each; at the first broker fault stop, and clear the rest's `queued_at` so the
     sweep takes them after its grace period. Returns how many were queued."""
-    from candidates.tasks import assess_candidate_task
-
     queue = assessment_queue(trigger)
     for done, assessment_id in enumerate(assessment_ids):
         try:
-            assess_candidate_task.apply_async((str(assessment_id),), queue=queue)
+            tasks.assess_candidate_task.apply_async((str(assessment_id),), queue=queue)
         except Exception:  # the broker is down or unreachable; kombu raises many kinds
             log.warning("Could not queue assessment %s; the sweep will retry", assessment_id)
             with contextlib.suppress(DatabaseError):
@@ -146,7 +159,7 @@ def assessment_run(*, assessment_id: UUID) -> None:
         if subject is None:  # erased meanwhile
             return
         rules = ruleset_active_snapshot()
-        outcome = engine.evaluate(subject, rules, Context(links=LinkIndex()))
+        outcome = engine.evaluate(subject, rules, Context(links=CandidateLinkIndex()))
         assessment_store(assessment=assessment, rules=rules, outcome=outcome)
         metrics.ASSESSMENT_DURATION.observe(time.monotonic() - started)
         log.info(
@@ -275,16 +288,24 @@ def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Out
             default=F("assessment_status"),
         ),
     )
-    from candidates.services import review_reset_if_worse
-
     # After the candidate's new score is written: a reset's review.updated event carries it.
-    review_reset_if_worse(
+    reviews.review_reset_if_worse(
         candidate=candidate,
-        previous=previous,
         current=assessment,
-        current_codes={s.code for s in outcome.signals},
+        current_signals={s.code: s.severity for s in outcome.signals},
     )
     _on_finished(assessment)
+    _watch_probing(candidate, assessment, outcome)
+
+
+def _watch_probing(candidate: Candidate, assessment: Assessment, outcome: engine.Outcome) -> None:
+    """Only the client's own writes count: a reassessment caused by another client's write
+    would otherwise blame the wrong client."""
+    if assessment.trigger not in (Assessment.Trigger.UPSERT, Assessment.Trigger.SESSIONS):
+        return
+    client_id = candidate.client_id
+    related = {str(r.candidate_id) for s in outcome.signals for r in s.related}
+    transaction.on_commit(lambda: probing.probe_record(client_id=client_id, related_ids=related))
 
 
 def _candidate_status(assessment: Assessment, status: str) -> None:
@@ -296,15 +317,12 @@ def _candidate_status(assessment: Assessment, status: str) -> None:
 
 def _on_finished(assessment: Assessment) -> None:
     """In the transaction that finishes `assessment`: its webhook event commits with it."""
-    from candidates import hooks
-
     metrics.ASSESSMENTS_FINISHED.labels(
         assessment.status, assessment.risk_level or "none", assessment.trigger
     ).inc()
     if assessment.status == Assessment.Status.COMPLETED and assessment.requested_at:
         waited = (timezone.now() - assessment.requested_at).total_seconds()
         metrics.ASSESSMENT_LATENCY.labels(assessment.trigger).observe(waited)
-
     hooks.assessment_finished(
         candidate_id=assessment.candidate_id, status=assessment.status, trigger=assessment.trigger
     )
@@ -348,21 +366,20 @@ def assessment_sweep(*, limit: int = 1000) -> int:
 RULESET_REASSESS_BATCH = 500
 
 
-def ruleset_reassess_start(*, version: int) -> None:
-    from candidates.tasks import ruleset_reassess_task
+def ruleset_activated_reassess(*, version: int, **_kwargs) -> None:
+    """Receiver of checks.signals.ruleset_activated (connected in CandidatesConfig.ready)."""
+    ruleset_reassess_start(version=version)
 
-    try:
-        ruleset_reassess_task.delay(version)
-    except Exception:  # broker down: ruleset_reassess_resume picks the pass up later
-        log.warning("Could not queue the reassessment for rule set v%s", version, exc_info=True)
+
+def ruleset_reassess_start(*, version: int) -> None:
+    # Broker down: ruleset_reassess_resume (the sweep) picks the pass up later.
+    enqueue(tasks.ruleset_reassess_task, version, what=f"the reassessment for rule set v{version}")
 
 
 def ruleset_reassess_batch(*, version: int, batch: int | None = None) -> bool:
     """Request reassessment of the next `batch` candidates (keyset by id) under rule set
     `version`, advancing its stored cursor in the same transaction. Returns True while there is
     more to do. Concurrent calls queue on the rule set's row, so none repeats another's batch."""
-    from checks.models import RuleSet
-
     batch = batch or RULESET_REASSESS_BATCH
     with transaction.atomic():
         ruleset = (
@@ -388,8 +405,6 @@ def ruleset_reassess_batch(*, version: int, batch: int | None = None) -> bool:
 def ruleset_reassess_resume() -> bool:
     """For the periodic sweep: restart the active rule set's pass if it never started (broker
     down at activation, or a version created by a migration) or stalled. True if queued."""
-    from checks.models import RuleSet
-
     quiet_since = timezone.now() - timedelta(seconds=settings.VETTING_SWEEP_GRACE_SECONDS)
     stalled = (
         RuleSet.objects.filter(is_active=True, reassess_done_at__isnull=True)

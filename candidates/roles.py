@@ -22,16 +22,20 @@ _REVIEW = [
 _RULES = [
     "checks.view_ruleset",
     "checks.change_ruleset",
-    # The link allowlist (checks.links.admin): values that never link candidates.
-    "checks.view_linkallowlist",
-    "checks.add_linkallowlist",
-    "checks.change_linkallowlist",
-    "checks.delete_linkallowlist",
+    # The link allowlist (links.admin): values that never link candidates.
+    "links.view_linkallowlist",
+    "links.add_linkallowlist",
+    "links.change_linkallowlist",
+    "links.delete_linkallowlist",
 ]
 _AUDIT = ["candidates.view_candidate", "candidates.view_auditevent"]
 
+# Exporting the queue copies every client's candidates out of the audit trail's reach: a
+# recruiter's job, not an auditor's (or a rules admin's).
+_EXPORT = ["candidates.export_candidate"]
+
 GROUP_PERMISSIONS = {
-    RECRUITERS: _REVIEW,
+    RECRUITERS: _REVIEW + _EXPORT,
     RULES_ADMINS: _REVIEW + _RULES,
     AUDITORS: [*_AUDIT, "checks.view_ruleset"],
 }

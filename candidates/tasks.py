@@ -6,6 +6,8 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from candidates import pipeline, webhooks
+from candidates.api.idempotency import idempotency_prune
+from candidates.rules import services as rules_services
 
 
 # Time limits (hard ones need the prefork pool): a check that hangs is stopped, counted as a
@@ -25,6 +27,7 @@ def assess_candidate_task(assessment_id: str) -> None:
 @shared_task(ignore_result=True, soft_time_limit=120, time_limit=180)
 def assessment_sweep_task() -> int:
     pipeline.ruleset_reassess_resume()
+    rules_services.simulation_resume_stalled()
     return pipeline.assessment_sweep()
 
 
@@ -42,3 +45,13 @@ def webhook_sweep_task() -> int:
 def ruleset_reassess_task(version: int) -> None:
     if pipeline.ruleset_reassess_batch(version=version):
         ruleset_reassess_task.delay(version)
+
+
+@shared_task(ignore_result=True)
+def idempotency_prune_task() -> int:
+    return idempotency_prune()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def rules_simulate_task(simulation_id: str) -> None:
+    rules_services.simulation_run(simulation_id=UUID(simulation_id))

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from candidates.dashboard import views, views_manage
+from candidates.rules import urls as rules_urls
 
 app_name = "dashboard"
 urlpatterns = [
@@ -13,5 +14,5 @@ urlpatterns = [
     path("candidates/<uuid:candidate_id>/observations/", views.observe, name="observe"),
     path("candidates/<uuid:candidate_id>/decision/", views.decide, name="decide"),
     path("audit/", views_manage.audit, name="audit"),
-    path("rules/", views_manage.rules, name="rules"),
+    *rules_urls.urlpatterns,
 ]

@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import secrets
 import time
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
 from django.utils import timezone
 
-from candidates import metrics
+from candidates import metrics, tasks, webhook_http
 from candidates.models import ApiClient, WebhookAttempt, WebhookEvent
+from links.queueing import enqueue, enqueue_on_commit
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +31,6 @@ RETRY_FOR = timedelta(days=1)
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=2)
 LEASE = timedelta(seconds=60)  # a claimed event is not sent again by the sweep meanwhile
-TIMEOUT_SECONDS = 10
 
 
 def signature_header(*, secret: str, body: bytes, timestamp: int) -> str:
@@ -45,7 +43,7 @@ def webhook_event_create(
     *, client: ApiClient, type: str, trigger: str, data: dict[str, Any], candidate_id: UUID | None
 ) -> WebhookEvent | None:
     """Record an event for the client's webhook (if it has one) and queue it after commit."""
-    if not client.webhook_url:
+    if not client.webhook_url or not client.is_active:  # a deactivated client gets nothing
         return None
     now = timezone.now()
     event_id = "evt_" + secrets.token_hex(12)
@@ -63,17 +61,8 @@ def webhook_event_create(
         next_attempt_at=now,
         created_at=now,
     )
-    transaction.on_commit(lambda: webhook_enqueue(event_id=event_id))
+    enqueue_on_commit(tasks.webhook_deliver_task, event_id, what=f"webhook {event_id}")
     return event
-
-
-def webhook_enqueue(*, event_id: str) -> None:
-    from candidates.tasks import webhook_deliver_task
-
-    try:
-        webhook_deliver_task.delay(event_id)
-    except Exception:  # broker down: the sweep sends it when it is due
-        log.warning("Could not queue webhook %s; the sweep will send it", event_id, exc_info=True)
 
 
 def webhook_deliver(*, event_id: str) -> str | None:
@@ -87,6 +76,9 @@ def webhook_deliver(*, event_id: str) -> str | None:
     if claimed != 1:
         return None
     event = WebhookEvent.objects.select_related("client").get(id=event_id)
+    if not event.client.is_active:  # deactivated since the event was written: stop for good
+        WebhookEvent.objects.filter(id=event_id).update(status=WebhookEvent.Status.FAILED)
+        return WebhookEvent.Status.FAILED
     status_code, error, duration_ms = _post(event)
     WebhookAttempt.objects.create(
         event=event, status_code=status_code, error=error[:500], duration_ms=duration_ms
@@ -115,7 +107,8 @@ def webhook_sweep(*, limit: int = 500) -> int:
         .values_list("id", flat=True)[:limit]
     )
     for event_id in due:
-        webhook_enqueue(event_id=event_id)
+        if not enqueue(tasks.webhook_deliver_task, event_id, what=f"webhook {event_id}"):
+            break  # the broker is still down: the next sweep sends them
     metrics.SWEEP_REQUEUED.labels("webhook").inc(len(due))
     return len(due)
 
@@ -127,29 +120,25 @@ def webhook_events_erase(*, candidate_id: UUID) -> int:
 
 
 def _post(event: WebhookEvent) -> tuple[int | None, str, int]:
-    if not event.client.webhook_url.lower().startswith(("https://", "http://")):
-        return None, "webhook URL must be http(s)", 0
     body = event.body.encode()
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
-        event.client.webhook_url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Vetting-Webhooks/1",
-            "X-Vetting-Event-Id": event.id,
-            "X-Vetting-Signature": signature_header(
-                secret=event.client.webhook_secret, body=body, timestamp=int(time.time())
-            ),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Vetting-Webhooks/1",
+        "X-Vetting-Event-Id": event.id,
+        "X-Vetting-Signature": signature_header(
+            secret=event.client.webhook_secret, body=body, timestamp=int(time.time())
+        ),
+    }
     started = time.monotonic()
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            code, error = response.status, ""
-    except urllib.error.HTTPError as exc:
-        code, error = exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+        code, error = webhook_http.post(event.client.webhook_url, body=body, headers=headers), ""
+        if 300 <= code < 400:
+            error = f"HTTP {code}: redirects are not followed"
+        elif not 200 <= code < 300:
+            error = f"HTTP {code}"
+    except webhook_http.Refused as exc:
+        code, error = None, f"refused: {exc}"
+    except (OSError, http.client.HTTPException, ValueError) as exc:
         code, error = None, f"{type(exc).__name__}: {exc}"
     return code, error, int((time.monotonic() - started) * 1000)
 

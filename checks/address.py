@@ -11,12 +11,21 @@ from dataclasses import dataclass
 
 from checks.base import Check, Code, Context, Finding, Subject
 from checks.countries import to_alpha2
+from checks.evidence import Field
 from checks.guidance import JOINT_2022_EQUIPMENT
 from checks.names import normalise_text
+from checks.params import param
 
 
 class AddressCheck(Check):
     name = "address"
+    evidence_fields = {
+        "differs": Field("Differs in"),
+        "home": Field("Home"),
+        "shipping": Field("Shipping to"),
+        "city": Field("City"),
+        "country": Field("Country"),
+    }
     codes = {
         "address.shipping_mismatch": Code(
             "Equipment shipping address is in another country or city than home",
@@ -28,7 +37,7 @@ class AddressCheck(Check):
 
     @dataclass(frozen=True)
     class Params:
-        compare_city: bool = True  # False: only another country counts
+        compare_city: bool = param(True, "Another city counts too (off: only another country)")
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         home, ship = subject.home_address or {}, subject.shipping_address or {}

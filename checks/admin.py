@@ -9,8 +9,6 @@ active version is editable; older ones are read-only. Params are validated again
 
 from __future__ import annotations
 
-import dataclasses
-import typing
 from typing import Any
 
 from django import forms
@@ -19,42 +17,11 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from checks.models import CheckRule, RuleSet, SignalRule
+from checks.drafts import rules_diff, rules_of, ruleset_change_record
+from checks.models import CheckRule, RuleSet, RuleSetChange, SignalRule
+from checks.params import params_errors as check_params_errors
 from checks.registry import CHECKS
 from checks.rulesets import ruleset_save_new_version
-
-_TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
-
-
-def _type_error(value: Any, expected: Any) -> str | None:
-    """Why `value` (decoded JSON) does not fit the annotation `expected`; None if it does."""
-    origin = typing.get_origin(expected)
-    if origin in (tuple, list):
-        if not isinstance(value, list | tuple):
-            return "expected a list"
-        item = typing.get_args(expected)[0]
-        bad = [i for i, v in enumerate(value) if _type_error(v, item)]
-        return f"item {bad[0]}: expected {_TYPE_NAMES.get(item, item)}" if bad else None
-    if expected is bool:
-        ok = isinstance(value, bool)
-    elif expected is int:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-    elif expected is float:
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-    else:
-        ok = isinstance(value, expected)
-    return None if ok else f"expected {_TYPE_NAMES.get(expected, expected)}"
-
-
-def _range_error(name: str, value: Any) -> str | None:
-    # Conventions of our Params names: shares are fractions, hours are clock hours.
-    if name.endswith("_share") and not 0 <= value <= 1:
-        return "a share must be between 0 and 1"
-    if name.endswith("_hour") and not 0 <= value <= 23:
-        return "an hour must be between 0 and 23"
-    if (name.endswith(("_count", "_minutes"))) and value < 0:
-        return "must not be negative"
-    return None
 
 
 def params_errors(check_name: str, raw: Any) -> list[str]:
@@ -62,22 +29,7 @@ def params_errors(check_name: str, raw: Any) -> list[str]:
     check = next((c for c in CHECKS if c.name == check_name), None)
     if check is None:
         return []  # a check no longer in the registry: nothing to validate against
-    if not isinstance(raw, dict):
-        return ["params must be a JSON object"]
-    hints = typing.get_type_hints(check.Params)
-    known = {f.name for f in dataclasses.fields(check.Params)}
-    errors = [
-        f"unknown parameter {k!r} (known: {', '.join(sorted(known)) or 'none'})"
-        for k in raw
-        if k not in known
-    ]
-    for key in sorted(known & raw.keys()):
-        problem = _type_error(raw[key], hints[key])
-        if problem is None and not isinstance(raw[key], list | tuple):
-            problem = _range_error(key, raw[key])
-        if problem:
-            errors.append(f"{key}: {problem}")
-    return errors
+    return check_params_errors(check.Params, raw)
 
 
 class CheckRuleForm(forms.ModelForm):
@@ -149,8 +101,8 @@ class RuleSetForm(forms.ModelForm):
 class RuleSetAdmin(admin.ModelAdmin):
     form = RuleSetForm
     inlines = (CheckRuleInline, SignalRuleInline)
-    list_display = ("version", "is_active", "note", "created_at", "created_by")
-    list_filter = ("is_active",)
+    list_display = ("version", "status", "is_active", "note", "created_at", "created_by")
+    list_filter = ("is_active", "status")
     readonly_fields = ("version", "is_active", "created_at", "created_by")
     fields = (
         "version",
@@ -171,7 +123,7 @@ class RuleSetAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and not obj.is_active:
-            return False  # an old version stays as assessments saw it
+            return False  # an old version stays as assessments saw it; drafts live in /rules/
         return super().has_change_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: RuleSet, form: Any, change: bool) -> None:
@@ -199,7 +151,7 @@ class RuleSetAdmin(admin.ModelAdmin):
                     }
         d = form.cleaned_data
         note = d["note"] if d["note"] != base.note else f"Edited in admin from v{base.version}"
-        request._new_ruleset = ruleset_save_new_version(  # type: ignore[attr-defined]
+        new = ruleset_save_new_version(
             base=base,
             note=note,
             user=request.user,
@@ -211,6 +163,16 @@ class RuleSetAdmin(admin.ModelAdmin):
                 "critical": d["band_critical"],
             },
         )
+        # The admin saves straight to a new active version; its audit entry carries the diff.
+        ruleset_change_record(
+            action=RuleSetChange.Action.SAVED,
+            user=request.user,
+            via="admin",
+            ruleset=new,
+            note=note,
+            diff=rules_diff(rules_of(base), rules_of(new)),
+        )
+        request._new_ruleset = new  # type: ignore[attr-defined]
 
     def response_change(self, request: HttpRequest, obj: RuleSet) -> HttpResponse:
         new = getattr(request, "_new_ruleset", None)
@@ -224,4 +186,22 @@ class RuleSetAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:checks_ruleset_change", args=[new.pk]))
 
 
-from checks.links import admin as _links_admin  # noqa: E402,F401  the link allowlist
+@admin.register(RuleSetChange)
+class RuleSetChangeAdmin(admin.ModelAdmin):
+    """The rule-set audit trail, read-only."""
+
+    list_display = ("at", "action", "version", "actor", "via", "note")
+    list_filter = ("action", "via")
+    readonly_fields = ("at", "action", "version", "ruleset", "actor", "user", "via", "note", "diff")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("checks.view_ruleset")

@@ -18,12 +18,17 @@ points and severity: checks never decide weights.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 from uuid import UUID
 
 from checks.countries import claimed_country
+from checks.evidence import Field
+
+# How many related candidates a signal lists (its related_count still says how many there are).
+RELATED_CAP = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +110,42 @@ class Subject:
         return (self.claimed_location or {}).get("timezone") or ""
 
 
+Pair = tuple[str, str]  # (link kind, normalised value)
+Holders = dict[Pair, tuple[list[tuple[UUID, str]], int]]
+
+
+class LinkLookup(Protocol):
+    """Cross-candidate lookups the link checks make; the links layer implements it
+    (links.index.LinkIndex). Every call is an index range scan with a limit."""
+
+    def holders_many(
+        self,
+        pairs: Iterable[Pair],
+        *,
+        exclude: UUID | None,
+        limit: int,
+        after: UUID | None = None,
+        count: bool = True,
+    ) -> Holders:
+        """{(kind, value): ([(candidate, display)...] up to `limit`, total count)}."""
+        ...
+
+    def keys_of(
+        self, candidate_ids: Iterable[UUID], kinds: Iterable[str] | None = None
+    ) -> list[tuple[UUID, str, str, str]]:
+        """(candidate, kind, value, display) of the given candidates' keys."""
+        ...
+
+    def allowlisted(self, pairs: Iterable[Pair]) -> set[Pair]: ...
+
+    def resume_texts(self, candidate_ids: Iterable[UUID]) -> dict[UUID, str]: ...
+
+
 @dataclass(slots=True)
 class Context:
     """What the engine hands every check besides the subject."""
 
-    links: Any = None  # checks.links.index.LinkIndex; None where a check runs alone (tests)
+    links: LinkLookup | None = None  # None where a check runs alone (tests)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +162,9 @@ class Code:
 class Check:
     name: ClassVar[str]
     codes: ClassVar[dict[str, Code]]
+    reads_links: ClassVar[bool] = False  # True if `run` looks at other candidates (ctx.links)
+    # How the evidence it writes reads: a label (and unit) per key (checks.evidence).
+    evidence_fields: ClassVar[dict[str, Field]] = {}
 
     @dataclass(frozen=True)
     class Params:

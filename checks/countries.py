@@ -66,6 +66,7 @@ def zones_for_country(code: str) -> tuple[str, ...]:
     return _zones_by_country().get(alpha2 or "", ())
 
 
+@cache  # reading package metadata costs milliseconds; the version cannot change while running
 def tz_data_version() -> str:
     from importlib.metadata import version
 

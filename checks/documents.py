@@ -10,17 +10,42 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from candidates.crypto import country_alpha3
 from checks.base import Check, Code, Context, DocumentFacts, Finding, Subject
+from checks.evidence import Field
 from checks.guidance import FBI_2023, FBI_2025
+from checks.identifiers import country_alpha3
 from checks.mrz import mrz_parse
 from checks.names import names_match
+from checks.params import param
 
 SOURCE = "ICAO Doc 9303 (Parts 3-6)"
 
 
 class DocumentsCheck(Check):
     name = "document"
+    evidence_fields = {
+        "document_kind": Field("Document"),
+        "format": Field("MRZ format"),
+        "errors": Field("Failures"),
+        "check_digits": Field("Check digits"),
+        "fields": Field("Disagreeing fields", hidden=True),  # the differences say it all
+        "differences": Field("Differences"),
+        "name": Field("Name"),
+        "birth_date": Field("Birth date"),
+        "nationality": Field("Nationality"),
+        "issuing_country": Field("Issuing country"),
+        "number": Field("Number"),
+        "expiry_date": Field("Expiry date"),
+        "mrz": Field("MRZ"),
+        "profile": Field("Profile"),
+        "document": Field("Document fields"),
+        "mrz_last4": Field("MRZ number ending"),
+        "document_last4": Field("Document number ending"),
+        "expires_on": Field("Expired on"),
+        "read_from": Field("Read from"),
+        "number_last4": Field("Number ending"),
+        "source": Field("Source"),
+    }
     codes = {
         "document.mrz_invalid": Code(
             "The MRZ's structure or check digits fail", 40, "high", FBI_2023
@@ -37,7 +62,7 @@ class DocumentsCheck(Check):
 
     @dataclass(frozen=True)
     class Params:
-        compare_name: bool = True
+        compare_name: bool = param(True, "Compare the MRZ name with the candidate's name")
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         findings: list[Finding] = []

@@ -11,7 +11,9 @@ from importlib.metadata import version
 from email_validator import EmailNotValidError, validate_email
 
 from checks.base import Check, Code, Context, Finding, Subject
+from checks.evidence import Field
 from checks.guidance import JOINT_2022
+from checks.params import param
 
 
 @cache
@@ -47,6 +49,13 @@ def disposable_match(domain: str, allowed: frozenset[str]) -> str | None:
 
 class EmailCheck(Check):
     name = "email"
+    evidence_fields = {
+        "email": Field("Email"),
+        "reason": Field("Why"),
+        "domain": Field("Domain"),
+        "listed_domain": Field("Listed as disposable"),
+        "source": Field("Source"),
+    }
     codes = {
         "email.invalid": Code("The email address fails syntax checks", 15, "low"),
         "email.disposable": Code(
@@ -56,7 +65,9 @@ class EmailCheck(Check):
 
     @dataclass(frozen=True)
     class Params:
-        allowed_domains: tuple[str, ...] = ()  # admin allowlist: never disposable
+        allowed_domains: tuple[str, ...] = param(
+            (), "Disposable-domain allowlist: these domains (and subdomains) never count"
+        )
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         if not subject.email:

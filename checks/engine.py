@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks import scoring
-from checks.base import Context, Finding, Related, Subject
+from checks.base import RELATED_CAP, Context, Finding, Related, Subject
 from checks.registry import CHECKS, code_info
 
 log = logging.getLogger(__name__)
-RELATED_CAP = 50
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """Recruiters' structured observations from interviews, scored as interview.* signals."""
 
 from checks.base import Check, Code, Context, Finding, Subject
+from checks.evidence import Field
 
 FBI_2023 = (
     "FBI PSA I-101823-PSA (Oct 2023) and FBI/State/Treasury advisory on DPRK IT "
@@ -9,27 +10,54 @@ FBI_2023 = (
 )
 
 
+# The observations a recruiter may record, each scored as the signal of the same code. The
+# dashboard's form, the API's accepted codes and the model's choices are all derived from this
+# table: a code added here is offered, accepted and scored.
+# code: (what the recruiter picks, what the signal says, points, severity)
+OBSERVATIONS: dict[str, tuple[str, str, int, str]] = {
+    "interview.camera_refused": (
+        "Refused to turn the camera on",
+        "A recruiter saw the candidate refuse to turn the camera on",
+        30,
+        "medium",
+    ),
+    "interview.different_person": (
+        "A different person from an earlier interview",
+        "A recruiter saw a different person from an earlier interview",
+        60,
+        "high",
+    ),
+    "interview.refused_in_person": (
+        "Refused an in-person or video step",
+        "The candidate refused an in-person or video verification step",
+        35,
+        "medium",
+    ),
+    "interview.payment_redirect": (
+        "Asked to be paid to another name or in crypto",
+        "The candidate asked to be paid to another name or in cryptocurrency",
+        45,
+        "high",
+    ),
+    "interview.equipment_redirect": (
+        "Asked for equipment to be sent elsewhere",
+        "The candidate asked for equipment to be sent to another address",
+        40,
+        "high",
+    ),
+}
+# (code, label) pairs for forms, serializers and model choices.
+OBSERVATION_CHOICES: tuple[tuple[str, str], ...] = tuple(
+    (code, label) for code, (label, *_rest) in OBSERVATIONS.items()
+)
+
+
 class InterviewCheck(Check):
     name = "interview"
+    evidence_fields = {"note": Field("Recruiter's note"), "observed_at": Field("Observed at")}
     codes = {
-        "interview.camera_refused": Code(
-            "A recruiter saw the candidate refuse to turn the camera on", 30, "medium", FBI_2023
-        ),
-        "interview.different_person": Code(
-            "A recruiter saw a different person from an earlier interview", 60, "high", FBI_2023
-        ),
-        "interview.refused_in_person": Code(
-            "The candidate refused an in-person or video verification step", 35, "medium", FBI_2023
-        ),
-        "interview.payment_redirect": Code(
-            "The candidate asked to be paid to another name or in cryptocurrency",
-            45,
-            "high",
-            FBI_2023,
-        ),
-        "interview.equipment_redirect": Code(
-            "The candidate asked for equipment to be sent to another address", 40, "high", FBI_2023
-        ),
+        code: Code(description, points, severity, FBI_2023)
+        for code, (_label, description, points, severity) in OBSERVATIONS.items()
     }
 
     def run(self, subject: Subject, params: Check.Params, ctx: Context) -> list[Finding]:

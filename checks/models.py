@@ -8,6 +8,10 @@ snapshot of what it applied.
 from django.conf import settings
 from django.db import models
 
+from checks.scoring import Bands
+
+DEFAULT_BANDS = Bands()
+
 
 class Severity(models.TextChoices):
     """How much a signal matters to a recruiter; set per code by the rule set."""
@@ -20,12 +24,21 @@ class Severity(models.TextChoices):
 
 
 class RuleSet(models.Model):
-    version = models.PositiveIntegerField(unique=True)
+    class Status(models.TextChoices):
+        # A draft is edited in place and never scores anyone; publishing gives it a version.
+        DRAFT = "draft"
+        PUBLISHED = "published"
+
+    version = models.PositiveIntegerField(unique=True, null=True, blank=True)
     is_active = models.BooleanField(default=False)
-    # Lower bounds of each risk level on the 0-100 score.
-    band_medium = models.PositiveSmallIntegerField(default=25)
-    band_high = models.PositiveSmallIntegerField(default=50)
-    band_critical = models.PositiveSmallIntegerField(default=75)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED)
+    # A draft's starting point, so the workspace can warn when another version was published since.
+    base_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Lower bounds of each risk level on the 0-100 score (defaults: checks.scoring.Bands).
+    band_medium = models.PositiveSmallIntegerField(default=DEFAULT_BANDS.medium)
+    band_high = models.PositiveSmallIntegerField(default=DEFAULT_BANDS.high)
+    band_critical = models.PositiveSmallIntegerField(default=DEFAULT_BANDS.critical)
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -43,10 +56,58 @@ class RuleSet(models.Model):
             models.UniqueConstraint(
                 fields=("is_active",), condition=models.Q(is_active=True), name="one_active_ruleset"
             ),
+            # Published versions are numbered and a draft never is, nor is it ever active.
+            models.CheckConstraint(
+                condition=models.Q(status="draft", version__isnull=True, is_active=False)
+                | models.Q(status="published", version__isnull=False),
+                name="ruleset_draft_unnumbered",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.status == self.Status.DRAFT:
+            return f"Rule set draft #{self.pk}"
         return f"Rule set v{self.version}{' (active)' if self.is_active else ''}"
+
+
+class RuleSetChange(models.Model):
+    """The rule-set audit trail: who changed what, when, from where, with the diff.
+
+    Written by every path that changes rules (the /rules/ workspace, the admin, the command line),
+    through `checks.drafts.ruleset_change_record`; append-only like the audit log."""
+
+    class Action(models.TextChoices):
+        DRAFT_CREATED = "draft_created"
+        DRAFT_EDITED = "draft_edited"
+        DRAFT_DISCARDED = "draft_discarded"
+        PUBLISHED = "published"
+        RESCORED = "rescored"  # every candidate reassessed under this version, on request
+        SAVED = "saved"  # straight to a new active version, from the admin
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.CharField(max_length=150, help_text="Who, as shown (kept if the user goes)")
+    via = models.CharField(max_length=10)  # rules | admin | cli
+    action = models.CharField(max_length=20, choices=Action)
+    ruleset = models.ForeignKey(
+        RuleSet, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    version = models.PositiveIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    diff = models.JSONField(default=list, blank=True)  # [{"path", "before", "after"}]
+
+    class Meta:
+        ordering = ("-at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} by {self.actor}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Rule-set changes are append-only")
+        return super().save(*args, **kwargs)
 
 
 class CheckRule(models.Model):
@@ -87,52 +148,3 @@ class SignalRule(models.Model):
 
     def __str__(self) -> str:
         return self.code
-
-
-class LinkAllowlist(models.Model):
-    """A shared value that is legitimately common (a corporate VPN egress, an agency's shipping
-    address, a family home): it never produces link.* signals. `value` is stored normalised the
-    way `checks.links` keys it, so any spelling an admin types matches (see checks.links.admin)."""
-
-    class Kind(models.TextChoices):
-        PHONE = "phone"
-        EMAIL = "email"
-        IP = "ip"
-        IP_NET = "ip_net", "IP network (/24 or /64)"
-        ADDRESS = "address"
-
-    kind = models.CharField(max_length=32, choices=Kind)
-    value = models.CharField(max_length=128, help_text="Normalised on save")
-    note = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ("kind", "value")
-        constraints = [
-            models.UniqueConstraint(fields=("kind", "value"), name="link_allowlist_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind}: {self.value}"
-
-
-class LinkReassessBacklog(models.Model):
-    """Holders of a crowded value still to reassess after a change (beyond the per-change cap).
-
-    Written in the transaction of the change, so the work survives a broker outage: the
-    `link_reassess_rest_task` pages through the holders after `after` (candidate-id order) and
-    the periodic link sweep re-queues rows that sat idle (see checks.links.services)."""
-
-    kind = models.CharField(max_length=32)
-    value = models.CharField(max_length=128)
-    after = models.UUIDField(
-        null=True, blank=True, help_text="Holders up to this candidate id were requested"
-    )
-    exclude = models.UUIDField(help_text="The candidate whose change this is")
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.kind} holders after {self.after}"

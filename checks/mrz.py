@@ -4,8 +4,8 @@ Part 4); check digits with weights 7-3-1 (Part 3, section 4.9).
 `mrz_ingest` runs when a document is stored. Masking the document-number field destroys what
 its check digit and the composite check digit cover, so both are judged here, before masking,
 and the results go into the facts with the parsed fields and a keyed hash of the MRZ's number
-(`candidates.crypto.document_number_key`) that the documents check compares with the
-document's own number key. Sex is not kept: nothing scores it.
+(made by the caller's `number_key` function: the server key stays in the layer that stores) that
+the documents check compares with the document's own number key. Sex is not kept: nothing scores it.
 
 Hand-written rather than the `mrz` package: that package has not been released since 2020 and
 reports only overall validity, while we need each field's result before masking.
@@ -14,9 +14,12 @@ reports only overall validity, while we need each field's result before masking.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from checks.identifiers import last4
 
 _WEIGHTS = (7, 3, 1)
 _CHARSET = re.compile(r"^[A-Z0-9<]*$")
@@ -209,10 +212,9 @@ def mask_number(lines: list[str], spans: tuple[tuple[int, int, int], ...]) -> st
     return "\n".join(masked)
 
 
-def mrz_ingest(mrz: str) -> tuple[str, dict[str, Any]]:
-    """Return (MRZ with the document-number field masked, facts judged before masking)."""
-    from candidates.crypto import document_number_key, last4
-
+def mrz_ingest(mrz: str, *, number_key: Callable[[str, str], str]) -> tuple[str, dict[str, Any]]:
+    """Return (MRZ with the document-number field masked, facts judged before masking).
+    `number_key(issuing_country, number)` is the keyed hash the document's own number gets."""
     facts = mrz_parse(mrz)
     spans = facts.pop("_spans", None)
     number = facts.pop("number", "")
@@ -220,5 +222,5 @@ def mrz_ingest(mrz: str) -> tuple[str, dict[str, Any]]:
         # Not an MRZ we can read: keep no number-looking text at all.
         return re.sub(r"[A-Z0-9]", MASK, (mrz or "").upper()), facts
     facts["number_last4"] = last4(number)
-    facts["number_key"] = document_number_key(facts["issuing_state"], number) if number else ""
+    facts["number_key"] = number_key(facts["issuing_state"], number) if number else ""
     return mask_number(split_lines(mrz), spans), facts

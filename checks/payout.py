@@ -11,12 +11,20 @@ from dataclasses import dataclass
 
 from checks.base import Check, Code, Context, Finding, Subject
 from checks.countries import to_alpha2
+from checks.evidence import Field
 from checks.guidance import JOINT_2022_PAYMENT
 from checks.names import names_match
 
 
 class PayoutCheck(Check):
     name = "payout"
+    evidence_fields = {
+        "account_holder": Field("Account holder"),
+        "candidate_name": Field("Candidate"),
+        "account_last4": Field("Account ending"),
+        "bank_country": Field("Bank's country"),
+        "claimed_country": Field("Claimed country"),
+    }
     codes = {
         "payout.name_mismatch": Code(
             "The payout account holder is not the candidate", 40, "high", JOINT_2022_PAYMENT

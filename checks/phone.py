@@ -20,7 +20,9 @@ from phonenumbers import timezone as pn_timezone
 
 from checks.base import Check, Code, Context, Finding, Subject
 from checks.countries import is_alpha2
+from checks.evidence import Field
 from checks.guidance import FBI_2023, JOINT_2022
+from checks.params import param
 from checks.timezone import utc_offsets
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,17 @@ def line_type_provider() -> LineTypeProvider | None:
 
 class PhoneCheck(Check):
     name = "phone"
+    evidence_fields = {
+        "phone": Field("Phone"),
+        "reason": Field("Why"),
+        "number_type": Field("Number type"),
+        "line_type": Field("Line type"),
+        "phone_country": Field("Phone's country"),
+        "claimed_country": Field("Claimed country"),
+        "number_zones": Field("Time zones the number serves"),
+        "claimed_timezone": Field("Claimed time zone"),
+        "source": Field("Source"),
+    }
     codes = {
         "phone.invalid": Code(
             "The phone number does not parse or is not a valid number", 15, "low"
@@ -96,8 +109,12 @@ class PhoneCheck(Check):
 
     @dataclass(frozen=True)
     class Params:
-        check_timezone: bool = True
-        use_line_type_provider: bool = True
+        check_timezone: bool = param(
+            True, "Compare the number's time zones with the claimed location's (timezone.*)"
+        )
+        use_line_type_provider: bool = param(
+            True, "Ask the configured line-type provider when libphonenumber cannot tell VoIP"
+        )
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         if not subject.phone:

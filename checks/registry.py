@@ -1,10 +1,11 @@
-"""The explicit list of checks. Adding a check: its module, one line here, its tests, and a
-rule-set migration with its codes' default points (see README, "Adding a check")."""
+"""The explicit list of checks: the single source of every code's defaults and every check's
+parameters (README, "Adding a check"). `manage.py migrate` brings the active rule set up to it."""
 
 from checks.address import AddressCheck
 from checks.base import Check, Code
 from checks.documents import DocumentsCheck
 from checks.email import EmailCheck
+from checks.evidence import Field
 from checks.interview import InterviewCheck
 from checks.ip import IpCheck
 from checks.links.check import LinkCheck
@@ -27,6 +28,15 @@ CHECKS: tuple[Check, ...] = (
 _CODES: dict[str, tuple[str, Code]] = {
     code: (check.name, info) for check in CHECKS for code, info in check.codes.items()
 }
+
+
+_BY_NAME: dict[str, Check] = {check.name: check for check in CHECKS}
+
+
+def evidence_fields_for(code: str) -> dict[str, Field]:
+    """How the evidence of `code` reads (its check's declaration; {} for an unknown code)."""
+    entry = _CODES.get(code)
+    return _BY_NAME[entry[0]].evidence_fields if entry else {}
 
 
 def code_info(code: str) -> Code | None:

@@ -9,6 +9,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from checks.models import CheckRule, RuleSet, SignalRule
+from checks.registry import CHECKS
+from checks.scoring import Bands
+from checks.signals import ruleset_activated
 
 # A version never changes once saved, so its snapshot is cached per process. The key includes
 # created_at because a wiped and re-created database may reuse a version number.
@@ -41,7 +44,8 @@ def ruleset_snapshot(ruleset: RuleSet) -> dict[str, Any]:
             for r in ruleset.signal_rules.all()
         },
     }
-    _snapshot_cache[(ruleset.version, ruleset.created_at)] = snapshot
+    if ruleset.version is not None:  # a draft changes while edited: never cached
+        _snapshot_cache[(ruleset.version, ruleset.created_at)] = snapshot
     return snapshot
 
 
@@ -56,16 +60,84 @@ def ruleset_active_snapshot() -> dict[str, Any]:
     return ruleset_snapshot(RuleSet.objects.get(version=row[0]))
 
 
-def ruleset_create_defaults() -> RuleSet:
-    from checks.registry import CHECKS
-
-    log.warning("No active rule set: creating one from the check registry's defaults")
-    checks = {c.name: {"enabled": True, "params": dataclasses.asdict(c.Params())} for c in CHECKS}
+def registry_defaults() -> tuple[dict[str, dict], dict[str, dict]]:
+    """(checks, signals) rows as a rule set stores them, from the check registry: the single
+    source of every check's parameters and every code's default points and severity."""
+    checks = {c.name: {"enabled": True, "params": _as_json(c.Params())} for c in CHECKS}
     signals = {
         code: {"enabled": True, "points": info.points, "severity": info.severity}
         for c in CHECKS
         for code, info in c.codes.items()
     }
+    return checks, signals
+
+
+def _as_json(params: Any) -> dict[str, Any]:
+    return {
+        k: list(v) if isinstance(v, tuple | frozenset | set) else v
+        for k, v in dataclasses.asdict(params).items()
+    }
+
+
+def ruleset_registry_gaps(ruleset: RuleSet) -> tuple[dict[str, dict], dict[str, dict]]:
+    """What the registry has and `ruleset` lacks: whole checks, parameters of a check, codes.
+    Returns (checks, signals) overrides with the registry's defaults for just those."""
+    checks, signals = registry_defaults()
+    have_checks = {r.check_name: r.params for r in ruleset.check_rules.all()}
+    have_codes = set(ruleset.signal_rules.values_list("code", flat=True))
+    missing_checks: dict[str, dict] = {}
+    for name, row in checks.items():
+        if name not in have_checks:
+            missing_checks[name] = row
+            continue
+        params = row["params"]
+        lacking = {k: v for k, v in params.items() if k not in (have_checks[name] or {})}
+        if lacking:  # keep the admin's values, add only the new parameters
+            missing_checks[name] = {"params": {**(have_checks[name] or {}), **lacking}}
+    missing_codes = {code: row for code, row in signals.items() if code not in have_codes}
+    return missing_checks, missing_codes
+
+
+def ruleset_sync_registry() -> RuleSet | None:
+    """At migrate time: a code or parameter the registry has and the active version lacks is
+    added with its default, as a new active version (versions are immutable). None if nothing
+    was missing or there is no active version yet (the first assessment creates one).
+
+    Like a version a data migration creates, it is picked up by the periodic sweep's rule-set
+    pass (candidates.pipeline.ruleset_reassess_resume) rather than reassessing inside migrate."""
+    with transaction.atomic():
+        active = RuleSet.objects.select_for_update().filter(is_active=True).first()
+        if active is None:
+            return None
+        checks, signals = ruleset_registry_gaps(active)
+        if not checks and not signals:
+            return None
+        added = sorted(signals) + [
+            f"{name} parameters"
+            if name in {r.check_name for r in active.check_rules.all()}
+            else f"check {name}"
+            for name in sorted(checks)
+        ]
+        log.info("Adding to the active rule set from the check registry: %s", ", ".join(added))
+        return ruleset_copy_with(
+            RuleSet,
+            CheckRule,
+            SignalRule,
+            base=active,
+            checks=checks,
+            signals=signals,
+            note=_note("Added from the check registry: " + ", ".join(added)),
+        )
+
+
+def _note(text: str) -> str:
+    limit = RuleSet._meta.get_field("note").max_length or 300
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def ruleset_create_defaults() -> RuleSet:
+    log.warning("No active rule set: creating one from the check registry's defaults")
+    checks, signals = registry_defaults()
     try:
         with transaction.atomic():
             return ruleset_copy_with(
@@ -110,9 +182,7 @@ def ruleset_save_new_version(
         activate=activate,
     )
     if activate:
-        from candidates.pipeline import ruleset_reassess_start
-
-        transaction.on_commit(lambda: ruleset_reassess_start(version=new.version))
+        transaction.on_commit(lambda: ruleset_activated.send(sender=RuleSet, version=new.version))
     return new
 
 
@@ -131,8 +201,14 @@ def ruleset_copy_with(
 ):
     """Model-class-agnostic so data migrations can call it with historical models.
     `base` may be None (the very first version)."""
-    last = RuleSetM.objects.order_by("-version").values_list("version", flat=True).first() or 0
-    b = {"medium": 25, "high": 50, "critical": 75}
+    last = (
+        RuleSetM.objects.filter(version__isnull=False)  # drafts have no number yet
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+        or 0
+    )
+    b = dataclasses.asdict(Bands())
     check_rows: dict[str, dict] = {}
     signal_rows: dict[str, dict] = {}
     if base is not None:

@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from checks.base import Check, Code, Context, Finding, SessionFacts, Subject
 from checks.countries import tz_data_version, zones_for_country
+from checks.evidence import Field
 from checks.guidance import FBI_2023, JOINT_2022
+from checks.params import param
 
 
 @lru_cache(maxsize=2048)  # bounded: names come from browsers
@@ -54,6 +56,22 @@ def claimed_zones(subject: Subject) -> tuple[str, ...]:
 
 class TimezoneCheck(Check):
     name = "timezone"
+    evidence_fields = {
+        "claimed_zones": Field("Time zones of the claimed location"),
+        "sessions": Field("Sessions that disagree"),
+        "seen_at": Field("Seen at"),
+        "kind": Field("Kind"),
+        "timezone": Field("Browser time zone"),
+        "timezone_offset_minutes": Field("Browser zone's offset", "utc_offset"),
+        "utc_offset_minutes": Field("Reported UTC offset", "utc_offset"),
+        "claimed_offsets_minutes": Field("Claimed location's offsets", "utc_offset"),
+        "mismatched": Field("Sessions that disagree (count)"),
+        "judged": Field("Sessions with a time zone or offset"),
+        "night_hours": Field("Night hours (local)", "hours"),
+        "night_sessions": Field("Sessions at night"),
+        "examples": Field("Night sessions (UTC)"),
+        "source": Field("Source"),
+    }
     codes = {
         "timezone.mismatch": Code(
             "Browser time zone or UTC offset inconsistent with the claimed location",
@@ -68,13 +86,21 @@ class TimezoneCheck(Check):
 
     @dataclass(frozen=True)
     class Params:
-        mismatch_min_count: int = 1
-        mismatch_min_share: float = 0.25
-        tolerance_minutes: int = 0
-        night_start_hour: int = 0
-        night_end_hour: int = 6
-        off_hours_min_count: int = 3
-        off_hours_min_share: float = 0.6
+        mismatch_min_count: int = param(
+            1, "Sessions whose clock disagrees with the claimed zone before it fires", min=1
+        )
+        mismatch_min_share: float = param(
+            0.25, "Share of sessions (0-1) that must disagree", min=0, max=1
+        )
+        tolerance_minutes: int = param(
+            0, "Offset difference tolerated (minutes), e.g. for a neighbouring zone", min=0, max=720
+        )
+        night_start_hour: int = param(0, "Local hour the night starts (0-23)", min=0, max=23)
+        night_end_hour: int = param(6, "Local hour the night ends (0-23)", min=0, max=23)
+        off_hours_min_count: int = param(3, "Night sessions needed before it fires", min=1)
+        off_hours_min_share: float = param(
+            0.6, "Share of sessions (0-1) that must fall at night", min=0, max=1
+        )
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         zones = claimed_zones(subject)

@@ -23,6 +23,13 @@ def _inline_tasks():
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests sign users in but do not test password storage: a fast hasher saves a second or
+    so of PBKDF2 per user created or signed in."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def api_client_factory(db):
     from candidates.api_clients import api_client_create

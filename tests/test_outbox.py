@@ -16,6 +16,13 @@ from tests.test_webhooks import Receiver
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _loopback_receivers(settings):
+    """The receiver listens on loopback: allowed here as in tests/test_webhooks.py."""
+    settings.DEBUG = True
+    settings.VETTING_WEBHOOK_ALLOW_PRIVATE = True
+
+
 @pytest.fixture
 def receiver():
     r = Receiver()

@@ -28,12 +28,13 @@ def broker():
 
 
 def test_each_kind_of_work_waits_in_its_own_queue(broker):
-    from candidates.webhooks import webhook_enqueue
+    from candidates import tasks
+    from links.queueing import enqueue
 
     assert pipeline.assessment_enqueue(assessment_id=uuid4(), trigger="upsert")
     assert pipeline.assessment_enqueue_many(assessment_ids=[uuid4(), uuid4()], trigger="link")
     assert pipeline.assessment_enqueue(assessment_id=uuid4(), trigger="ruleset")
-    webhook_enqueue(event_id="evt_test")
+    assert enqueue(tasks.webhook_deliver_task, "evt_test", what="a test webhook")
     depth = {q: broker.llen(q) for q in settings.VETTING_QUEUE_NAMES}
     queues = settings.VETTING_QUEUES
     assert depth == {

@@ -41,6 +41,14 @@ class Receiver:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
+@pytest.fixture(autouse=True)
+def _loopback_receivers(settings):
+    """These receivers speak plain HTTP on 127.0.0.1, which production refuses
+    (tests/test_webhook_destinations.py): DEBUG and the operator's setting allow it here."""
+    settings.DEBUG = True
+    settings.VETTING_WEBHOOK_ALLOW_PRIVATE = True
+
+
 @pytest.fixture
 def receiver():
     r = Receiver()

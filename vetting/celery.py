@@ -7,6 +7,8 @@ import time
 from celery import Celery, Task
 from celery.signals import task_prerun
 
+from candidates.logcontext import request_id_var  # no Django imports: safe before setup
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vetting.settings")
 
 log = logging.getLogger(__name__)
@@ -28,8 +30,6 @@ class VettingTask(Task):
     def apply_async(self, *args, **kwargs):
         if self.app.conf.task_always_eager:
             return super().apply_async(*args, **kwargs)
-        from candidates.logcontext import request_id_var
-
         if request_id_var.get():  # the worker's log lines carry the request that queued it
             kwargs["headers"] = {
                 **(kwargs.get("headers") or {}),
@@ -53,8 +53,6 @@ def _replace_dropped_database_connections(sender=None, **kwargs) -> None:
     if sender is not None and getattr(sender.request, "is_eager", False):
         return
     from django.db import close_old_connections
-
-    from candidates.logcontext import request_id_var
 
     close_old_connections()
     if sender is not None:

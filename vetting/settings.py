@@ -4,10 +4,12 @@ With no DATABASE_URL the app uses a SQLite file, and with no REDIS_URL tasks run
 the embedded mode `make demo` uses. Production sets both (PostgreSQL and a Redis broker).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from kombu import Exchange, Queue
 
 from vetting.env import env_bool, env_int, env_list, env_str
@@ -18,14 +20,10 @@ _DEV_SECRET = "insecure-dev-only-secret-key-change-me"
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET)
 # Keyed hashes of document and bank numbers. Kept apart from SECRET_KEY so that rotating the
-# session key does not orphan every link between candidates.
-HASH_KEY = env_str("VETTING_HASH_KEY", SECRET_KEY)
-_weak_secret = SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32
-if not DEBUG and not env_bool("VETTING_ALLOW_DEV_SECRET", False) and _weak_secret:
-    raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a random value of 32+ characters when DEBUG is off "
-        "(or set DEBUG=1 for local development)."
-    )
+# session key does not orphan every link between candidates. Only development (DEBUG) falls back
+# to SECRET_KEY; production must set it (system check vetting.E002, and candidates.crypto
+# refuses to hash with an empty key).
+HASH_KEY = env_str("VETTING_HASH_KEY", SECRET_KEY if DEBUG else "")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -39,9 +37,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
-    "django_filters",
     "django_htmx",
+    "vetting.apps.VettingConfig",
     "candidates",
+    "links",
     "checks",
 ]
 
@@ -140,13 +139,24 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["candidates.api.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"client": env_str("VETTING_API_RATE", "600/min")},
     "EXCEPTION_HANDLER": "candidates.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "candidates.api.schema.VettingAutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vetting API",
-    "DESCRIPTION": "Identity-fraud vetting of remote job candidates. See shared/spec/api-v1.md.",
+    "DESCRIPTION": "Identity-fraud vetting of remote job candidates. Reference: docs/api.md.",
     "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",  # propertyNames: the schema states profiles' key limit too
+    "ENFORCE_NON_BLANK_FIELDS": True,
+    "ENUM_NAME_OVERRIDES": {  # one name per choice set in generated clients
+        "AssessmentStatus": "candidates.models.Candidate.AssessmentStatus",
+        "RiskLevel": "candidates.models.Candidate.RiskLevel",
+        "ReviewStatus": "candidates.models.Candidate.ReviewStatus",
+        "SessionKind": "candidates.models.Session.Kind",
+        "DocumentKind": "candidates.models.Document.Kind",
+        "ObservationCode": "candidates.models.Observation.Code",
+        "Severity": "candidates.api.outputs.SEVERITIES",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
@@ -204,7 +214,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("VETTING_SWEEP_SECONDS", 60),
     },
     "link-sweep": {  # linked candidates beyond the per-change cap whose paging task was lost
-        "task": "checks.links.tasks.link_sweep_task",
+        "task": "links.tasks.link_sweep_task",
         "schedule": env_int("VETTING_SWEEP_SECONDS", 60),
     },
     "webhook-sweep": {
@@ -222,11 +232,9 @@ VETTING_LINK_REASSESS_CAP = env_int("VETTING_LINK_REASSESS_CAP", 200)
 # "Same building" grouping of session IPs for link.ip_subnet_shared.
 VETTING_LINK_IPV4_PREFIX = env_int("VETTING_LINK_IPV4_PREFIX", 24)
 VETTING_LINK_IPV6_PREFIX = env_int("VETTING_LINK_IPV6_PREFIX", 64)
-if not (8 <= VETTING_LINK_IPV4_PREFIX <= 32 and 16 <= VETTING_LINK_IPV6_PREFIX <= 128):
-    raise ImproperlyConfigured(
-        "VETTING_LINK_IPV4_PREFIX must be 8-32, VETTING_LINK_IPV6_PREFIX 16-128"
-    )
+# Their ranges are checked by the system check vetting.E003 (vetting/system_checks.py).
 VETTING_IDEMPOTENCY_HOURS = 24
+VETTING_QUEUE_POLL_SECONDS = 10  # how often the review queue's rows refresh in the browser
 VETTING_EMAIL_CHECK_DELIVERABILITY = env_bool("VETTING_EMAIL_CHECK_DELIVERABILITY", False)
 VETTING_GEOIP_CITY_DB = env_str("VETTING_GEOIP_CITY_DB")  # MaxMind GeoIP2/GeoLite2 City/Country
 VETTING_GEOIP_ASN_DB = env_str("VETTING_GEOIP_ASN_DB")  # MaxMind GeoLite2 ASN
@@ -235,10 +243,7 @@ VETTING_PHONE_LINE_TYPE_PROVIDER = env_str("VETTING_PHONE_LINE_TYPE_PROVIDER")  
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG and env_bool("VETTING_HTTPS", False):
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Cookies, HSTS, HTTPS redirect and CSP: see "Security (issue 9)" below.
 
 LOGGING = {
     "version": 1,
@@ -253,6 +258,100 @@ LOGGING = {
 }
 # Celery closes the database connection around every task unless this is set; reuse it (0 = close).
 CELERY_DB_REUSE_MAX = env_int("VETTING_DB_REUSE_MAX", 1000)
+
+# --- Security (issue 9): cross-client probing, sign-in, production defaults, limits ---
+# See SECURITY.md. The operator's reverse proxy terminates TLS, redirects plain HTTP and sets
+# X-Forwarded-Proto / X-Forwarded-For; without it Django redirects to HTTPS itself.
+VETTING_BEHIND_PROXY = env_bool("VETTING_BEHIND_PROXY", False)
+if VETTING_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS: list[str] = []
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("VETTING_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("VETTING_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading commits the whole domain to HTTPS in browsers: the domain owner's decision.
+    SECURE_HSTS_PRELOAD = env_bool("VETTING_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
+    SECURE_SSL_REDIRECT = not VETTING_BEHIND_PROXY
+    if VETTING_BEHIND_PROXY:
+        SILENCED_SYSTEM_CHECKS.append("security.W008")  # the proxy redirects
+    # Probes from inside the network speak plain HTTP to the container.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+# Django's built-in Content-Security-Policy, in every mode so development sees a violation
+# first. Templates carry no inline script or style; Swagger UI's start-up script is a file
+# (SpectacularSwaggerSplitView); Swagger draws its icons from data: URIs.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+)
+
+# Every change made in /admin/ also goes to the audit log (vetting/admin_site.py).
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "vetting.apps.AuditedAdminConfig"
+
+# Cross-client matches per client and hour past which a `client.probing_suspected` audit event
+# is written (candidates.probing).
+VETTING_PROBE_ALERT_MATCHES = env_int("VETTING_PROBE_ALERT_MATCHES", 100)
+
+# Sign-in (candidates/signin.py): django-axes counts failed sign-ins per username and per client
+# IP and locks either out; django-otp adds the TOTP second factor VETTING_REQUIRE_2FA asks for.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "candidates.signin.SecondFactorMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("VETTING_SIGNIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("VETTING_SIGNIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks, each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "candidates.signin.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["password", "token"]
+VETTING_REQUIRE_2FA = env_bool("VETTING_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "Vetting"
+SESSION_COOKIE_AGE = env_int("VETTING_SESSION_HOURS", 12) * 3600
+
+# Webhooks (candidates/webhook_http.py): https only unless DEBUG; receivers on loopback, private,
+# link-local or reserved addresses only when the operator allows them; one deadline per attempt.
+VETTING_WEBHOOK_ALLOW_PRIVATE = env_bool("VETTING_WEBHOOK_ALLOW_PRIVATE", False)
+VETTING_WEBHOOK_DEADLINE_SECONDS = env_int("VETTING_WEBHOOK_DEADLINE_SECONDS", 15)
+
+# Limits (candidates/images.py, candidates/api/views.py). The contract allows images up to 40
+# megapixels; 16 MP (a 4000 x 4000 scan) keeps one decode near 50 MiB of pixels.
+VETTING_MAX_IMAGE_PIXELS = env_int("VETTING_MAX_IMAGE_PIXELS", 16_000_000)
+# Bytes of images (metadata removed) one API client may keep; 0 means no quota.
+VETTING_CLIENT_STORAGE_QUOTA_BYTES = env_int("VETTING_CLIENT_STORAGE_QUOTA_BYTES", 20 * 1024**3)
+
+# Minimisation: stored idempotent responses (personal data) go once their window has passed.
+CELERY_BEAT_SCHEDULE["idempotency-prune"] = {
+    "task": "candidates.tasks.idempotency_prune_task",
+    "schedule": 3600,
+}
+if REDIS_URL:  # values in Redis are JSON, never pickle (vetting/cache.py)
+    CACHES["default"].setdefault("OPTIONS", {})["serializer"] = "vetting.cache.JSONSerializer"
+
+# Of the candidates one write links to, those other clients own queued at once; the rest wait
+# for the assessment sweep (candidates.services.writes._reassess_with_links).
+VETTING_LINK_REASSESS_OTHER_CLIENTS_CAP = env_int("VETTING_LINK_REASSESS_OTHER_CLIENTS_CAP", 20)
 
 # --- Production path (issue 8): queues, re-queue marker, metrics. Kept in one block. ---
 # Separate queues, so a long reassessment pass or a slow webhook receiver never starves the

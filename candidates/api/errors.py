@@ -15,6 +15,8 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from candidates.images import StorageQuotaExceeded
+
 log = logging.getLogger(__name__)
 
 # Codes for a bare HTTP status (Django's own error pages, DRF exceptions without our code).
@@ -75,6 +77,23 @@ def payload_too_large(limit: int) -> ApiError:
     )
 
 
+def too_many_containers(limit: int) -> ApiError:
+    return ApiError(
+        status_code=413,
+        code="payload_too_large",
+        message=f"The request body holds more than {limit} JSON objects and arrays.",
+    )
+
+
+def storage_quota_exceeded(limit: int) -> ApiError:
+    return ApiError(
+        status_code=413,
+        code="storage_quota_exceeded",
+        message=f"This client's stored images would exceed its quota of {limit} bytes; "
+        "erase candidates it no longer needs or ask the operator for a larger quota.",
+    )
+
+
 def flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     """DRF's nested error detail -> {"dotted.path": [messages]}; top-level errors under "_"."""
     out: dict[str, list[str]] = {}
@@ -115,6 +134,9 @@ def error_for(exc: Exception) -> tuple[int, str, str, dict[str, list[str]]]:
     """(status, code, message, fields) for an exception raised while handling a request."""
     if isinstance(exc, ApiError):
         return exc.status_code, exc.error_code, str(exc.detail), exc.fields
+    if isinstance(exc, StorageQuotaExceeded):
+        quota = storage_quota_exceeded(exc.quota)
+        return quota.status_code, quota.error_code, str(quota.detail), {}
     if isinstance(exc, Http404):
         return 404, "not_found", "Not found.", {}
     if isinstance(exc, PermissionDenied):

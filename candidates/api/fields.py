@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from candidates.images import ImageInvalid, image_decode
+from checks.countries import is_alpha2
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(
@@ -26,8 +27,14 @@ def _type_error(field: serializers.Field, expected: str) -> None:
     raise serializers.ValidationError(f"Expected {expected}.", code="invalid")
 
 
+# The OpenAPI `pattern` of text fields: any text but NUL, which PostgreSQL cannot store.
+NO_NUL = "^[^\\u0000]*$"
+
+
 class Text(serializers.CharField):
     """A JSON string, stored as sent (no trimming), within a documented length."""
+
+    schema_pattern = NO_NUL  # read by candidates.api.schema
 
     def __init__(self, max_length: int, **kwargs: Any):
         kwargs.setdefault("allow_blank", True)
@@ -42,6 +49,8 @@ class Text(serializers.CharField):
 
 class Integer(serializers.IntegerField):
     def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, float) and data.is_integer():
+            data = int(data)  # JSON (and JSON Schema) make no difference between 0 and 0.0
         if isinstance(data, bool) or not isinstance(data, int):
             _type_error(self, "an integer")
         return super().to_internal_value(data)
@@ -104,8 +113,6 @@ class CountryAlpha2(Text):
         super().__init__(max_length=2, **kwargs)
 
     def to_internal_value(self, data: Any) -> str:
-        from checks.countries import is_alpha2
-
         value = super().to_internal_value(data)
         if value and not is_alpha2(value):
             raise serializers.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 code.")
@@ -114,6 +121,8 @@ class CountryAlpha2(Text):
 
 class CountryCode(Text):
     """Alpha-2, alpha-3 or an ICAO code as printed in an MRZ (`D`, `UTO`): 1-3 letters."""
+
+    schema_pattern = "^[A-Za-z]*$"
 
     def __init__(self, **kwargs: Any):
         super().__init__(max_length=3, **kwargs)
@@ -128,7 +137,10 @@ class CountryCode(Text):
 @extend_schema_field(
     {
         "type": "string",
-        "description": "JPEG/PNG as base64 or a data: URI; at most 8 MiB decoded and 40 megapixels",
+        # Not a standard format: it tells a client (and a fuzzer) that this is an image.
+        "format": "image",
+        "description": "A JPEG or PNG image as base64 or a `data:image/...;base64,` URI; at most "
+        "8 MiB decoded and 40 megapixels; it must decode whole.",
     }
 )
 class ImageData(serializers.Field):
@@ -146,9 +158,8 @@ class ImageData(serializers.Field):
         return value
 
 
-@extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
 class StringMap(serializers.Field):
-    """A flat JSON object of short string values (`profiles`)."""
+    """A flat JSON object of short string values (`profiles`). Schema: candidates.api.schema."""
 
     def __init__(self, *, max_items: int, max_key: int, max_value: int, **kwargs: Any):
         self.max_items, self.max_key, self.max_value = max_items, max_key, max_value

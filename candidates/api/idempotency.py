@@ -97,3 +97,20 @@ def _prune(*, client, batch: int = 100) -> None:
     )
     if stale:
         IdempotencyRecord.objects.filter(pk__in=stale).delete()
+
+
+def idempotency_prune(*, batch: int = 5000) -> int:
+    """Periodic: delete every record past the window, all clients, in bounded batches. Stored
+    responses carry personal data; a client that stops sending keyed requests must not keep
+    them forever (the per-client pruning above only runs on that client's next request)."""
+    cutoff = timezone.now() - timedelta(hours=settings.VETTING_IDEMPOTENCY_HOURS)
+    deleted = 0
+    while True:
+        stale = list(
+            IdempotencyRecord.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[
+                :batch
+            ]
+        )
+        if not stale:
+            return deleted
+        deleted += IdempotencyRecord.objects.filter(pk__in=stale).delete()[0]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from candidates.api.fields import iso
-from candidates.models import Assessment, Candidate, Document, Image, Session, Signal
+from candidates.api.visibility import signal_for_client
+from candidates.models import Assessment, Candidate, Document, Image, Session
 
 
 def candidate_detail(candidate: Candidate, *, external_ids: dict[str, str]) -> dict[str, Any]:
@@ -155,27 +156,12 @@ def _assessment_block(
                 "risk_level": completed.risk_level or None,
                 "ruleset_version": completed.ruleset_version,
                 "assessed_at": iso(completed.assessed_at),
-                "signals": [_signal(s, external_ids) for s in completed.signals.all()],
+                "signals": [
+                    signal_for_client(s, own=external_ids) for s in completed.signals.all()
+                ],
             }
         )
     return block
-
-
-def _signal(signal: Signal, external_ids: dict[str, str]) -> dict[str, Any]:
-    return {
-        "code": signal.code,
-        "check": signal.check_name,
-        "score": signal.score,
-        "contribution": signal.contribution,
-        "severity": signal.severity,
-        "message": signal.message,
-        "evidence": signal.evidence,
-        "related_candidates": [
-            {"id": r["id"], "external_id": external_ids.get(r["id"]), "shared": r.get("shared")}
-            for r in signal.related_candidates[:50]
-        ],
-        "related_count": signal.related_count,
-    }
 
 
 def _review(candidate: Candidate) -> dict[str, Any]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +10,7 @@ from uuid import UUID
 from django.db.models import Prefetch, Q, QuerySet
 
 from candidates.api.fields import parse_aware_datetime
+from candidates.cursors import cursor_decode, cursor_encode
 from candidates.models import ApiClient, Assessment, Candidate, Document, Signal
 
 
@@ -88,18 +87,11 @@ class Page:
     has_more: bool
 
 
-def cursor_encode(candidate: Candidate) -> str:
-    raw = f"{candidate.created_at.isoformat()}|{candidate.pk}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def cursor_decode(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created, _, pk = raw.partition("|")
-        return parse_aware_datetime(created.replace("+00:00", "Z")), UUID(pk)
-    except (binascii.Error, UnicodeError, ValueError) as exc:
-        raise ListQueryInvalid({"cursor": ["Not a cursor this API issued."]}) from exc
+def _cursor_key(cursor: str) -> tuple[datetime, UUID]:
+    key = cursor_decode(cursor, datetime, UUID)
+    if key is None:
+        raise ListQueryInvalid({"cursor": ["Not a cursor this API issued."]})
+    return key[0], key[1]
 
 
 def candidate_list(*, client: ApiClient, params: dict[str, str]) -> Page:
@@ -118,7 +110,7 @@ def candidate_list(*, client: ApiClient, params: dict[str, str]) -> Page:
     limit = int_param(params, "limit", default=50, low=1, high=200)
     qs = _filtered(Candidate.objects.filter(client=client), params)
     if params.get("cursor"):
-        created, pk = cursor_decode(params["cursor"])
+        created, pk = _cursor_key(params["cursor"])
         qs = qs.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
     rows = list(qs.order_by("-created_at", "-id")[: limit + 1])
     has_more = len(rows) > limit
@@ -126,7 +118,7 @@ def candidate_list(*, client: ApiClient, params: dict[str, str]) -> Page:
     return Page(
         items=rows,
         has_more=has_more,
-        next_cursor=cursor_encode(rows[-1]) if has_more and rows else None,
+        next_cursor=cursor_encode(rows[-1].created_at, rows[-1].pk) if has_more and rows else None,
     )
 
 

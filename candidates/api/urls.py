@@ -1,7 +1,7 @@
 """The HR-facing API under /api/. Unknown /api/ paths answer the contract's JSON 404."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from candidates.api import schema, views
 from candidates.api.errors import json_error
@@ -15,7 +15,7 @@ __all__ = ["schema", "urlpatterns"]  # schema registers the Bearer scheme
 
 urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/candidates/", views.CandidatesView.as_view(), name="api-candidates"),
     path("api/v1/candidates/batch/", views.CandidateBatchView.as_view(), name="api-batch"),
     path(

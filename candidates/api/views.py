@@ -9,22 +9,26 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from candidates import services
+from candidates.api import outputs as out
 from candidates.api import representations as rep
 from candidates.api import selectors, serializers
 from candidates.api.errors import ApiError, flatten, request_id_of, validation_message
 from candidates.api.idempotency import idempotent
+from candidates.api.schema import ASSESSMENT_PARAMETERS, LIST_PARAMETERS
 from candidates.models import Candidate
-from checks.registry import catalogue
+from checks.registry import catalogue, evidence_fields_for
 from checks.rulesets import ruleset_active_snapshot
 
-_JSON = OpenApiTypes.OBJECT
+# Endpoints that carry no images: a small body cap (1000 sessions with long user agents fit).
+SESSIONS_BODY_BYTES = 4 * 1024 * 1024
+SMALL_BODY_BYTES = 64 * 1024
 
 
 def _validated(serializer_cls, data: Any) -> dict[str, Any]:
@@ -64,7 +68,10 @@ def candidate_body(request: Request, candidate_id: UUID) -> dict[str, Any]:
 class CandidatesView(APIView):
     @extend_schema(
         request=serializers.CandidateIn,
-        responses={200: _JSON, 201: _JSON},
+        responses={
+            200: OpenApiResponse(out.CandidateOut, description="Updated (or unchanged)."),
+            201: OpenApiResponse(out.CandidateOut, description="Created."),
+        },
         operation_id="candidates_upsert",
         summary="Create or update a candidate by external_id (merge semantics)",
     )
@@ -83,10 +90,10 @@ class CandidatesView(APIView):
         )
 
     @extend_schema(
-        responses={200: _JSON},
+        responses={200: out.CandidatePageOut},
         summary="List the client's candidates (newest first)",
         operation_id="candidates_list",
-        parameters=[OpenApiParameter(name, str, required=False) for name in selectors.LIST_FILTERS],
+        parameters=LIST_PARAMETERS,
     )
     def get(self, request: Request) -> Response:
         try:
@@ -108,10 +115,15 @@ class CandidatesView(APIView):
 
 
 class CandidateBatchView(APIView):
+    # Up to 500 candidates, each with up to 1000 sessions in principle; 100,000 objects and
+    # arrays peak near 100 MiB in the parser (bench/bench_limits.py).
+    max_json_containers = 100_000
+
     @extend_schema(
         request=serializers.BatchIn,
-        responses={200: _JSON},
+        responses={200: out.BatchOut},
         summary="Upsert up to 500 candidates; per-item results",
+        operation_id="candidates_batch_upsert",
     )
     @idempotent
     def post(self, request: Request) -> Response:
@@ -160,14 +172,18 @@ def _item_error(index: int, raw: Any, errors: Any) -> dict[str, Any]:
 
 class CandidateView(APIView):
     @extend_schema(
-        responses={200: _JSON},
+        responses={200: out.CandidateOut},
         summary="A candidate with its assessment and review",
         operation_id="candidates_get",
     )
     def get(self, request: Request, candidate_id: str) -> Response:
         return Response(candidate_body(request, _uuid(candidate_id)))
 
-    @extend_schema(responses={204: None}, summary="Erase a candidate (204 also when repeated)")
+    @extend_schema(
+        responses={204: None},
+        summary="Erase a candidate (204 also when repeated)",
+        operation_id="candidates_erase",
+    )
     def delete(self, request: Request, candidate_id: str) -> Response:
         if not services.candidate_erase(
             client=request.user, candidate_id=_uuid(candidate_id), request_id=request_id_of(request)
@@ -177,10 +193,13 @@ class CandidateView(APIView):
 
 
 class SessionsView(APIView):
+    max_body_bytes = SESSIONS_BODY_BYTES
+
     @extend_schema(
         request=serializers.SessionsIn,
-        responses={202: _JSON},
+        responses={202: out.SessionsAddedOut},
         summary="Append sightings (sessions)",
+        operation_id="sessions_append",
     )
     @idempotent
     def post(self, request: Request, candidate_id: str) -> Response:
@@ -207,10 +226,13 @@ class SessionsView(APIView):
 
 
 class ObservationsView(APIView):
+    max_body_bytes = SMALL_BODY_BYTES
+
     @extend_schema(
         request=serializers.ObservationIn,
-        responses={201: _JSON},
+        responses={201: out.ObservationOut},
         summary="Record a recruiter's interview observation",
+        operation_id="observations_create",
     )
     @idempotent
     def post(self, request: Request, candidate_id: str) -> Response:
@@ -236,7 +258,14 @@ class ObservationsView(APIView):
 
 
 class ReassessView(APIView):
-    @extend_schema(request=None, responses={202: _JSON}, summary="Queue a reassessment")
+    max_body_bytes = SMALL_BODY_BYTES
+
+    @extend_schema(
+        request=None,
+        responses={202: out.ReassessOut},
+        summary="Queue a reassessment",
+        operation_id="candidates_reassess",
+    )
     @idempotent
     def post(self, request: Request, candidate_id: str) -> Response:
         candidate = _owned(request, candidate_id)
@@ -252,12 +281,10 @@ class ReassessView(APIView):
 
 class AssessmentsView(APIView):
     @extend_schema(
-        responses={200: _JSON},
+        responses={200: out.AssessmentPageOut},
         summary="Assessment history, newest first",
-        parameters=[
-            OpenApiParameter("limit", int, required=False),
-            OpenApiParameter("cursor", str, required=False),
-        ],
+        operation_id="assessments_list",
+        parameters=ASSESSMENT_PARAMETERS,
     )
     def get(self, request: Request, candidate_id: str) -> Response:
         candidate = _owned(request, candidate_id)
@@ -287,7 +314,11 @@ class AssessmentsView(APIView):
 
 
 class SignalsView(APIView):
-    @extend_schema(responses={200: _JSON}, summary="The signal catalogue")
+    @extend_schema(
+        responses={200: out.SignalCatalogueOut},
+        summary="The signal catalogue",
+        operation_id="signals_list",
+    )
     def get(self, request: Request) -> Response:
         active = ruleset_active_snapshot()
         rules = active["signals"]
@@ -305,6 +336,11 @@ class SignalsView(APIView):
                         "points": rules.get(code, {}).get("points"),
                         "severity": rules.get(code, {}).get("severity"),
                         "enabled": rules.get(code, {}).get("enabled"),
+                        "evidence": [
+                            {"key": key, "label": field.label, "unit": field.unit}
+                            for key, field in evidence_fields_for(code).items()
+                            if not field.hidden
+                        ],
                     }
                     for code, check, info in catalogue()
                 ],

@@ -6,14 +6,16 @@ hop, as the checks stored them): no graph walk happens at view time.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from candidates.dashboard import pictures
 from candidates.models import Candidate, Document, Observation, ReviewDecision, Signal
-from checks.registry import code_info
+from checks.evidence import EvidenceLine, evidence_lines
+from checks.registry import code_info, evidence_fields_for
 
-MAX_GRAPH_NODES = 24
 _RELATED_FIELDS = (
     "id",
     "full_name",
@@ -30,8 +32,9 @@ _RELATED_FIELDS = (
 class SignalView:
     signal: Signal
     description: str
-    evidence: list[tuple[str, str]]
+    evidence: list[EvidenceLine]
     related: list[tuple[Candidate | None, str, str]]  # (candidate, id, shared)
+    allowlist_keys: list[str] = field(default_factory=list)  # for rules admins: what to allowlist
 
 
 @dataclass(slots=True)
@@ -91,33 +94,12 @@ def related_candidates(signals: list[Signal]) -> dict[str, Candidate]:
     return {str(c.id): c for c in Candidate.objects.filter(pk__in=ids).only(*_RELATED_FIELDS)}
 
 
-def evidence_lines(evidence: Any) -> list[tuple[str, str]]:
-    """Evidence as (label, value) pairs a recruiter can read; nesting flattened into text."""
-    if not isinstance(evidence, dict):
-        return [("Detail", _plain(evidence))] if evidence not in (None, "", [], {}) else []
-    return [
-        (str(k).replace("_", " ").capitalize(), _plain(v))
-        for k, v in evidence.items()
-        if v not in (None, "", [], {})
-    ]
-
-
 def profile_entries(profiles: Any) -> list[tuple[str, str]]:
     """`profiles` as (name, value) pairs. Never `profiles.items` in a template: a key named
     "items" (or a value stored by another path that is not a flat object) would break it."""
     if isinstance(profiles, dict):
-        return [(str(k), _plain(v)) for k, v in profiles.items()]
-    return [("Profiles", _plain(profiles))] if profiles not in (None, "", [], {}) else []
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, dict):
-        return "; ".join(f"{str(k).replace('_', ' ')}: {_plain(v)}" for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_plain(v) for v in value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
+        return [(str(k), v if isinstance(v, str) else json.dumps(v)) for k, v in profiles.items()]
+    return [("Profiles", json.dumps(profiles))] if profiles not in (None, "", [], {}) else []
 
 
 def _grouped(signals: list[Signal], related: dict[str, Candidate]) -> list[CheckGroup]:
@@ -130,14 +112,25 @@ def _grouped(signals: list[Signal], related: dict[str, Candidate]) -> list[Check
             SignalView(
                 signal=s,
                 description=info.description if info else "",
-                evidence=evidence_lines(s.evidence),
+                evidence=evidence_lines(evidence_fields_for(s.code), s.evidence),
                 related=[
                     (related.get(str(r.get("id"))), str(r.get("id")), str(r.get("shared", "")))
                     for r in s.related_candidates
                 ],
+                allowlist_keys=_allowlist_keys(s.evidence),
             )
         )
     return sorted(groups.values(), key=lambda g: -g.contribution)
+
+
+def _allowlist_keys(evidence: Any) -> list[str]:
+    """The address keys a rules admin may allowlist (internal, so not an evidence line)."""
+    values = evidence.get("values") if isinstance(evidence, dict) else None
+    return [
+        v["allowlist_key"]
+        for v in values or []
+        if isinstance(v, dict) and isinstance(v.get("allowlist_key"), str)
+    ]
 
 
 def duplicate_images(detail: Detail) -> list[dict[str, Any]]:
@@ -180,3 +173,25 @@ def duplicate_images(detail: Detail) -> list[dict[str, Any]]:
                     }
                 )
     return pairs
+
+
+def resume_overlap(detail: Detail) -> dict[str, Any] | None:
+    """The resume lines behind `link.resume_duplicate`, against its three most similar
+    resumes, with the similarity the check stored for each (see `pictures.resume_overlap`)."""
+    c = detail.candidate
+    signal = next((s for s in detail.signals if s.code == "link.resume_duplicate"), None)
+    if signal is None or not c.resume_text:
+        return None
+    ids = [str(r.get("id")) for r in signal.related_candidates[:3]]
+    texts = {
+        str(k): v for k, v in Candidate.objects.filter(pk__in=ids).values_list("id", "resume_text")
+    }
+    evidence = signal.evidence if isinstance(signal.evidence, dict) else {}
+    stored = evidence.get("jaccard") or {}
+    others, measured = {}, {}
+    for cid in (i for i in ids if i in texts):  # the check's order: most similar first
+        name = detail.related[cid].full_name if cid in detail.related else cid
+        others[name] = texts[cid]
+        if cid in stored:
+            measured[name] = stored[cid]
+    return pictures.resume_overlap(c.resume_text, others, measured, evidence.get("threshold"))

@@ -8,7 +8,6 @@ from django import forms
 
 from candidates.dashboard.queue import QueueFilters
 from candidates.models import ApiClient, Candidate, Observation
-from checks.models import SignalRule
 from checks.registry import catalogue
 
 _ANY = [("", "Any")]
@@ -126,88 +125,3 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-
-
-class RulesForm(forms.Form):
-    """Every signal's enabled/points/severity, every check's enabled flag, and the bands."""
-
-    band_medium = forms.IntegerField(label="Medium from", min_value=1, max_value=100)
-    band_high = forms.IntegerField(label="High from", min_value=1, max_value=100)
-    band_critical = forms.IntegerField(label="Critical from", min_value=1, max_value=100)
-    note = forms.CharField(label="What changed and why", max_length=300)
-
-    def __init__(self, *args: Any, snapshot: dict[str, Any], **kwargs: Any) -> None:
-        bands = snapshot["bands"]
-        initial = {
-            "band_medium": bands["medium"],
-            "band_high": bands["high"],
-            "band_critical": bands["critical"],
-        }
-        self.check_names = sorted(snapshot["checks"])
-        self.codes = sorted(snapshot["signals"])
-        for name in self.check_names:
-            initial[f"check__{name}"] = snapshot["checks"][name]["enabled"]
-        for code, rule in snapshot["signals"].items():
-            initial.update(
-                {
-                    f"sig__{code}__enabled": rule["enabled"],
-                    f"sig__{code}__points": rule["points"],
-                    f"sig__{code}__severity": rule["severity"],
-                }
-            )
-        super().__init__(*args, initial=initial, **kwargs)
-        for name in self.check_names:
-            self.fields[f"check__{name}"] = forms.BooleanField(
-                required=False, label=f"{name} check enabled"
-            )
-        for code in self.codes:
-            self.fields[f"sig__{code}__enabled"] = forms.BooleanField(
-                required=False, label=f"{code} enabled"
-            )
-            self.fields[f"sig__{code}__points"] = forms.IntegerField(
-                min_value=0, max_value=100, label=f"{code} points"
-            )
-            self.fields[f"sig__{code}__severity"] = forms.ChoiceField(
-                choices=SignalRule.Severity.choices, label=f"{code} severity"
-            )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        m, h, c = data.get("band_medium"), data.get("band_high"), data.get("band_critical")
-        if None not in (m, h, c) and not (m < h < c):  # type: ignore[operator]
-            raise forms.ValidationError("Bands must rise: medium < high < critical.")
-        return data
-
-    def check_rows(self) -> list[tuple[str, forms.BoundField]]:
-        return [(name, self[f"check__{name}"]) for name in self.check_names]
-
-    def signal_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField, forms.BoundField]]:
-        return [
-            (
-                code,
-                self[f"sig__{code}__enabled"],
-                self[f"sig__{code}__points"],
-                self[f"sig__{code}__severity"],
-            )
-            for code in self.codes
-        ]
-
-    def changes(self) -> dict[str, Any]:
-        """The overrides for `ruleset_save_new_version`: bands, checks and signals as edited."""
-        d = self.cleaned_data
-        return {
-            "bands": {
-                "medium": d["band_medium"],
-                "high": d["band_high"],
-                "critical": d["band_critical"],
-            },
-            "checks": {n: {"enabled": d[f"check__{n}"]} for n in self.check_names},
-            "signals": {
-                c: {
-                    "enabled": d[f"sig__{c}__enabled"],
-                    "points": d[f"sig__{c}__points"],
-                    "severity": d[f"sig__{c}__severity"],
-                }
-                for c in self.codes
-            },
-        }

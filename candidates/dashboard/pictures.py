@@ -6,17 +6,14 @@ The templates draw inline SVG from these numbers; all text goes through autoesca
 from __future__ import annotations
 
 import math
-import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from candidates.models import Candidate
+from checks.links import resume
 
 WORK_START, WORK_END = 9, 18  # local working hours shaded on the activity chart
-_SHINGLE = 5
-_MIN_LINE = 12
-_WORD = re.compile(r"[a-z0-9]+")
 
 RISK_COLOURS = {
     "critical": "#8b0000",
@@ -126,39 +123,37 @@ def _node(c: Candidate, x: float, y: float, centre: bool = False) -> dict[str, A
     }
 
 
-def resume_overlap(text: str, others: dict[str, str]) -> dict[str, Any]:
-    """This resume's lines, each marked when it (or most of its 5-word shingles) appears in a
-    related candidate's resume."""
-    other_lines = {k: {_norm(line) for line in v.splitlines()} for k, v in others.items()}
-    other_shingles = {k: _shingles(v) for k, v in others.items()}
+def resume_overlap(
+    text: str, others: dict[str, str], measured: dict[str, float], threshold: float | None
+) -> dict[str, Any]:
+    """This resume's lines, each marked with the first related candidate (by name) whose resume
+    it shares in the resume check's terms, and the similarity the check measured for each.
+
+    `measured` is the check's stored evidence (name -> Jaccard); a name missing from it (an
+    assessment stored before evidence carried it) is measured again with the check's function.
+    """
+    marks = {name: resume.shared_lines(text, other) for name, other in others.items()}
     lines, shared = [], 0
-    for line in text.splitlines():
-        hit = _overlap_with(line, other_lines, other_shingles)
+    for i, line in enumerate(text.splitlines()):
+        hit = next((name for name, m in marks.items() if m[i]), "")
         shared += bool(hit)
         lines.append({"text": line, "shared_with": hit})
-    meaningful = sum(1 for line in text.splitlines() if len(_norm(line)) >= _MIN_LINE) or 1
-    return {"lines": lines, "shared": shared, "percent": round(100 * shared / meaningful)}
+    similar = [
+        {
+            "name": name,
+            "percent": _percent(
+                measured[name] if name in measured else resume.similarity(text, other)
+            ),
+        }
+        for name, other in others.items()
+    ]
+    return {
+        "lines": lines,
+        "shared": shared,
+        "similar": similar,
+        "threshold": _percent(threshold) if threshold is not None else None,
+    }
 
 
-def _overlap_with(
-    line: str, other_lines: dict[str, set[str]], other_shingles: dict[str, set[tuple[str, ...]]]
-) -> str:
-    norm = _norm(line)
-    if len(norm) < _MIN_LINE:
-        return ""
-    mine = _shingles(line)
-    for key, lines in other_lines.items():
-        if norm in lines:
-            return key
-        if mine and len(mine & other_shingles[key]) / len(mine) >= 0.6:
-            return key
-    return ""
-
-
-def _norm(line: str) -> str:
-    return " ".join(_WORD.findall(line.lower()))
-
-
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = _WORD.findall(text.lower())
-    return {tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
+def _percent(share: float) -> int:
+    return round(100 * share)

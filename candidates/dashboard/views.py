@@ -30,10 +30,10 @@ from django_htmx.http import HttpResponseClientRedirect
 from candidates import services
 from candidates.dashboard import pictures
 from candidates.dashboard.detail import (
-    Detail,
     candidate_detail,
     duplicate_images,
     profile_entries,
+    resume_overlap,
 )
 from candidates.dashboard.forms import DecisionForm, ObservationForm, QueueFilterForm
 from candidates.dashboard.queue import QueueRow, queue_iter, queue_page
@@ -75,6 +75,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "cursor": request.GET.get("after", ""),
         "query": _query_without(request, "after"),
+        "poll_seconds": settings.VETTING_QUEUE_POLL_SECONDS,
     }
     if request.htmx and request.GET.get("fragment") == "rows":
         return render(request, "dashboard/queue.html#rows", context)
@@ -82,7 +83,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@_perm("candidates.view_candidate")
+@_perm("candidates.export_candidate")
 def queue_export(request: HttpRequest) -> StreamingHttpResponse:
     filters = QueueFilterForm(request.GET).filters()
     services.audit_record(
@@ -170,7 +171,7 @@ def candidate(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
         ),
         "graph": pictures.link_graph(c, detail.signals, detail.related),
         "profiles": profile_entries(c.profiles),
-        "resume": _resume(detail),
+        "resume": resume_overlap(detail),
         "can_sensitive": request.user.has_perm("candidates.view_sensitive_candidate"),
         "can_review": request.user.has_perm("candidates.review_candidate"),
         "can_observe": request.user.has_perm("candidates.add_observation"),
@@ -182,20 +183,6 @@ def candidate(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
     if context["can_sensitive"]:
         context["image_pairs"] = duplicate_images(detail)
     return render(request, "dashboard/detail.html", context)
-
-
-def _resume(detail: Detail) -> dict[str, Any] | None:
-    c = detail.candidate
-    signal = next((s for s in detail.signals if s.code == "link.resume_duplicate"), None)
-    if signal is None or not c.resume_text:
-        return None
-    ids = [str(r.get("id")) for r in signal.related_candidates[:3]]
-    others = dict(Candidate.objects.filter(pk__in=ids).values_list("id", "resume_text"))
-    names = {
-        str(k): detail.related[str(k)].full_name if str(k) in detail.related else str(k)
-        for k in others
-    }
-    return pictures.resume_overlap(c.resume_text, {names[str(k)]: v for k, v in others.items()})
 
 
 @require_GET

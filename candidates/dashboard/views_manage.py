@@ -1,21 +1,18 @@
-"""The audit log page (auditors) and the rule-tuning page (rules admins)."""
+"""The audit log page (auditors). The rules workspace is candidates.rules.views."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from candidates.dashboard.forms import AuditFilterForm, RulesForm
+from candidates.dashboard.forms import AuditFilterForm
 from candidates.models import AuditEvent
-from checks.registry import code_info
-from checks.rulesets import ruleset_active, ruleset_save_new_version, ruleset_snapshot
 
 AUDIT_PAGE = 100
 KNOWN_ACTIONS = (
@@ -26,6 +23,11 @@ KNOWN_ACTIONS = (
     "observation.created",
     "queue.exported",
     "ruleset.saved",
+    "ruleset.draft_created",
+    "ruleset.draft_edited",
+    "ruleset.draft_discarded",
+    "ruleset.published",
+    "ruleset.rescored",
 )
 
 
@@ -81,49 +83,3 @@ def _audit_filtered(form: AuditFilterForm) -> QuerySet[AuditEvent]:
             )
         )
     return events
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-@permission_required("checks.view_ruleset", raise_exception=True)
-def rules(request: HttpRequest) -> HttpResponse:
-    active = ruleset_active()
-    snapshot = ruleset_snapshot(active)
-    can_change = request.user.has_perm("checks.change_ruleset")
-    if request.method == "POST":
-        if not can_change:
-            return HttpResponse("You may view the rules but not change them.", status=403)
-        form = RulesForm(request.POST, snapshot=snapshot)
-        if form.is_valid():
-            new = ruleset_save_new_version(
-                base=active, note=form.cleaned_data["note"], user=request.user, **form.changes()
-            )
-            from candidates.services import audit_record
-
-            audit_record(
-                action="ruleset.saved",
-                user=request.user,
-                detail={
-                    "version": new.version,
-                    "base": active.version,
-                    "note": form.cleaned_data["note"],
-                },
-            )
-            messages.success(request, f"Saved as rule set version {new.version}.")
-            return redirect("dashboard:rules")
-    else:
-        form = RulesForm(snapshot=snapshot)
-    signal_rows = [
-        (code, _description(code), enabled, points, severity)
-        for code, enabled, points, severity in form.signal_rows()
-    ]
-    return render(
-        request,
-        "dashboard/rules.html",
-        {"form": form, "ruleset": active, "can_change": can_change, "signal_rows": signal_rows},
-    )
-
-
-def _description(code: str) -> str:
-    info = code_info(code)
-    return info.description if info else ""

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from django.db import transaction
 
+from candidates import hooks, pipeline
 from candidates.models import (
     ApiClient,
     Assessment,
@@ -21,7 +22,6 @@ from candidates.models import (
     ReviewDecision,
     Signal,
 )
-from candidates.pipeline import assessment_request
 from checks.scoring import LEVELS
 
 
@@ -160,28 +160,38 @@ def review_decide(
     return decision
 
 
+# Severities that reopen a decision when the decision did not see them (contract: low and info
+# never do; a same-network IP or a shared address is not a reason to re-review a hire).
+REOPENING_SEVERITIES = ("medium", "high", "critical")
+
+
 def review_reset_if_worse(
     *,
     candidate: Candidate,
-    previous: Assessment | None,
     current: Assessment,
-    current_codes: set[str],
+    current_signals: dict[str, str],
 ) -> bool:
-    """A new link.* signal or a higher risk level sends a decided candidate back to the queue.
+    """Send a decided candidate back to the queue when `current` (code -> severity) raises the
+    risk level above what the decision saw, or adds a medium-or-above signal it did not see.
 
     Called inside the transaction that stores `current`. Earlier decisions stay in the history.
     """
     if candidate.review_status == Candidate.ReviewStatus.UNREVIEWED:
         return False
-    previous_codes = set(previous.signals.values_list("code", flat=True)) if previous else set()
-    new_links = sorted(c for c in current_codes - previous_codes if c.startswith("link."))
-    old_level = LEVELS.index(previous.risk_level) if previous and previous.risk_level else 0
-    level_rose = LEVELS.index(current.risk_level) > old_level
-    if not new_links and not level_rose:
+    seen = _decision_baseline(candidate)
+    seen_codes = set(seen.signals.values_list("code", flat=True)) if seen else set()
+    new = sorted(
+        code
+        for code, severity in current_signals.items()
+        if severity in REOPENING_SEVERITIES and code not in seen_codes
+    )
+    old_level = LEVELS.index(seen.risk_level) if seen and seen.risk_level else 0
+    level_rose = LEVELS.index(current.risk_level) > old_level if current.risk_level else False
+    if not new and not level_rose:
         return False
     reason = (
-        _listed("new link signals: ", new_links, limit=_REASON_MAX)
-        if new_links
+        _listed("new signals of severity medium or above: ", new, limit=_REASON_MAX)
+        if new
         else f"risk level rose to {current.risk_level}"
     )
     ReviewDecision.objects.create(
@@ -196,7 +206,7 @@ def review_reset_if_worse(
     audit_record(
         action="review.reset",
         candidate_id=candidate.pk,
-        detail={"reason": reason, "new_links": new_links, "risk_level": current.risk_level},
+        detail={"reason": reason, "new_signals": new, "risk_level": current.risk_level},
     )
     _notify_review_updated(candidate.pk, trigger=current.trigger)
     return True
@@ -239,12 +249,25 @@ def observation_create(
         detail={"code": code, "note": note},
         request_id=request_id,
     )
-    assessment_request(candidate=candidate, trigger=Assessment.Trigger.OBSERVATION)
+    pipeline.assessment_request(candidate=candidate, trigger=Assessment.Trigger.OBSERVATION)
     return observation
+
+
+def _decision_baseline(candidate: Candidate) -> Assessment | None:
+    """The newest assessment completed when the decision was taken: what the reviewer saw."""
+    if candidate.review_decided_at is None:
+        return None
+    return (
+        Assessment.objects.filter(
+            candidate_id=candidate.pk,
+            status=Assessment.Status.COMPLETED,
+            assessed_at__lte=candidate.review_decided_at,
+        )
+        .order_by("-seq")
+        .first()
+    )
 
 
 def _notify_review_updated(candidate_id: UUID, trigger: str = "manual") -> None:
     """In the review change's transaction: its webhook event commits with it (an outbox)."""
-    from candidates import hooks
-
     hooks.review_updated(candidate_id=candidate_id, trigger=trigger)

@@ -16,13 +16,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from candidates.crypto import document_number_key, last4, payout_account_key
+from candidates import hooks, pipeline
+from candidates.crypto import document_number_key, payout_account_key
 from candidates.images import (
     DecodedImage,
     image_delete,
     image_store,
     images_removed_on_error,
 )
+from candidates.linking import candidate_links_sync
 from candidates.models import (
     ApiClient,
     Assessment,
@@ -32,13 +34,14 @@ from candidates.models import (
     Session,
     Tombstone,
 )
-from candidates.pipeline import assessment_request, assessment_request_many
 from candidates.services.reviews import audit_record, audit_redact_free_text
 from checks.countries import claimed_country
-from checks.links.sync import link_keys_erase, link_keys_sync
+from checks.identifiers import last4
 from checks.mrz import mrz_ingest
+from links.sync import link_keys_erase
 
 MAX_SESSIONS_PER_CANDIDATE = 1000
+MAX_DOCUMENTS_PER_CANDIDATE = 20
 _SCALARS = (
     "full_name",
     "email",
@@ -153,7 +156,7 @@ def candidate_reassess(
         client=client,
         request_id=request_id,
     )
-    return assessment_request(candidate=candidate, trigger=Assessment.Trigger.MANUAL)
+    return pipeline.assessment_request(candidate=candidate, trigger=Assessment.Trigger.MANUAL)
 
 
 @transaction.atomic
@@ -180,7 +183,7 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
     ).delete()
     candidate.delete()
     for image in images:
-        image_delete(image=image)
+        image_delete(image=image, client_id=client.pk)
     Tombstone.objects.create(id=candidate_id, client=client)
     audit_redact_free_text(candidate_id=candidate_id)
     _notify_erased(
@@ -193,7 +196,7 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
         request_id=request_id,
         detail={"linked_reassessed": len(linked)},
     )
-    assessment_request_many(
+    pipeline.assessment_request_many(
         candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP], trigger=Assessment.Trigger.LINK
     )
     return True
@@ -202,20 +205,33 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
 def _notify_erased(*, candidate_id: UUID, client_id: UUID, external_id: str) -> None:
     """In the erasure's transaction: the candidate's events go and the ids-only event comes
     with it, or neither does."""
-    from candidates import hooks
-
     hooks.candidate_erased(candidate_id=candidate_id, client_id=client_id, external_id=external_id)
 
 
 def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:
-    linked = [pk for pk in link_keys_sync(candidate=candidate) if pk != candidate.pk]
-    assessment_request(candidate=candidate, trigger=trigger)
-    if linked:
-        # One hop, capped: the periodic sweep of stale links picks up the rest.
-        assessment_request_many(
-            candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP],
-            trigger=Assessment.Trigger.LINK,
-        )
+    linked = [pk for pk in candidate_links_sync(candidate=candidate) if pk != candidate.pk]
+    pipeline.assessment_request(candidate=candidate, trigger=trigger)
+    if not linked:
+        return
+    # One hop, capped: the periodic sweep of stale links picks up the rest. Of the holders other
+    # clients own, only a few are queued now; the others get a pending assessment that the
+    # sweep queues after its grace period, so one client's batch cannot flood the workers
+    # with everyone else's candidates.
+    linked = linked[: settings.VETTING_LINK_REASSESS_CAP]
+    others = set(
+        Candidate.objects.filter(pk__in=linked)
+        .exclude(client_id=candidate.client_id)
+        .values_list("pk", flat=True)
+    )
+    foreign = [pk for pk in linked if pk in others]
+    now = settings.VETTING_LINK_REASSESS_OTHER_CLIENTS_CAP
+    pipeline.assessment_request_many(
+        candidate_ids=[pk for pk in linked if pk not in others] + foreign[:now],
+        trigger=Assessment.Trigger.LINK,
+    )
+    pipeline.assessment_request_many(
+        candidate_ids=foreign[now:], trigger=Assessment.Trigger.LINK, enqueue=False
+    )
 
 
 def _candidate_lock_or_create(*, client: ApiClient, data: dict[str, Any]) -> tuple[Candidate, bool]:
@@ -314,11 +330,13 @@ def _photo_apply(*, candidate: Candidate, decoded: DecodedImage | None) -> bool:
         return False
     if decoded is None and old is None:
         return False
-    candidate.photo = image_store(decoded=decoded) if decoded is not None else None
+    candidate.photo = (
+        image_store(decoded=decoded, client_id=candidate.client_id) if decoded is not None else None
+    )
     if old is not None:
         # Save the new reference before the old row goes, or SET_NULL would race it.
         candidate.save(update_fields=["photo"])
-        image_delete(image=old)
+        image_delete(image=old, client_id=candidate.client_id)
     return True
 
 
@@ -371,12 +389,28 @@ def _documents_apply(*, candidate: Candidate, data: dict[str, Any]) -> bool:
         docs = list(candidate.documents.select_related("image"))
         for doc in docs:
             doc.delete()
-            image_delete(image=doc.image)
+            image_delete(image=doc.image, client_id=candidate.client_id)
         return bool(docs)
+    _documents_cap(candidate=candidate, documents=data["documents"])
     changed = False
     for doc_data in data["documents"]:
         changed |= _document_upsert(candidate=candidate, doc_data=doc_data)
     return changed
+
+
+def _documents_cap(*, candidate: Candidate, documents: list[dict[str, Any]]) -> None:
+    """Documents are upserted by number, so repeated writes could pile them up: a cap."""
+    keys = {document_number_key(d["issuing_country"], d["number"]) for d in documents}
+    stored = set(candidate.documents.values_list("number_key", flat=True))
+    if len(stored | keys) > MAX_DOCUMENTS_PER_CANDIDATE:
+        raise CandidateInvalid(
+            {
+                "documents": [
+                    f"A candidate has at most {MAX_DOCUMENTS_PER_CANDIDATE} documents "
+                    f"({len(stored)} stored, {len(keys - stored)} new)."
+                ]
+            }
+        )
 
 
 def _document_upsert(*, candidate: Candidate, doc_data: dict[str, Any]) -> bool:
@@ -397,7 +431,11 @@ def _document_upsert(*, candidate: Candidate, doc_data: dict[str, Any]) -> bool:
     if "expires_on" in doc_data:
         doc.expires_on = doc_data["expires_on"]
     if "mrz" in doc_data:
-        doc.mrz, doc.mrz_facts = mrz_ingest(doc_data["mrz"]) if doc_data["mrz"] else ("", {})
+        doc.mrz, doc.mrz_facts = (
+            mrz_ingest(doc_data["mrz"], number_key=document_number_key)
+            if doc_data["mrz"]
+            else ("", {})
+        )
     changed = created or before != (
         doc.kind,
         doc.issuing_country,
@@ -411,10 +449,12 @@ def _document_upsert(*, candidate: Candidate, doc_data: dict[str, Any]) -> bool:
         if decoded is not None and old_image is not None and old_image.sha256 == decoded.sha256:
             old_image = None
         elif decoded is not None or old_image is not None:
-            doc.image = image_store(decoded=decoded) if decoded is not None else None
+            doc.image = (
+                image_store(decoded=decoded, client_id=candidate.client_id) if decoded else None
+            )
             changed = True
     if changed:
         doc.save()
     if old_image is not None and old_image != doc.image:
-        image_delete(image=old_image)
+        image_delete(image=old_image, client_id=candidate.client_id)
     return changed

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from checks.base import Check, Code, Context, Finding, Subject
 from checks.countries import to_alpha2
+from checks.evidence import Field
 from checks.guidance import FBI_2023, FBI_2025, JOINT_2022_NETWORK
 from checks.ip.lookup import IpInfo, ip_lookup, source_info
+from checks.params import param
 
 # Networks that sell virtual servers or carry commercial VPN exits. Numbers are matched when a
 # MaxMind ASN database is configured; owner names (as GeoLite2 registers them) always.
@@ -75,6 +77,22 @@ DEFAULT_HOSTING_NETWORK_NAMES = (
 
 class IpCheck(Check):
     name = "ip"
+    evidence_fields = {
+        "ip": Field("IP address"),
+        "reason": Field("Why"),
+        "session_kinds": Field("Sessions"),
+        "network": Field("Network"),
+        "asn": Field("AS number"),
+        "country": Field("Country"),
+        "kind": Field("Network kind"),
+        "provider": Field("Provider"),
+        "claimed_country": Field("Claimed country"),
+        "foreign_sessions": Field("Sessions from abroad"),
+        "located_sessions": Field("Sessions located"),
+        "countries": Field("Sessions per country"),
+        "ips": Field("IP addresses from abroad"),
+        "source": Field("Source"),
+    }
     codes = {
         "ip.invalid": Code("A session IP does not parse, or is private/reserved", 10, "low"),
         "ip.country_mismatch": Code(
@@ -94,16 +112,35 @@ class IpCheck(Check):
 
     @dataclass(frozen=True)
     class Params:
-        foreign_min_count: int = 2
-        foreign_min_share: float = 0.5
-        hosting_kinds: tuple[str, ...] = ("hosting", "vpn", "cdn", "bot")
-        hosting_asns: tuple[int, ...] = DEFAULT_HOSTING_ASNS
-        hosting_network_names: tuple[str, ...] = DEFAULT_HOSTING_NETWORK_NAMES
+        foreign_min_count: int = param(
+            2,
+            "Sessions abroad needed before ip.country_mismatch fires (one trip is not a pattern)",
+            min=1,
+        )
+        foreign_min_share: float = param(
+            0.5, "Share of sessions that must be abroad (0-1)", min=0, max=1
+        )
+        hosting_kinds: tuple[str, ...] = param(
+            ("hosting", "vpn", "cdn", "bot"), "Network kinds from the IP data that count as hosting"
+        )
+        hosting_asns: tuple[int, ...] = param(
+            DEFAULT_HOSTING_ASNS,
+            "Hosting deny-list: autonomous system numbers of hosting/VPN networks",
+            min=1,
+        )
+        hosting_network_names: tuple[str, ...] = param(
+            DEFAULT_HOSTING_NETWORK_NAMES, "Hosting deny-list: network names (substring, any case)"
+        )
         # Apple's relay hides the address but keeps the user's region; many honest iPhone users.
-        ignored_providers: tuple[str, ...] = ("Apple Private Relay",)
+        ignored_providers: tuple[str, ...] = param(
+            ("Apple Private Relay",), "Providers never counted as hosting (relays of real users)"
+        )
         # iporigin lists for these mix servers with access and transit networks (Google Fiber,
         # Cogent's broadband customers): count them only when the network is on the lists above.
-        unconfirmed_providers: tuple[str, ...] = ("Cogent", "Google", "Akamai", "DataCamp")
+        unconfirmed_providers: tuple[str, ...] = param(
+            ("Cogent", "Google", "Akamai", "DataCamp"),
+            "Providers counted only when their network is also on the deny-lists above",
+        )
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         if not subject.sessions:

@@ -1,3 +1,2 @@
-"""Cross-candidate link detection: keys (sync), the index, and the `link` check."""
-
-from checks.links import tasks as _tasks  # noqa: F401  registers the Celery task in workers
+"""The `link` check and its pure parts: key normalisation, image and resume fingerprints, exact and
+near-duplicate findings, the identity cluster. State (keys, index, allowlist) lives in `links`."""

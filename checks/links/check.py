@@ -1,26 +1,43 @@
 """The `link` check: values this candidate shares with any other stored candidate.
 
-All lookups go through `ctx.links` (checks.links.index.LinkIndex) and read the candidate's own
-keys as `checks.links.sync` stored them. Allowlisted values never produce a signal. Query count
-per assessment is fixed: own keys, allowlist, exact holders, band holders, quads, resume texts,
-plus the bounded cluster walk (docs/links.md).
+All lookups go through `ctx.links` (the `LinkLookup` protocol of checks.base) and read the
+candidate's own keys as the links layer stored them. Allowlisted values never produce a signal.
+Query count per assessment is fixed: own keys, allowlist, exact holders, band holders, quads,
+resume texts, plus the bounded cluster walk (docs/links.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checks.base import Check, Code, Context, Finding, Subject
+from checks.base import RELATED_CAP, Check, Code, Context, Finding, Subject
+from checks.evidence import Field
+from checks.links import images
+from checks.links.allowlist import allowlist_entry, allowlist_pairs
 from checks.links.cluster import cluster_finding
 from checks.links.exact import EXACT_CODES, exact_findings
+from checks.links.kinds import BAND_KINDS, LinkKind
 from checks.links.near import ids, image_findings, merge, resume_findings
-
-BAND_KINDS = ("photo_band", "document_image_band", "resume_band")
-RELATED_LIMIT = 50
+from checks.params import param
 
 
 class LinkCheck(Check):
     name = "link"
+    reads_links = True
+    evidence_fields = {
+        "values": Field("Shared values"),
+        "shared": Field("Shared"),
+        "holders": Field("Other holders", "candidates"),
+        # Internal or already on the page: the key an admin allowlists (the allowlist form takes
+        # the address as typed), and per-candidate scores the related list shows by name.
+        "allowlist_key": Field("Allowlist key", hidden=True),
+        "bits_apart": Field("Bits apart", hidden=True),
+        "jaccard": Field("Similarity", hidden=True),
+        "threshold": Field("Similarity threshold", "share"),
+        "size": Field("Cluster size", "candidates"),
+        "capped": Field("Walk stopped at its cap"),
+        "max_depth": Field("Hops walked at most"),
+    }
     codes = {
         "link.phone_shared": Code(
             "Same phone (normalised E.164) as other candidates", 35, "medium"
@@ -60,16 +77,42 @@ class LinkCheck(Check):
 
     @dataclass(frozen=True)
     class Params:
-        ip_subnet_enabled: bool = True  # the weaker "same /24 or /64" signal
-        photo_max_distance: int = 20  # of 256 pHash bits (measured: copies <= 18, others >= 24)
-        document_max_distance: int = 48  # whole-page prefilter; the quarters decide
-        document_quad_max_distance: int = 36  # copies <= 28, same-template others >= 46
-        band_fetch_limit: int = 200  # holders read per hash band before verifying
-        resume_min_jaccard: float = 0.5  # of 3-word shingles, boilerplate removed
-        cluster_min_size: int = 3
-        cluster_max_depth: int = 3
-        cluster_node_cap: int = 100
-        cluster_fanout: int = 20
+        allowlist: tuple[str, ...] = param(
+            (),
+            "Shared values that never link candidates (a corporate VPN egress, an agency's "
+            "address), one per line as kind:value, kind one of phone, email, ip, ip_net, "
+            "address; normalised on save",
+            normalise=allowlist_entry,
+        )
+        ip_subnet_enabled: bool = param(True, "Raise the weaker 'same /24 or /64' signal")
+        photo_max_distance: int = param(
+            images.PHOTO_MAX_DISTANCE,
+            "Photos this many pHash bits apart (of 256) or fewer are duplicates",
+            min=0,
+            max=256,
+        )
+        document_max_distance: int = param(
+            images.DOCUMENT_MAX_DISTANCE,
+            "Whole-page prefilter for document images (bits of 256)",
+            min=0,
+            max=256,
+        )
+        document_quad_max_distance: int = param(
+            images.DOCUMENT_QUAD_MAX_DISTANCE,
+            "Document images duplicate when each quarter is this close (bits)",
+            min=0,
+            max=256,
+        )
+        band_fetch_limit: int = param(
+            200, "Holders read per hash band before verifying", min=1, max=5000
+        )
+        resume_min_jaccard: float = param(
+            0.5, "Resume similarity (3-word shingles, 0-1) that counts as a duplicate", min=0, max=1
+        )
+        cluster_min_size: int = param(3, "Candidates in a group before it is a cluster", min=2)
+        cluster_max_depth: int = param(3, "Hops walked from the candidate", min=1, max=10)
+        cluster_node_cap: int = param(100, "Most candidates visited per walk", min=1, max=10000)
+        cluster_fanout: int = param(20, "Most neighbours followed per candidate", min=1, max=1000)
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         index = ctx.links
@@ -77,11 +120,12 @@ class LinkCheck(Check):
             return []
         own = [(k, v, d) for _c, k, v, d in index.keys_of([subject.id])]
         blocked = index.allowlisted([(k, v) for k, v, _ in own if k in EXACT_CODES])
+        blocked |= allowlist_pairs(params.allowlist)  # the rule set's own, versioned list
         own = [key for key in own if (key[0], key[1]) not in blocked]
         if not params.ip_subnet_enabled:
-            own = [key for key in own if key[0] != "ip_net"]
+            own = [key for key in own if key[0] != LinkKind.IP_NET]
         exact = index.holders_many(
-            [(k, v) for k, v, _ in own if k in EXACT_CODES], exclude=subject.id, limit=RELATED_LIMIT
+            [(k, v) for k, v, _ in own if k in EXACT_CODES], exclude=subject.id, limit=RELATED_CAP
         )
         bands = index.holders_many(
             [(k, v) for k, v, _ in own if k in BAND_KINDS],
@@ -89,8 +133,10 @@ class LinkCheck(Check):
             limit=params.band_fetch_limit,
             count=False,
         )
-        by_ip = {cid for (k, _v), (rows, _t) in exact.items() if k == "ip" for cid, _ in rows}
-        found = exact_findings(own, exact, skip={"ip_net": by_ip})
+        by_ip = {
+            cid for (k, _v), (rows, _t) in exact.items() if k == LinkKind.IP for cid, _ in rows
+        }
+        found = exact_findings(own, exact, skip={LinkKind.IP_NET: by_ip})
         near = image_findings(own, bands, index, params)
         near |= resume_findings(own, bands, index, subject.resume_text, params)
         for code, finding in near.items():

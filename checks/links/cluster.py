@@ -12,11 +12,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from checks.base import Finding, Related
-from checks.links.keys import EXACT_KINDS
+from checks.links.allowlist import allowlist_pairs
+from checks.links.kinds import EXACT_KINDS, LinkKind
 
 # IPs join nobody: a VPN egress or a carrier's NAT is shared by strangers (they still get
 # link.ip_shared). A value held by more than `fanout` candidates is common, not an identity.
-CLUSTER_KINDS = tuple(k for k in EXACT_KINDS if k != "ip")
+CLUSTER_KINDS = tuple(k for k in EXACT_KINDS if k != LinkKind.IP)
 
 
 def cluster_finding(subject_id: UUID, direct: set[UUID], index, params) -> Finding | None:
@@ -41,7 +42,7 @@ def _walk(subject_id: UUID, direct: set[UUID], index, params) -> tuple[set[UUID]
         if not frontier or len(members) >= params.cluster_node_cap:
             break
         pairs = {(kind, value) for _c, kind, value, _d in index.keys_of(frontier, CLUSTER_KINDS)}
-        pairs -= index.allowlisted(pairs)
+        pairs -= index.allowlisted(pairs) | allowlist_pairs(params.allowlist)
         found = index.holders_many(pairs, exclude=None, limit=params.cluster_fanout, count=False)
         frontier = set()
         for rows, total in found.values():

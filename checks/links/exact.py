@@ -5,24 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from uuid import UUID
 
-from checks.base import Finding, Related
+from checks.base import Finding, Holders, Related
+from checks.links.kinds import LinkKind
 
 # kind -> (code, what the message calls it)
 EXACT_CODES: dict[str, tuple[str, str]] = {
-    "phone": ("link.phone_shared", "phone number"),
-    "email": ("link.email_shared", "mailbox"),
-    "address": ("link.address_shared", "address"),
-    "payout": ("link.payout_shared", "payout account"),
-    "document": ("link.document_number_shared", "document number"),
-    "ip": ("link.ip_shared", "session IP"),
-    "ip_net": ("link.ip_subnet_shared", "session network"),
-    "photo_sha": ("link.photo_duplicate", "photo (identical pixels)"),
-    "document_image_sha": ("link.document_image_duplicate", "document image (identical pixels)"),
+    LinkKind.PHONE: ("link.phone_shared", "phone number"),
+    LinkKind.EMAIL: ("link.email_shared", "mailbox"),
+    LinkKind.ADDRESS: ("link.address_shared", "address"),
+    LinkKind.PAYOUT: ("link.payout_shared", "payout account"),
+    LinkKind.DOCUMENT: ("link.document_number_shared", "document number"),
+    LinkKind.IP: ("link.ip_shared", "session IP"),
+    LinkKind.IP_NET: ("link.ip_subnet_shared", "session network"),
+    LinkKind.PHOTO_SHA: ("link.photo_duplicate", "photo (identical pixels)"),
+    LinkKind.DOCUMENT_IMAGE_SHA: (
+        "link.document_image_duplicate",
+        "document image (identical pixels)",
+    ),
 }
 
 # Kinds an admin allowlists by the normalised key (phones, mailboxes and IPs are typed as such).
-ALLOWLIST_BY_KEY = ("address",)
-Holders = dict[tuple[str, str], tuple[list[tuple[UUID, str]], int]]
+ALLOWLIST_BY_KEY = (LinkKind.ADDRESS,)
 
 
 def exact_findings(

@@ -24,10 +24,23 @@ import imagehash
 import numpy as np
 from PIL import Image, ImageOps
 
+from checks.links.kinds import LinkKind
+
 HASH_SIZE = 16  # 16x16 = 256-bit pHash
 BANDS = 16
 BAND_BITS = HASH_SIZE * HASH_SIZE // BANDS
 MAX_SIDE = 1024
+
+# Bits apart, of 256. The defaults of the link check's parameters (admins tune them per rule set)
+# and, a little wider so that a raised threshold still finds them, how close a band holder's
+# whole hash must be for a change to reassess it.
+PHOTO_MAX_DISTANCE = 20  # measured: copies <= 18, other faces >= 24
+DOCUMENT_MAX_DISTANCE = 48  # whole-page prefilter; the quarters decide
+DOCUMENT_QUAD_MAX_DISTANCE = 36  # copies <= 28, same-template others >= 46
+REASSESS_PREFILTER_BITS = {
+    LinkKind.PHOTO_BAND: 24,
+    LinkKind.DOCUMENT_IMAGE_BAND: DOCUMENT_MAX_DISTANCE,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,22 +6,22 @@ from collections import Counter
 from collections.abc import Iterable
 from uuid import UUID
 
-from checks.base import Finding, Related
+from checks.base import RELATED_CAP, Finding, Holders, Related
 from checks.links import resume
 from checks.links.images import hamming, quads_distance
+from checks.links.kinds import LinkKind
 
-Holders = dict[tuple[str, str], tuple[list[tuple[UUID, str]], int]]
 OwnKey = tuple[str, str, str]
 
 
 def image_findings(own: list[OwnKey], holders: Holders, index, params) -> dict[str, Finding]:
     found: dict[str, Finding] = {}
-    photo = _close_by_whole(own, holders, "photo_band", params.photo_max_distance)
+    photo = _close_by_whole(own, holders, LinkKind.PHOTO_BAND, params.photo_max_distance)
     if photo:
         found["link.photo_duplicate"] = _finding(
             "link.photo_duplicate", "profile photo", photo, "photo"
         )
-    docs = _close_by_whole(own, holders, "document_image_band", params.document_max_distance)
+    docs = _close_by_whole(own, holders, LinkKind.DOCUMENT_IMAGE_BAND, params.document_max_distance)
     docs = _verify_quads(own, docs, index, params.document_quad_max_distance)
     if docs:
         found["link.document_image_duplicate"] = _finding(
@@ -52,9 +52,9 @@ def _verify_quads(
     """Same-template documents are close as a whole; every quarter must be close too."""
     if not close:
         return {}
-    own_quads = {value: display for k, value, display in own if k == "document_image_quads"}
+    own_quads = {value: display for k, value, display in own if k == LinkKind.DOCUMENT_IMAGE_QUADS}
     theirs: dict[UUID, list[str]] = {}
-    for cid, _k, _v, display in index.keys_of(close, kinds=["document_image_quads"]):
+    for cid, _k, _v, display in index.keys_of(close, kinds=[LinkKind.DOCUMENT_IMAGE_QUADS]):
         theirs.setdefault(cid, []).append(display)
     kept = {}
     for cid, (distance, own_id) in close.items():
@@ -69,7 +69,7 @@ def resume_findings(
 ) -> dict[str, Finding]:
     votes: Counter[UUID] = Counter()
     for k, value, _d in own:
-        if k == "resume_band" and (k, value) in holders:
+        if k == LinkKind.RESUME_BAND and (k, value) in holders:
             votes.update(cid for cid, _ in holders[(k, value)][0])
     if not votes:
         return {}
@@ -88,7 +88,7 @@ def resume_findings(
             message=f"Resume is a near-copy of {len(ranked)} other candidate"
             f"{'s' if len(ranked) != 1 else ''}",
             evidence={
-                "jaccard": {str(c): round(s, 2) for c, s in ranked[:50]},
+                "jaccard": {str(c): round(s, 2) for c, s in ranked[:RELATED_CAP]},
                 "threshold": params.resume_min_jaccard,
             },
             related=tuple(Related(c, f"resume (similarity {s:.2f})") for c, s in ranked),
@@ -103,7 +103,7 @@ def _finding(code: str, noun: str, close: dict[UUID, tuple[int, str]], label: st
         code=code,
         message=f"{noun.capitalize()} is a near-copy of {len(ranked)} other candidate"
         f"{'s' if len(ranked) != 1 else ''}",
-        evidence={"bits_apart": {str(c): d for c, (d, _) in ranked[:50]}},
+        evidence={"bits_apart": {str(c): d for c, (d, _) in ranked[:RELATED_CAP]}},
         related=tuple(
             Related(c, f"{label} (near-identical, {d} bits apart)") for c, (d, _) in ranked
         ),

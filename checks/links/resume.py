@@ -68,26 +68,44 @@ HEADINGS = frozenset(
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*")
 
 
-def _content_words(text: str) -> list[str]:
-    words: list[str] = []
-    for line in (text or "").splitlines():
-        folded = unicodedata.normalize("NFKD", line.casefold())
-        line_words = [w.rstrip(".") for w in _WORD.findall(folded)]
-        if " ".join(line_words) in HEADINGS or len(line_words) < MIN_LINE_WORDS:
-            continue
-        words.extend(line_words)
+def _line_words(line: str) -> list[str]:
+    """The line's content words; [] for a heading or a line too short to count."""
+    folded = unicodedata.normalize("NFKD", line.casefold())
+    words = [w.rstrip(".") for w in _WORD.findall(folded)]
+    if " ".join(words) in HEADINGS or len(words) < MIN_LINE_WORDS:
+        return []
     return words
 
 
-def shingles(text: str) -> set[str]:
-    words = _content_words(text)
+def _shingled(words: list[str]) -> set[str]:
     return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def shingles(text: str) -> set[str]:
+    return _shingled([w for line in (text or "").splitlines() for w in _line_words(line)])
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
+
+
+def similarity(a: str, b: str) -> float:
+    """What the check fires on: the Jaccard similarity of the two resumes' shingle sets."""
+    return jaccard(shingles(a), shingles(b))
+
+
+def shared_lines(text: str, other: str) -> list[bool]:
+    """For each line of `text`, whether most of its shingles are among those `other` shares:
+    the lines behind the similarity, in the check's own terms (headings and short lines never
+    count, as they never count toward the similarity)."""
+    theirs = shingles(other)
+    marks = []
+    for line in (text or "").splitlines():
+        mine = _shingled(_line_words(line))
+        marks.append(bool(mine) and 2 * len(mine & theirs) >= len(mine))
+    return marks
 
 
 def bands(text: str) -> list[str]:

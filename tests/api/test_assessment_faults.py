@@ -48,11 +48,13 @@ def test_a_cleared_candidate_gaining_many_link_signals_is_reassessed_and_sent_ba
     assert len("new link signals: " + ", ".join(codes)) > 200  # overflowed the old reason
     assert a.review_status == "unreviewed"
     reset = ReviewDecision.objects.filter(candidate=a, status="unreviewed").latest("decided_at")
-    assert reset.reason.startswith("new link signals: link.") and "more" in reset.reason
+    assert reset.reason.startswith("new signals of severity medium or above: link.")
+    assert "more" in reset.reason  # cut to fit, saying how many were left out
     assert len(reset.reason) <= ReviewDecision._meta.get_field("reason").max_length
     # The full list is kept where it fits: the audit event.
     event = AuditEvent.objects.filter(candidate_id=a.pk, action="review.reset").latest("id")
-    assert event.detail["new_links"] == codes
+    assert len(event.detail["new_signals"]) > reset.reason.count(",") + 1
+    assert set(event.detail["new_signals"]) <= set(codes)
 
 
 @pytest.fixture

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import phonenumbers
 import pytest
 from django.core.files.storage import default_storage
 
 from candidates.crypto import document_number_key, payout_account_key
 from candidates.models import Assessment, AuditEvent, Candidate, Document, Image, Session
+from checks.interview import InterviewCheck
 from tests.api.conftest import assert_error, contract_example, image_b64
 
 URL = "/api/v1/candidates/"
@@ -293,6 +296,16 @@ def test_observation_is_201_and_scored(api, django_capture_on_commit_callbacks):
     assert "code" in error["fields"]
 
 
+def test_every_interview_code_is_accepted_and_scored(api, django_capture_on_commit_callbacks):
+    """The API accepts exactly the interview check's codes, and each becomes its signal."""
+    cid = _create(api).json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        for code in InterviewCheck.codes:
+            assert api.post(f"{URL}{cid}/observations/", {"code": code}).status_code == 201
+    signals = api.get(f"{URL}{cid}/").json()["assessment"]["signals"]
+    assert {s["code"] for s in signals} == set(InterviewCheck.codes)
+
+
 def test_reassess_is_202_and_history_is_newest_first(api):
     cid = _create(api).json()["id"]
     response = api.post(f"{URL}{cid}/reassess/")
@@ -323,7 +336,8 @@ def test_related_candidates_show_external_id_only_for_own(
     linked = [s for s in signals if s["code"].startswith("link.")]
     assert linked, signals
     by_id = {r["id"]: r["external_id"] for s in linked for r in s["related_candidates"]}
-    assert by_id == {own_other: "ats-2", foreign: None}
+    assert by_id == {own_other: "ats-2"}  # the other client's candidate stays invisible
+    assert foreign not in json.dumps(signals)
     assert all(s["related_count"] >= len(s["related_candidates"]) for s in linked)
     assert all(s["check"] == "link" for s in linked)
 

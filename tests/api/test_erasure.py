@@ -13,12 +13,12 @@ from candidates.models import (
     Document,
     IdempotencyRecord,
     Image,
-    LinkKey,
     Session,
     Signal,
     Tombstone,
 )
 from candidates.pipeline import assessment_run
+from links.models import LinkKey
 from tests.api.conftest import assert_error, contract_example
 
 URL = "/api/v1/candidates/"
@@ -83,11 +83,11 @@ def test_unknown_id_is_404(api):
 
 
 def test_outcome_stored_after_erasure_writes_nothing(api):
+    from candidates.linking import CandidateLinkIndex
     from candidates.pipeline import assessment_claim, assessment_store
     from candidates.subject import subject_load
     from checks import engine
     from checks.base import Context
-    from checks.links.index import LinkIndex
     from checks.rulesets import ruleset_active_snapshot
 
     cid = api.post(URL, contract_example()).json()["id"]
@@ -95,7 +95,7 @@ def test_outcome_stored_after_erasure_writes_nothing(api):
     assert assessment_claim(assessment_id=pending.id)
     rules = ruleset_active_snapshot()
     outcome = engine.evaluate(
-        subject_load(candidate_id=pending.candidate_id), rules, Context(links=LinkIndex())
+        subject_load(candidate_id=pending.candidate_id), rules, Context(links=CandidateLinkIndex())
     )
     api.delete(f"{URL}{cid}/")  # erased while the worker was evaluating
     # The erasure cascaded to the assessment row itself: the store finds no candidate and

@@ -86,3 +86,17 @@ def test_expired_records_are_pruned_as_new_ones_arrive(api):
     )
     api.post(URL, contract_example(), headers={"Idempotency-Key": "fresh"})
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["fresh"]
+
+
+def test_the_periodic_task_prunes_expired_records_of_every_client(api, other_api):
+    from django.utils import timezone
+
+    from candidates.tasks import idempotency_prune_task
+
+    api.post(URL, contract_example(), headers={"Idempotency-Key": "old-1"})
+    other_api.post(URL, contract_example(), headers={"Idempotency-Key": "old-2"})
+    IdempotencyRecord.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    api.post(URL, {**contract_example(), "external_id": "new"}, headers={"Idempotency-Key": "n"})
+    # Neither client sends another keyed request; the task removes their stored responses.
+    assert idempotency_prune_task.delay().get() == 1  # (the per-request prune took api's)
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["n"]

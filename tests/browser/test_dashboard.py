@@ -5,8 +5,9 @@ from django.contrib.auth.models import Group, User
 
 from candidates.roles import AUDITORS, RECRUITERS
 from tests.browser.conftest import sign_in
-from tests.dashboard.conftest import PASSWORD, assessed
-from tests.factories import CandidateFactory
+from tests.dashboard.conftest import PASSWORD, VOIP_PHONE
+from tests.factories import ApiClientFactory
+from tests.posting import payload, post
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,15 +22,12 @@ def _user(name: str, group: str) -> User:
 
 
 def _flagged():
-    twin = CandidateFactory(full_name="Boris Twin")
-    calm = CandidateFactory(full_name="Calm Candidate")
-    assessed(calm, [("email.disposable", 10, [])])
-    c = CandidateFactory(full_name="Alex Flagged")
-    assessed(
-        c,
-        [("phone.voip", 25, []), ("link.phone_shared", 40, [twin])],
-        **{"link.phone_shared": "phone +1 555 ***-0100"},
-    )
+    """Posted through the API's service and assessed by the pipeline: Alex and Boris share a
+    UK VoIP phone; Calm is honest."""
+    ats = ApiClientFactory(name="Workday")
+    twin = post(ats, payload("Boris Twin", phone=VOIP_PHONE))
+    post(ats, payload("Calm Candidate"))
+    c = post(ats, payload("Alex Flagged", phone=VOIP_PHONE))
     return c, twin
 
 
@@ -44,14 +42,16 @@ def test_recruiter_reviews_and_auditor_finds_the_decision(new_page):
     page.get_by_label("Signal code").select_option("link.phone_shared")
     page.get_by_role("button", name="Apply").click()
     rows = page.locator("#queue-rows tr")
-    assert rows.count() == 1 and "Alex Flagged" in rows.first.inner_text()
+    assert rows.count() == 2
+    shown = page.locator("#queue-rows").inner_text()
+    assert "Alex Flagged" in shown and "Boris Twin" in shown and "Calm Candidate" not in shown
 
     page.get_by_role("link", name="Alex Flagged").click()
     page.wait_for_url(f"**/candidates/{flagged.id}/")
     assert page.locator("#sig-link\\.phone_shared").is_visible()
     graph = page.locator("svg.graph")
     assert graph.is_visible() and graph.locator("a.node").count() == 1
-    assert "phone +1 555 ***-0100" in graph.inner_html()
+    assert "phone +44 56 **** 5678" in graph.inner_html()
 
     page.get_by_label("Escalate", exact=True).check()
     note = page.get_by_role("textbox", name="Note (required to reject or escalate)")
@@ -87,10 +87,9 @@ def test_recruiter_refused_on_admin_and_rules(new_page):
 def test_markup_in_a_name_renders_as_text(new_page):
     _user("rita", RECRUITERS)
     name = "<script>alert(1)</script><b>x</b>"
-    evil = CandidateFactory(full_name=name)
-    other = CandidateFactory(full_name="Plain Person")
-    assessed(evil, [("link.phone_shared", 40, [other])])
-    assessed(other, [("link.phone_shared", 40, [evil])])
+    ats = ApiClientFactory()
+    post(ats, payload(name, phone=VOIP_PHONE))
+    other = post(ats, payload("Plain Person", phone=VOIP_PHONE))
     page = new_page()
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -104,15 +103,18 @@ def test_markup_in_a_name_renders_as_text(new_page):
     assert dialogs == []
 
 
-def test_new_assessment_appears_without_reload(new_page):
+def test_new_assessment_appears_without_reload(new_page, settings):
+    settings.VETTING_QUEUE_POLL_SECONDS = 1
     _user("rita", RECRUITERS)
-    _flagged()
+    ats = ApiClientFactory()
+    post(ats, payload("Early Bird", phone="+44 56 1234 5601"))
     page = new_page()
     sign_in(page, "rita", PASSWORD)
     assert page.evaluate("typeof htmx") == "object"  # the vendored file, not a CDN
     page.evaluate("window.__sameDocument = true")
-    late = CandidateFactory(full_name="Late Arrival")
-    assessed(late, [("phone.voip", 95, [])])
-    # The rows poll every 10 s; the same document (no navigation) must show the newcomer.
-    page.locator("#queue-rows").get_by_text("Late Arrival").wait_for(timeout=15_000)
+    assert "Refreshes every 1 second." in page.content()
+    assert "Late Arrival" not in page.locator("#queue-rows").inner_text()
+    post(ats, payload("Late Arrival", phone="+44 56 1234 5600"))
+    # The rows poll every second; the same document (no navigation) must show the newcomer.
+    page.locator("#queue-rows").get_by_text("Late Arrival").wait_for(timeout=10_000)
     assert page.evaluate("window.__sameDocument") is True

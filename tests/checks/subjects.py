@@ -50,7 +50,7 @@ def document(
     expires_on: date | None = date(2032, 4, 15),
     kind: str = "passport",
 ) -> DocumentFacts:
-    masked, facts = mrz_ingest(mrz) if mrz else ("", {})
+    masked, facts = mrz_ingest(mrz, number_key=document_number_key) if mrz else ("", {})
     return DocumentFacts(
         kind=kind,
         issuing_country=issuing,

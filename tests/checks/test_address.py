@@ -7,6 +7,9 @@ from checks.base import Context
 from tests.checks.subjects import example
 
 CHECK = AddressCheck()
+ENGINE_CASES = {
+    "address.shipping_mismatch": {"shipping_address": {"city": "Chicago", "country": "US"}},
+}
 HOME = {"line1": "Hauptstraße 1", "city": "München", "country": "DE"}
 
 

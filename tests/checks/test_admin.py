@@ -70,7 +70,7 @@ def test_params_errors_name_the_parameter_and_type():
         "hosting_asns: item 1: expected a whole number"
     ]
     assert params_errors("timezone", {"off_hours_min_share": 1.5}) == [
-        "off_hours_min_share: a share must be between 0 and 1"
+        "off_hours_min_share: must be between 0 and 1"
     ]
     assert params_errors("phone", {"check_timezone": 1}) == [
         "check_timezone: expected true or false"
@@ -129,3 +129,13 @@ def test_recruiter_is_refused(db, client, django_user_model):
     response = client.post(_url(active), _post_data(active, **{"points:ip.tor_exit": 1}))
     assert response.status_code in (302, 403)
     assert ruleset_active().version == active.version
+
+
+def test_saving_in_the_admin_is_audited_with_the_diff(db, admin_client):
+    from checks.models import RuleSetChange
+
+    old = ruleset_active()
+    admin_client.post(_url(old), _post_data(old, **{"points:ip.tor_exit": 71, "note": "tor"}))
+    change = RuleSetChange.objects.get(action="saved")
+    assert change.via == "admin" and change.actor == "rules" and change.note == "tor"
+    assert {"path": "signals.ip.tor_exit.points", "before": 35, "after": 71} in change.diff

@@ -9,6 +9,15 @@ from checks.documents import DocumentsCheck
 from tests.checks.subjects import ICAO_TD1, ICAO_TD3, document, example
 
 CHECK = DocumentsCheck()
+# The contract example's MRZ with the expiry's check digit broken.
+BAD_MRZ = (
+    "P<USAERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n5841207393USA7408122F3204154<<<<<<<<<<<<<<00"
+)
+ENGINE_CASES = {
+    "document.mrz_invalid": {"documents": (document(mrz=BAD_MRZ),)},
+    "document.mrz_mismatch": {"date_of_birth": date(1980, 1, 1)},
+    "document.expired": {"documents": (document(expires_on=date(2025, 1, 1)),)},
+}
 
 
 def _run(**changes):

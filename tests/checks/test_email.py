@@ -10,6 +10,10 @@ from checks.email import EmailCheck
 from tests.checks.subjects import example
 
 CHECK = EmailCheck()
+ENGINE_CASES = {
+    "email.invalid": {"email": "anna@@example.com"},
+    "email.disposable": {"email": "anna@mailinator.com"},
+}
 
 
 def _run(email: str, **params):

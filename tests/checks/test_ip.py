@@ -15,7 +15,15 @@ CHECK = IpCheck()
 COMCAST = "73.54.120.18"
 DIGITALOCEAN = "167.99.14.200"
 TOR = "185.220.101.1"
-KP = "175.45.176.1"
+KP = "175.45.176.1"  # 175.45.176.0/22, Star Joint Venture (Pyongyang)
+ENGINE_CASES = {
+    "ip.invalid": {"sessions": (session("999.1.1.1"),)},
+    "ip.country_mismatch": {
+        "sessions": (session(KP), session(KP, datetime(2026, 11, 19, 15, 10, tzinfo=UTC)))
+    },
+    "ip.hosting_provider": {"sessions": (session(DIGITALOCEAN),)},
+    "ip.tor_exit": {"sessions": (session(TOR),)},
+}
 DT_GERMANY = "84.128.0.1"  # Deutsche Telekom
 
 

@@ -9,6 +9,10 @@ from checks.payout import PayoutCheck
 from tests.checks.subjects import example
 
 CHECK = PayoutCheck()
+ENGINE_CASES = {
+    "payout.name_mismatch": {"payout_account_holder": "John Smith"},
+    "payout.country_mismatch": {"payout_bank_country": "CN"},
+}
 
 
 def _codes(**changes) -> set[str]:

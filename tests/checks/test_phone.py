@@ -13,6 +13,24 @@ from checks.phone import PhoneCheck
 from tests.checks.subjects import example
 
 CHECK = PhoneCheck()
+
+
+def _e164(region: str, kind: int) -> str:
+    number = phonenumbers.example_number_for_type(region, kind)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# libphonenumber's own example numbers; the engine test runs each through the active rule set.
+ENGINE_CASES = {
+    "phone.invalid": {"phone": "+1 555"},
+    "phone.voip": {"phone": _e164("GB", T.VOIP)},
+    "phone.personal_number": {"phone": _e164("GB", T.PERSONAL_NUMBER)},
+    "phone.uan": {"phone": _e164("GB", T.UAN)},
+    "phone.premium_rate": {"phone": _e164("US", T.PREMIUM_RATE)},
+    "phone.non_geographic": {"phone": _e164("US", T.TOLL_FREE)},
+    "phone.country_mismatch": {"phone": _e164("KP", T.MOBILE)},
+    "phone.timezone_mismatch": {"phone": _e164("US", T.FIXED_LINE)},
+}
 ZONES = {
     "US": "America/Chicago",
     "GB": "Europe/London",

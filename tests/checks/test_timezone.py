@@ -12,6 +12,16 @@ from checks.timezone import TimezoneCheck
 from tests.checks.subjects import example, session
 
 CHECK = TimezoneCheck()
+ENGINE_CASES = {
+    "timezone.mismatch": {
+        "sessions": (session(timezone="Asia/Pyongyang", utc_offset_minutes=540),)
+    },
+    "timezone.off_hours_activity": {
+        "sessions": tuple(
+            session(seen_at=datetime(2026, 11, 19, h, 10, tzinfo=UTC)) for h in (7, 8, 9)
+        )
+    },
+}
 WINTER = datetime(2026, 1, 15, 16, tzinfo=UTC)  # Chicago CST, UTC-6
 SUMMER = datetime(2026, 7, 15, 16, tzinfo=UTC)  # Chicago CDT, UTC-5
 

@@ -55,12 +55,6 @@ def test_audit_log_is_read_only_in_admin(client, superuser, recruiter):
     assert client.get(f"/admin/candidates/auditevent/{event.pk}/delete/").status_code == 403
 
 
-def test_recruiter_refused_on_every_rules_url(client, recruiter):
-    client.force_login(recruiter)
-    assert client.get("/rules/").status_code == 403
-    assert client.post("/rules/", {"note": "x"}).status_code == 403
-
-
 def test_recruiter_refused_on_audit_log(client, recruiter):
     client.force_login(recruiter)
     assert client.get("/audit/").status_code == 403

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PIL import Image as PILImage
 
 from candidates.images import image_store, image_verify
+from candidates.linking import candidate_links_sync
 from candidates.models import Candidate, Document, Image
-from checks.links.sync import link_keys_sync
 from tests.links.synthetic import encode
 
 
@@ -33,7 +33,7 @@ def add_document(
 
 
 def synced(candidate: Candidate) -> Candidate:
-    link_keys_sync(candidate=candidate)
+    candidate_links_sync(candidate=candidate)
     return candidate
 
 

@@ -1,10 +1,10 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
-from checks.models import LinkAllowlist
+from links.models import LinkAllowlist
 
 pytestmark = pytest.mark.django_db
-URL = "/admin/checks/linkallowlist/add/"
+URL = "/admin/links/linkallowlist/add/"
 
 
 def _user(name: str, group: str) -> User:

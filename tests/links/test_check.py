@@ -5,12 +5,12 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from candidates.linking import CandidateLinkIndex
 from candidates.models import Session
 from candidates.subject import subject_load
 from checks.base import Context
 from checks.links.check import LinkCheck
-from checks.links.index import LinkIndex
-from checks.models import LinkAllowlist
+from links.models import LinkAllowlist
 from tests.links.helpers import add_document, candidate, stored_image, synced
 from tests.links.synthetic import brightened, jpeg, passport, portrait, resized
 
@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def run(c, **params) -> dict:
     check = LinkCheck()
     findings = check.run(
-        subject_load(candidate_id=c.pk), check.params_from(params), Context(links=LinkIndex())
+        subject_load(candidate_id=c.pk),
+        check.params_from(params),
+        Context(links=CandidateLinkIndex()),
     )
     return {f.code: f for f in findings}
 
@@ -187,7 +189,7 @@ def test_a_shared_address_can_be_allowlisted_by_the_key_its_evidence_shows(clien
     assert evidence["shared"] == "address in Chicago, US"
     client.force_login(User.objects.create_superuser("root"))
     client.post(
-        "/admin/checks/linkallowlist/add/",
+        "/admin/links/linkallowlist/add/",
         {"kind": "address", "value": evidence["allowlist_key"], "note": "agency"},
     )
     assert "link.address_shared" not in run(me)

@@ -1,5 +1,5 @@
 from checks.links.check import LinkCheck
-from checks.links.resume import bands, jaccard, shingles
+from checks.links.resume import bands, jaccard, shared_lines, shingles, similarity
 
 TEMPLATE = """{name}
 Curriculum Vitae
@@ -62,3 +62,13 @@ def test_boilerplate_alone_yields_no_keys():
     empty = TEMPLATE.format(name="X", summary="", job1="", job2="", edu="", skills="")
     assert shingles(empty) == set()
     assert bands(empty) == []
+
+
+def test_shared_lines_are_the_content_lines_behind_the_similarity():
+    a, b = TEMPLATE.format(**ANNA), TEMPLATE.format(**_reworded(ANNA))
+    marked = {line for line, hit in zip(a.splitlines(), shared_lines(a, b), strict=True) if hit}
+    # Reworded lines still share most of their shingles; headings and the name never count.
+    assert marked == {ANNA[k] for k in ("summary", "job1", "job2", "edu", "skills")}
+    assert similarity(a, b) >= LinkCheck.Params().resume_min_jaccard
+    other = TEMPLATE.format(**OTHER)
+    assert not any(shared_lines(a, other)) and similarity(a, other) == 0.0

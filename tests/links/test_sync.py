@@ -3,10 +3,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from candidates.models import LinkKey, Session
-from checks.links.services import SWEEP_IDLE_SECONDS, link_sweep
-from checks.links.sync import link_keys_erase, link_keys_sync
-from checks.models import LinkReassessBacklog
+from candidates.linking import candidate_links_sync
+from candidates.models import Session
+from links.models import LinkKey, LinkReassessBacklog
+from links.services import SWEEP_IDLE_SECONDS, link_sweep
+from links.sync import link_keys_erase
 from tests.links.helpers import add_document, candidate, stored_image, synced
 from tests.links.synthetic import jpeg, passport, portrait
 
@@ -50,7 +51,7 @@ def test_sync_stores_normalised_keys_for_every_linkable_value():
         candidate=c, ip="73.54.120.18", seen_at=datetime.now(UTC), kind="application"
     )
     add_document(c, number_key="d" * 64, image=stored_image(passport(1)))
-    link_keys_sync(candidate=c)
+    candidate_links_sync(candidate=c)
     keys = _keys(c)
     assert keys["phone"] == {"+13142000100"}
     assert keys["email"] == {"annaeriksson@gmail.com"}
@@ -77,25 +78,25 @@ def test_sync_returns_holders_of_old_and_new_values_and_drops_stale_keys():
     new_peer = synced(candidate(phone="+1 314 200 0199"))
     bystander = synced(candidate(phone="+1 314 200 0142"))
     c = candidate(phone="+1 314 200 0100")
-    assert set(link_keys_sync(candidate=c)) == {old_peer.pk}
+    assert set(candidate_links_sync(candidate=c)) == {old_peer.pk}
     c.phone = "+1 314 200 0199"
     c.save()
-    others = set(link_keys_sync(candidate=c))
+    others = set(candidate_links_sync(candidate=c))
     assert others == {old_peer.pk, new_peer.pk}  # both hops of the change, nobody else
     assert bystander.pk not in others
     assert _keys(c)["phone"] == {"+13142000199"}
-    assert link_keys_sync(candidate=c) == []  # no change, nobody to reassess
+    assert candidate_links_sync(candidate=c) == []  # no change, nobody to reassess
 
 
 def test_image_keys_are_reused_while_the_image_stays(django_assert_max_num_queries):
     c = candidate(photo=stored_image(portrait(2)))
-    link_keys_sync(candidate=c)
+    candidate_links_sync(candidate=c)
     before = set(LinkKey.objects.filter(candidate=c).values_list("id", flat=True))
     c.phone = "+1 314 200 0111"
     c.save()
-    link_keys_sync(candidate=c)
+    candidate_links_sync(candidate=c)
     c.photo.file.delete(save=False)  # decoding again would now fail: the keys must be reused
-    link_keys_sync(candidate=c)
+    candidate_links_sync(candidate=c)
     after = set(
         LinkKey.objects.filter(candidate=c, kind__startswith="photo").values_list("id", flat=True)
     )
@@ -107,7 +108,7 @@ def test_near_duplicate_photo_holder_is_returned_a_different_face_is_not():
     twin = synced(candidate(photo=stored_image(face)))
     stranger = synced(candidate(photo=stored_image(portrait(6, (300, 380)))))
     copy = candidate(photo=stored_image(jpeg(face), "JPEG", 95))
-    others = set(link_keys_sync(candidate=copy))
+    others = set(candidate_links_sync(candidate=copy))
     assert twin.pk in others and stranger.pk not in others
 
 
@@ -125,7 +126,7 @@ def test_reassessment_is_capped_and_the_rest_is_paged_by_a_task(
     peers = [synced(candidate(phone="+1 314 200 0100")) for _ in range(8)]
     c = candidate(phone="+1 314 200 0100")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        first = link_keys_sync(candidate=c)
+        first = candidate_links_sync(candidate=c)
     assert len(first) == 3
     assert callbacks, "the overflow is queued after commit"
     reassessed = {p.pk for p in peers if p.assessments.filter(trigger="link").exists()}
@@ -142,7 +143,7 @@ def test_the_cap_spans_all_changed_values_and_the_backlog_covers_the_rest(
     mail_peers = [synced(candidate(email="shared@example.com")) for _ in range(3)]
     c = candidate(phone="+1 314 200 0100", email="shared@example.com")
     with django_capture_on_commit_callbacks(execute=True):
-        first = link_keys_sync(candidate=c)
+        first = candidate_links_sync(candidate=c)
     assert len(first) == 4
     requested = {
         p.pk for p in phone_peers + mail_peers if p.assessments.filter(trigger="link").exists()

@@ -38,6 +38,8 @@ def production_env(**extra: str) -> dict[str, str]:
     """The environment of a production process: DEBUG off, a real secret."""
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG",)}
     env.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(48), VETTING_HASH_KEY="h" * 40)
+    # As deployed behind the TLS-terminating proxy (SECURITY.md): plain HTTP on loopback here.
+    env.update(VETTING_BEHIND_PROXY="1")
     env.update(extra)
     return env
 

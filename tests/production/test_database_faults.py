@@ -65,6 +65,8 @@ def test_a_request_whose_connection_is_lost_answers_503_unavailable(stack, api_c
     api = f"{base}/api/v1/candidates/"
     status, created = http_json("POST", api, key=key, body=_person("pg-inflight"))
     assert status == 201, created
+    # Its assessment done first: the worker would otherwise wait on the same row lock too.
+    assert wait_for(lambda: _completed(created["id"])), _logs(stack)
     change = {**_person("pg-inflight"), "full_name": "Person renamed"}
 
     answer: dict = {}
@@ -76,7 +78,7 @@ def test_a_request_whose_connection_is_lost_answers_503_unavailable(stack, api_c
         )
         thread.start()
         waiting = "AND wait_event_type = 'Lock'"
-        assert wait_for(lambda: _waiting_backends(waiting) == 1, timeout=20), _logs(stack)
+        assert wait_for(lambda: _waiting_backends(waiting) == 1, timeout=20), (answer, _logs(stack))
         # ...and drop its connection there, as a database restart would.
         assert _terminate(waiting) == 1
         thread.join(timeout=30)

@@ -6,6 +6,7 @@ from django.core.validators import URLValidator
 
 from candidates.api_clients import api_client_create
 from candidates.models import ApiClient
+from candidates.webhook_http import url_problem
 
 
 class Command(BaseCommand):
@@ -23,6 +24,9 @@ class Command(BaseCommand):
                 URLValidator(schemes=["https", "http"])(webhook_url)
             except ValidationError as exc:
                 raise CommandError(f"Not a valid webhook URL: {webhook_url}") from exc
+            problem = url_problem(webhook_url)
+            if problem:
+                raise CommandError(f"{problem}: {webhook_url}")
         client, key, secret = api_client_create(name=name, webhook_url=webhook_url)
         self.stdout.write(f"Created API client {client.name} ({client.pk}).")
         self.stdout.write(f"Webhook secret: {secret}")

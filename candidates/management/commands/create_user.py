@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from candidates.roles import ROLE_GROUPS, roles_sync
+from candidates.services import audit_record
 
 
 class Command(BaseCommand):
@@ -37,4 +38,5 @@ class Command(BaseCommand):
             roles_sync()
             group = Group.objects.get(name=ROLE_GROUPS[role])
         user.groups.add(group)
+        audit_record(action="user.created", detail={"username": username, "role": role})
         self.stdout.write(f"Created {username} with role {role} ({group.name}).")

@@ -1,0 +1,62 @@
+"""The candidates side of link detection: hands the links layer plain facts about a candidate,
+opens its images, reads resume texts for the resume check, and reassesses what links asks for."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from typing import BinaryIO
+from uuid import UUID
+
+from candidates.models import Candidate, Image
+from links.index import LinkIndex
+from links.keys import DocumentKeyFacts, LinkFacts
+from links.sync import link_keys_sync
+
+
+class CandidateLinkIndex(LinkIndex):
+    """The link index plus the one lookup that reads candidate data (resume texts)."""
+
+    def resume_texts(self, candidate_ids: Iterable[UUID]) -> dict[UUID, str]:
+        return dict(
+            Candidate.objects.filter(pk__in=list(candidate_ids)).values_list("id", "resume_text")
+        )
+
+
+def candidate_links_sync(*, candidate: Candidate) -> list[UUID]:
+    """Recompute the candidate's link keys; the other holders of its old and new values."""
+    return link_keys_sync(
+        candidate_id=candidate.pk, facts=link_facts(candidate), open_image=image_open
+    )
+
+
+def link_facts(c: Candidate) -> LinkFacts:
+    documents = list(c.documents.all())
+    return LinkFacts(
+        phone=c.phone,
+        email=c.email,
+        claimed_country=c.claimed_country,
+        addresses=tuple(a for a in (c.home_address, c.shipping_address) if a),
+        payout_account_key=c.payout_account_key,
+        payout_last4=c.payout_account_last4 or c.payout_iban_last4,
+        session_ips=tuple(c.sessions.values_list("ip", flat=True)),
+        documents=tuple(
+            DocumentKeyFacts(
+                label=d.get_kind_display().lower() if d.kind != "other" else "document",
+                number_key=d.number_key,
+                number_last4=d.number_last4,
+                image_id=d.image_id,
+            )
+            for d in documents
+        ),
+        photo_id=c.photo_id,
+        resume_text=c.resume_text,
+    )
+
+
+def image_open(image_id: UUID) -> AbstractContextManager[BinaryIO]:
+    """A stored image's file, for fingerprinting; OSError when it is gone."""
+    image = Image.objects.filter(pk=image_id).first()
+    if image is None:
+        raise FileNotFoundError(image_id)
+    return image.file.open("rb")

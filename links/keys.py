@@ -1,0 +1,138 @@
+"""A candidate's link keys: (kind, value, display) computed from plain facts about it.
+
+The caller (candidates) hands over `LinkFacts` and a way to open an image file; nothing here reads
+the candidate models. Image-derived keys carry "img:<image id>" in `display`, so a sync reuses
+them without decoding the image again while the candidate keeps the same photo or document image.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+from uuid import UUID
+
+from checks.countries import to_alpha2
+from checks.links import images, resume
+from checks.links.kinds import LinkKind
+from checks.links.normalise import (
+    address_display,
+    address_key,
+    ip_keys,
+    mailbox_display,
+    mailbox_key,
+    phone_display,
+    phone_key,
+)
+
+Key = tuple[str, str, str]  # kind, value, display
+# Opens a stored image's file for reading; raises OSError when it is gone from storage.
+ImageOpener = Callable[[UUID], AbstractContextManager[BinaryIO]]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentKeyFacts:
+    label: str  # "passport", "id card", ... as a recruiter reads it
+    number_key: str
+    number_last4: str
+    image_id: UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkFacts:
+    """What link keys are derived from, as the candidate stores it."""
+
+    phone: str = ""
+    email: str = ""
+    claimed_country: str = ""
+    addresses: tuple[dict[str, Any], ...] = ()
+    payout_account_key: str = ""
+    payout_last4: str = ""
+    session_ips: tuple[str, ...] = ()
+    documents: tuple[DocumentKeyFacts, ...] = ()
+    photo_id: UUID | None = None
+    resume_text: str = field(default="", repr=False)
+
+
+def candidate_keys(
+    facts: LinkFacts, existing: Iterable[Key] = (), *, open_image: ImageOpener | None = None
+) -> set[Key]:
+    keys = _contact_keys(facts)
+    keys |= _ip_keys(facts.session_ips)
+    for doc in facts.documents:
+        if doc.number_key:
+            keys.add((LinkKind.DOCUMENT, doc.number_key, f"{doc.label} ****{doc.number_last4}"))
+    image_ids = [d.image_id for d in facts.documents if d.image_id]
+    keys |= _image_keys(facts.photo_id, image_ids, list(existing), open_image)
+    keys |= {(LinkKind.RESUME_BAND, band, "") for band in resume.bands(facts.resume_text)}
+    return {(str(k), v, d) for k, v, d in keys}
+
+
+def _contact_keys(facts: LinkFacts) -> set[Key]:
+    keys: set[Key] = set()
+    phone = phone_key(facts.phone, facts.claimed_country)  # derived on every write
+    if phone:
+        keys.add((LinkKind.PHONE, phone, f"phone {phone_display(phone)}"))
+    mailbox = mailbox_key(facts.email)
+    if mailbox:
+        keys.add((LinkKind.EMAIL, mailbox, mailbox_display(mailbox)))
+    for address in facts.addresses:
+        address = dict(address or {})
+        address["country"] = to_alpha2(address.get("country") or "") or address.get("country")
+        key = address_key(address)
+        if key:
+            keys.add((LinkKind.ADDRESS, key, address_display(address)))
+    if facts.payout_account_key:
+        keys.add((LinkKind.PAYOUT, facts.payout_account_key, f"account ****{facts.payout_last4}"))
+    return keys
+
+
+def _ip_keys(raw_ips: Iterable[str]) -> set[Key]:
+    keys: set[Key] = set()
+    for raw in set(raw_ips):
+        pair = ip_keys(raw)
+        if pair:
+            keys.add((LinkKind.IP, pair[0], f"IP {pair[0]}"))
+            keys.add((LinkKind.IP_NET, pair[1], f"network {pair[1]}"))
+    return keys
+
+
+def _image_keys(
+    photo_id: UUID | None,
+    document_image_ids: list[UUID],
+    existing: list[Key],
+    open_image: ImageOpener | None,
+) -> set[Key]:
+    wanted = [(photo_id, "photo")] if photo_id else []
+    wanted += [(image_id, "document_image") for image_id in document_image_ids]
+    keys: set[Key] = set()
+    for image_id, prefix in wanted:
+        reused = {
+            k
+            for k in existing
+            if k[0].startswith(prefix + "_")
+            and (k[2].startswith(f"img:{image_id}") or k[1] == str(image_id))
+        }
+        if reused:
+            keys |= reused
+        elif open_image is not None:
+            keys |= _fingerprint_keys(image_id, prefix, open_image)
+    return keys
+
+
+def _fingerprint_keys(image_id: UUID, prefix: str, open_image: ImageOpener) -> set[Key]:
+    with_quads = prefix == "document_image"
+    try:
+        with open_image(image_id) as fh:
+            fp = images.fingerprint_file(fh, with_quads=with_quads)
+    except (OSError, ValueError):  # the file is gone from storage: nothing to compare
+        return set()
+    if fp is None:
+        return set()
+    tag = f"img:{image_id}"
+    keys = {(f"{prefix}_sha", fp.pixels_sha256, tag)}
+    keys |= {(f"{prefix}_band", band, f"{tag}:{fp.whole}") for band in images.bands(fp.whole)}
+    if with_quads:
+        keys.add((f"{prefix}_quads", str(image_id), fp.quads))  # 171 characters
+    return keys

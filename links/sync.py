@@ -1,0 +1,91 @@
+"""Keeping a candidate's link keys in step with its data.
+
+Both functions run inside the transaction that changed the candidate and return the other
+candidates whose links changed (holders of an old or a new value), for a one-hop reassessment.
+At most settings.VETTING_LINK_REASSESS_CAP are returned; the rest of a crowded value's holders
+go to a LinkReassessBacklog row (same transaction) that a task pages through after commit and the
+periodic link sweep re-queues if that task was lost (links.services).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.conf import settings
+
+from checks.links.images import REASSESS_PREFILTER_BITS, hamming
+from checks.links.kinds import LinkKind
+from links.index import LinkIndex, Pair
+from links.keys import ImageOpener, Key, LinkFacts, candidate_keys
+from links.models import LinkKey
+from links.services import link_backlog_add
+
+# Quads are verified per pair by the check; they never say who else to reassess.
+_NO_REASSESS = (LinkKind.DOCUMENT_IMAGE_QUADS,)
+
+
+def link_keys_sync(
+    *, candidate_id: UUID, facts: LinkFacts, open_image: ImageOpener | None = None
+) -> list[UUID]:
+    """Recompute the candidate's LinkKey rows; return the other holders of old and new values."""
+    existing = {
+        (k, v, d): pk
+        for pk, k, v, d in LinkKey.objects.filter(candidate_id=candidate_id).values_list(
+            "id", "kind", "value", "display"
+        )
+    }
+    wanted = candidate_keys(facts, existing, open_image=open_image)
+    removed = [key for key in existing if key not in wanted]
+    added = [key for key in wanted if key not in existing]
+    if removed:
+        LinkKey.objects.filter(id__in=[existing[k] for k in removed]).delete()
+    LinkKey.objects.bulk_create(
+        [LinkKey(candidate_id=candidate_id, kind=k, value=v, display=d) for k, v, d in added],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    return _other_holders(candidate_id, removed + added)
+
+
+def link_keys_erase(*, candidate_id: UUID) -> list[UUID]:
+    """Before erasure: drop the candidate's keys; return the candidates it was linked to."""
+    keys = list(
+        LinkKey.objects.filter(candidate_id=candidate_id).values_list("kind", "value", "display")
+    )
+    LinkKey.objects.filter(candidate_id=candidate_id).delete()
+    return _other_holders(candidate_id, keys)
+
+
+def _other_holders(candidate_id: UUID, keys: Iterable[Key]) -> list[UUID]:
+    """Up to the cap, in value order; what a value's holders had beyond it goes to the backlog."""
+    keys = list(keys)
+    cap = settings.VETTING_LINK_REASSESS_CAP
+    pairs: list[Pair] = [(k, v) for k, v, _ in keys if k not in _NO_REASSESS]
+    if not pairs or cap <= 0:
+        return []
+    own_hash = {k: d.rsplit(":", 1)[-1] for k, _, d in keys if k in REASSESS_PREFILTER_BITS}
+    found = LinkIndex().holders_many(pairs, exclude=candidate_id, limit=cap, count=False)
+    ids: dict[UUID, None] = {}
+    for pair, (rows, total) in found.items():
+        band = pair[0] in REASSESS_PREFILTER_BITS
+        last, complete = None, True
+        for cid, display in rows:
+            if band and not _close(pair[0], own_hash.get(pair[0]), display):
+                continue
+            if cid not in ids and len(ids) >= cap:
+                complete = False
+                break
+            ids[cid], last = None, cid
+        # Band rows say "maybe": beyond the fetch limit they are left to the next change.
+        if not band and (not complete or total > len(rows)):
+            link_backlog_add(pair=pair, after=last, exclude=candidate_id)
+    return list(ids)
+
+
+def _close(kind: str, own: str | None, display: str) -> bool:
+    """Band rows only say "maybe": their holders are reassessed only when the full hash is close."""
+    other = display.rsplit(":", 1)[-1]
+    if not own or len(other) != len(own):
+        return False
+    return hamming(own, other) <= REASSESS_PREFILTER_BITS[kind]
