@@ -1,0 +1,17 @@
+"""The Celery app the bench's workers run: Vetting's own, plus a no-op task for the ceiling.
+
+`bench.noop` does nothing but push a token back on the private Redis, so the suite measures
+a Celery round trip (publish, deliver, ack, reply) with no work in it.
+"""
+
+import redis
+from django.conf import settings
+
+from vetting.celery import app
+
+__all__ = ["app"]
+
+
+@app.task(name="bench.noop", ignore_result=True)
+def noop(reply_to: str) -> None:
+    redis.Redis.from_url(settings.REDIS_URL).rpush(reply_to, b"1")
