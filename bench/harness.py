@@ -191,6 +191,10 @@ def _stop_group(proc: subprocess.Popen, timeout: float) -> None:
         break
 
 
+class BenchTimeout(Exception):
+    """The whole suite ran past its time limit (not a socket's TimeoutError)."""
+
+
 def install_stop_handlers(procs: Procs, deadline_s: float) -> None:
     """Ctrl-C, SIGTERM and the overall time limit all turn into an exception in the main
     thread, so the `finally` that stops every process and drops the databases always runs."""
@@ -199,7 +203,7 @@ def install_stop_handlers(procs: Procs, deadline_s: float) -> None:
         raise KeyboardInterrupt(f"signal {signum}")
 
     def too_long(_signum, _frame):
-        raise TimeoutError(f"the bench ran past its limit of {deadline_s:.0f} s")
+        raise BenchTimeout(f"the bench ran past its limit of {deadline_s:.0f} s")
 
     signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)

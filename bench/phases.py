@@ -40,7 +40,7 @@ class Sizes:
 
     @classmethod
     def quick(cls) -> Sizes:
-        return cls(3, 4, 600, 100, 40, 300, 60, 3, 90, 8, 150, 2000)
+        return cls(3, 4, 600, 60, 30, 300, 40, 3, 60, 10, 60, 2000)
 
     @classmethod
     def full(cls) -> Sizes:

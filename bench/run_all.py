@@ -20,6 +20,7 @@ import atexit
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -32,7 +33,13 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]  # `bench.*` and the older scripts' flat imports
 
 from bench import report  # noqa: E402
-from bench.harness import Procs, figures_json, install_stop_handlers, markdown_table  # noqa: E402
+from bench.harness import (  # noqa: E402
+    BenchTimeout,
+    Procs,
+    figures_json,
+    install_stop_handlers,
+    markdown_table,
+)
 from bench.stack import Stack, database_create, database_drop  # noqa: E402
 
 
@@ -70,7 +77,7 @@ def phase(name: str, errors: dict, fn, *args, **kwargs):
     print(f"-- {name} ...", flush=True)
     try:
         result = fn(*args, **kwargs)
-    except (KeyboardInterrupt, TimeoutError):
+    except (KeyboardInterrupt, BenchTimeout):
         raise
     except Exception as exc:  # one broken measurement must not lose the others
         errors[name] = f"{type(exc).__name__}: {exc}"
@@ -138,7 +145,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     procs = Procs()
     atexit.register(procs.stop_all)
-    install_stop_handlers(procs, (args.max_minutes or (15 if args.quick else 360)) * 60)
+    install_stop_handlers(procs, (args.max_minutes or (20 if args.quick else 360)) * 60)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     stack = Stack(procs, base, mode, ROOT / "var" / f"bench-{stamp}")
     meta = {"mode": mode, "started": stamp, "machine": machine(), "command": " ".join(sys.argv)}
@@ -149,7 +156,10 @@ def main() -> int:
         run_stack_phases(stack, mode, raw, errors)
         if not args.skip_scale:
             scale_scripts(base, args.quick, args.keep_data, raw, errors, args.out)
+    except (KeyboardInterrupt, BenchTimeout) as exc:  # still report what was measured
+        errors["interrupted"] = f"{type(exc).__name__}: {exc}"
     finally:
+        quiet_cleanup()
         stack.down(keep_db=args.keep_data)
         procs.stop_all()
     meta.update(
@@ -170,6 +180,13 @@ def main() -> int:
         f"{meta['minutes']} min; load average {meta['loadavg_end']}"
     )
     return 1 if errors else 0
+
+
+def quiet_cleanup() -> None:
+    """No second Ctrl-C or alarm may cut the cleanup short."""
+    signal.alarm(0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def run_stack_phases(stack: Stack, mode: str, raw: dict, errors: dict) -> None:
@@ -201,7 +218,8 @@ def run_stack_phases(stack: Stack, mode: str, raw: dict, errors: dict) -> None:
             summary([r["per_s"] for r in wr["two_no_images"]]).median,
         )
         raw["capacity_per_s"] = capacity
-        phase("steady load", errors, pw.steady, ctx, capacity)
+        levels = (0.5, 0.9) if mode == "quick" else (0.25, 0.5, 0.75, 0.9)
+        phase("steady load", errors, pw.steady, ctx, capacity, levels)
     phase("worker memory", errors, pw.worker_memory, ctx)
     stack.workers_stop()
 

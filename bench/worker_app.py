@@ -4,6 +4,8 @@
 a Celery round trip (publish, deliver, ack, reply) with no work in it.
 """
 
+from functools import cache
+
 import redis
 from django.conf import settings
 
@@ -12,6 +14,11 @@ from vetting.celery import app
 __all__ = ["app"]
 
 
+@cache
+def _replies() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL)  # one connection per worker process
+
+
 @app.task(name="bench.noop", ignore_result=True)
 def noop(reply_to: str) -> None:
-    redis.Redis.from_url(settings.REDIS_URL).rpush(reply_to, b"1")
+    _replies().rpush(reply_to, b"1")
