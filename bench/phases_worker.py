@@ -13,6 +13,7 @@ from bench.harness import cpu_seconds, peak_rss_mb, percentile, wait_until
 from bench.phases import BATCH_URL, URL, Ctx, noop_ready, photos, ring_payloads, small_body
 
 UNSETTLED = "SELECT count(*) FROM candidates_assessment WHERE status NOT IN ('completed', 'failed')"
+FINISHED = "SELECT count(*) FROM candidates_assessment WHERE status IN ('completed', 'failed')"
 
 
 def _count(ctx: Ctx, sql: str) -> int:
@@ -59,22 +60,13 @@ def worker_rate(ctx: Ctx, *, n: int, images: bool, workers: int) -> dict[str, fl
         for i in range(n)
     ]
     post_batches(ctx, items, parallel=2)
-    redis_pid = stack.procs.running["redis"].pid
-    pg_before = {pid: cpu_seconds(pid) for pid in _pg_backends(ctx)}
-    redis_before = cpu_seconds(redis_pid)
     pids = stack.workers_start(workers)
-    done = wait_until(
-        lambda: (
-            _count(
-                ctx,
-                "SELECT count(*) FROM candidates_assessment WHERE status IN "
-                "('completed', 'failed')",
-            )
-            >= n
-        ),
-        timeout=ctx.sizes.settle_timeout,
-        step=0.25,
-    )
+    # CPU is counted from a fifth of the way on, so the workers' start-up is not in it.
+    first = max(1, n // 5)
+    wait_until(lambda: _count(ctx, FINISHED) >= first, timeout=ctx.sizes.settle_timeout, step=0.05)
+    cpu0 = _cpu(ctx, pids)
+    done = wait_until(lambda: _count(ctx, FINISHED) >= n, timeout=ctx.sizes.settle_timeout)
+    cpu1 = _cpu(ctx, pids)
     times = [
         r[0]
         for r in stack.sql(
@@ -82,22 +74,29 @@ def worker_rate(ctx: Ctx, *, n: int, images: bool, workers: int) -> dict[str, fl
             "WHERE status = 'completed' ORDER BY 1"
         )
     ]
-    worker_cpu = sum(cpu_seconds(p) for p in pids)
-    pg_cpu = sum(cpu_seconds(p) - pg_before.get(p, 0.0) for p in _pg_backends(ctx))
-    redis_cpu = cpu_seconds(redis_pid) - redis_before
     peak = max(peak_rss_mb(p) for p in pids)
     stack.workers_stop()
     lo, hi = percentile(times, 10), percentile(times, 90)
     middle = sum(1 for t in times if lo <= t <= hi)
-    done_n = max(len(times), 1)
-    return {
+    counted = max(cpu1["done"] - cpu0["done"], 1)
+    out = {
         "per_s": (middle - 1) / (hi - lo) if hi > lo else float("nan"),
         "completed": len(times),
         "settled": float(done),
-        "worker_cpu_ms": worker_cpu / done_n * 1000,
-        "pg_cpu_ms": pg_cpu / done_n * 1000,
-        "redis_cpu_ms": redis_cpu / done_n * 1000,
         "peak_rss_mb": peak,
+    }
+    for key in ("worker", "pg", "redis"):
+        out[f"{key}_cpu_ms"] = (cpu1[key] - cpu0[key]) / counted * 1000
+    return out
+
+
+def _cpu(ctx: Ctx, workers: list[int]) -> dict[str, float]:
+    """CPU seconds so far of the workers, this database's PostgreSQL backends and Redis."""
+    return {
+        "done": _count(ctx, FINISHED),
+        "worker": sum(cpu_seconds(p) for p in workers),
+        "pg": sum(cpu_seconds(p) for p in _pg_backends(ctx)),
+        "redis": cpu_seconds(ctx.stack.procs.running["redis"].pid),
     }
 
 
