@@ -337,13 +337,14 @@ def charts(raw: dict, out_dir: Path, stem: str) -> list[Path]:
         dash = raw.get("dashboard")
         if dash:
             worst = max(p["p95_ms"] for p in dash["pages"])
-            ax.plot(
-                [dash["candidates"]], [worst], marker="s", linestyle="", label="dashboard worst p95"
-            )
+            label = "dashboard: slowest queue page or detail, p95"
+            ax.plot([dash["candidates"]], [worst], marker="s", linestyle="", label=label)
+            ax.axhline(150, color="tab:red", linestyle=":", label="budget: dashboard p95 < 150 ms")
         ax.set(
             xscale="log", xlabel="stored candidates", ylabel="ms", title="Cost vs stored candidates"
         )
-        ax.legend()
+        ax.set_ylim(bottom=0)
+        ax.legend(fontsize=8)
         written.append(_save(fig, out_dir / f"{stem}-cost-vs-stored.png"))
     return written
 
