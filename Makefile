@@ -53,8 +53,9 @@ beat: install  ## the periodic sweep that re-queues pending assessments
 	$(BIN)/celery -A vetting beat --loglevel=INFO --schedule var/celerybeat-schedule
 
 # The suite starts its own deployment (private redis-server, gunicorn, Celery) on 127.0.0.1 and
-# its own vetting_bench_* databases on TEST_DATABASE_URL's server; see docs/benchmarks.md.
-bench: install services  ## the benchmark suite (BENCH_ARGS=--quick: CI size, under ten minutes)
+# its own vetting_bench_* databases on TEST_DATABASE_URL's server; see docs/benchmarks.md. It
+# needs no shared Redis, so it does not depend on `services`.
+bench: install  ## the benchmark suite (BENCH_ARGS=--quick: CI size, under ten minutes)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run_all.py $(BENCH_ARGS)
 
 services:  ## start local PostgreSQL and Redis if installed but stopped

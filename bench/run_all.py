@@ -40,7 +40,7 @@ from bench.harness import (  # noqa: E402
     install_stop_handlers,
     markdown_table,
 )
-from bench.stack import Stack, database_create, database_drop  # noqa: E402
+from bench.stack import Stack, database_create, database_drop, db_url  # noqa: E402
 
 
 def machine() -> dict:
@@ -89,47 +89,73 @@ def phase(name: str, errors: dict, fn, *args, **kwargs):
 
 def scale_scripts(base: str, quick: bool, keep: bool, raw: dict, errors: dict, out: Path) -> None:
     """bench_links and bench_dashboard as they are, each in its own throwaway database: small
-    sizes in quick mode, 10k/100k/1M stored candidates in full mode."""
+    sizes in quick mode, 10k/100k/1M stored candidates in full mode. The full mode also runs
+    bench_api (list filters and GET at 1M, in a database of its own) and bench_checks, and
+    keeps their Markdown output in the JSON."""
     links_sizes = "10000,30000" if quick else "10000,100000,1000000"
+    dash = "30000" if quick else "1000000"
     runs = [
         (
             "links",
             "bench_links.py",
+            "links",
             ["--sizes", links_sizes, "--sample", "100" if quick else "300", "--no-explain"],
         ),
         (
             "dashboard",
             "bench_dashboard.py",
-            ["--candidates", "30000" if quick else "1000000", "--runs", "10" if quick else "30"],
+            "dashboard",
+            ["--candidates", dash, "--runs", "10" if quick else "30"],
         ),
     ]
-    for key, script, extra in runs:
-        name = f"vetting_bench_{key}"
-        target = out / f"{key}.tmp"
-        t0 = time.monotonic()
-        print(f"-- {script} {' '.join(extra)} ...", flush=True)
-        try:
-            env = {
-                **os.environ,
-                "DEBUG": "1",
-                "DATABASE_URL": database_create(base, name),
-                "DJANGO_SETTINGS_MODULE": "vetting.settings",
-                "PYTHONPATH": str(ROOT),
-            }
-            subprocess.run(
-                [sys.executable, str(HERE / script), *extra, "--json", str(target)],
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+    if not quick:
+        runs += [
+            ("api", "bench_api.py", "api", ["--candidates", dash, "--runs", "30"]),
+            ("checks", "bench_checks.py", None, ["3000"]),
+        ]
+    created: set[str] = set()
+    try:
+        for key, script, db, extra in runs:
+            _scale_script(key, script, db, extra, base, keep, created, raw, errors, out)
+    finally:
+        for name in created if not keep else ():
+            database_drop(base, name)
+
+
+def _scale_script(key, script, db, extra, base, keep, created, raw, errors, out) -> None:
+    target, t0 = out / f"{key}.tmp", time.monotonic()
+    print(f"-- {script} {' '.join(extra)} ...", flush=True)
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "vetting.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    try:
+        if db:
+            name = f"vetting_bench_{db}"
+            if name not in created:
+                database_create(base, name, fresh=not keep)
+                created.add(name)
+            env["DATABASE_URL"] = db_url(base, name)
+        structured = key in ("links", "dashboard")
+        argv = [sys.executable, str(HERE / script), *extra]
+        done = subprocess.run(
+            argv + (["--json", str(target)] if structured else []),
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        if structured:
             raw[key] = json.loads(target.read_text())
-        except (subprocess.CalledProcessError, OSError, ValueError) as exc:
-            errors[script] = str(exc)
-        finally:
-            target.unlink(missing_ok=True)
-            if not keep:
-                database_drop(base, name)
-        print(f"   {script}: {time.monotonic() - t0:.0f} s", flush=True)
+        else:
+            raw.setdefault("reports", {})[script] = done.stdout
+    except (subprocess.CalledProcessError, OSError, ValueError) as exc:
+        errors[script] = f"{exc} {getattr(exc, 'stderr', '') or ''}"[-2000:]
+    finally:
+        target.unlink(missing_ok=True)
+    print(f"   {script}: {time.monotonic() - t0:.0f} s", flush=True)
 
 
 def main() -> int:
@@ -169,6 +195,8 @@ def main() -> int:
         raw=raw,
     )
     figures = report.all_figures(raw)
+    for script, text in raw.get("reports", {}).items():
+        print(f"\n## {script}\n\n{text}")
     print("\n" + markdown_table(figures) + "\n")
     for name, error in errors.items():
         print(f"FAILED {name}: {error}")

@@ -44,12 +44,16 @@ def _admin(base_url: str):
     return conn
 
 
-def database_create(base_url: str, name: str) -> str:
+def database_create(base_url: str, name: str, *, fresh: bool = True) -> str:
+    """Create `name` (dropping what is there when `fresh`; else reuse it, e.g. a kept 1M)."""
     assert name.startswith("vetting_bench_"), name  # never anyone else's database
     conn = _admin(base_url)
     with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
+        if fresh:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cur.fetchone() is None:
+            cur.execute(f'CREATE DATABASE "{name}"')
     conn.close()
     return db_url(base_url, name)
 
