@@ -202,9 +202,9 @@ def main() -> int:
         print(f"FAILED {name}: {error}")
     (args.out / f"bench-{mode}.json").write_text(figures_json(figures, meta))
     for path in report.charts(raw, args.out, f"bench-{mode}"):
-        print(f"chart: {path.relative_to(ROOT)}")
+        print(f"chart: {path}")
     print(
-        f"results: {(args.out / f'bench-{mode}.json').relative_to(ROOT)}; "
+        f"results: {args.out / f'bench-{mode}.json'}; "
         f"{meta['minutes']} min; load average {meta['loadavg_end']}"
     )
     return 1 if errors else 0
