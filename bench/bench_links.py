@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import json
 import os
 import random
 import statistics
@@ -192,7 +193,7 @@ def _load(have: int, n: int, client: ApiClient, chunk: int) -> None:
         )
 
 
-def measure(sample: int) -> tuple[float, float, float, float, int]:
+def measure(sample: int) -> tuple[float, float, float, float, int, list[float]]:
     """Time the same candidates at every size: the first 10 000 loaded are identical in every
     database (same seed), so only what surrounds them changes."""
     rng = random.Random(3)
@@ -220,6 +221,7 @@ def measure(sample: int) -> tuple[float, float, float, float, int]:
         times[round(0.95 * len(times)) - 1],
         statistics.mean(queries),
         signals,
+        times,
     )
 
 
@@ -276,6 +278,8 @@ def main() -> None:
         help="time the database as it is (to compare sizes under equal load)",
     )
     parser.add_argument("--explain", action="store_true", help="with --measure-only")
+    parser.add_argument("--json", help="also write each size's figures and timings here")
+    parser.add_argument("--no-explain", action="store_true", help="skip the EXPLAIN plans")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench_links needs PostgreSQL (DATABASE_URL=postgres://...)")
@@ -284,11 +288,11 @@ def main() -> None:
         name="links-bench",
         defaults={"key_prefix": "vk_lb", "key_hash": hashlib.sha256(b"links-bench").hexdigest()},
     )
-    results = []
+    results, timings = [], []
     if args.measure_only:
         if args.explain:
             explain()
-        mean, p50, p95, queries, signals = measure(args.sample)
+        mean, p50, p95, queries, signals, _times = measure(args.sample)
         print(
             f"{Candidate.objects.count():,} candidates: mean {mean:.1f} ms, p50 {p50:.1f}, "
             f"p95 {p95:.1f}, {queries:.1f} queries, {signals} signals"
@@ -299,14 +303,20 @@ def main() -> None:
         load(size, client)
         loaded = time.perf_counter() - t0
         rows = LinkKey.objects.count()
-        mean, p50, p95, queries, signals = measure(args.sample)
+        mean, p50, p95, queries, signals, times = measure(args.sample)
         results.append((size, rows, loaded, mean, p50, p95, queries, signals))
+        timings.append(
+            {"size": size, "keys": rows, "load_s": loaded, "queries": queries, "ms": times}
+        )
         print(
             f"{size:>9,} candidates, {rows:,} keys (load {loaded:.0f}s): mean {mean:.1f} ms, "
             f"p50 {p50:.1f}, p95 {p95:.1f}, {queries:.1f} queries, {signals} signals",
             flush=True,
         )
-    explain()
+    if args.json:
+        Path(args.json).write_text(json.dumps(timings))
+    if not args.no_explain:
+        explain()
     print("\n| candidates | link keys | load (s) | mean ms | p50 ms | p95 ms | queries |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for size, rows, loaded, mean, p50, p95, queries, _s in results:
