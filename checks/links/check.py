@@ -30,6 +30,7 @@ class LinkCheck(Check):
         # the address as typed), and per-candidate scores the related list shows by name.
         "allowlist_key": Field("Allowlist key", hidden=True),
         "bits_apart": Field("Bits apart", hidden=True),
+        "portrait_bits_apart": Field("Portrait bits apart", hidden=True),
         "jaccard": Field("Similarity", hidden=True),
         "threshold": Field("Similarity threshold", "share"),
         "size": Field("Cluster size", "candidates"),
@@ -60,7 +61,10 @@ class LinkCheck(Check):
             "Same identity document number as other candidates", 80, "critical"
         ),
         "link.document_image_duplicate": Code(
-            "Document image identical or near-identical to another candidate's", 80, "critical"
+            "Document image identical or near-identical to another candidate's, or the same "
+            "passport page photographed again with other text (same portrait)",
+            80,
+            "critical",
         ),
         "link.photo_duplicate": Code(
             "Profile photo identical or near-identical to another candidate's", 70, "high"
@@ -79,6 +83,8 @@ class LinkCheck(Check):
         photo_max_distance: int = images.PHOTO_MAX_DISTANCE  # of 256 pHash bits
         document_max_distance: int = images.DOCUMENT_MAX_DISTANCE
         document_quad_max_distance: int = images.DOCUMENT_QUAD_MAX_DISTANCE
+        # Of 256 bits: a TD3 page's portrait zone, registered to the page (re-photographed pages)
+        document_portrait_max_distance: int = images.DOCUMENT_PORTRAIT_MAX_DISTANCE
         band_fetch_limit: int = 200  # holders read per hash band before verifying
         resume_min_jaccard: float = 0.5  # of 3-word shingles, boilerplate removed
         cluster_min_size: int = 3
