@@ -9,6 +9,9 @@ Measured on synthetic same-template passports and face-like photos (docs/links.m
   different people share most of the page, so their whole-image hashes can be as close as 16
   bits; but the quarter holding the portrait or the printed fields always differs (46+ bits)
   while a transformed copy stays within 28 bits in every quarter.
+- `portrait`: a TD3 page's portrait zone, found and deskewed by its MRZ (checks.links.pages),
+  as a dHash-256 after a 1 mm blur: a re-typed, re-photographed page stays within 35 bits,
+  another holder of the same template is 52+ apart.
 - Index: the whole hash split into 16 bands of 16 bits, stored as LinkKey rows. A copy within 20
   bits keeps a given band intact with p ~ 0.27, so it shares at least one band with p ~ 0.994;
   candidates found by a band are verified against the full hashes, never all stored images.
@@ -39,7 +42,7 @@ PORTRAIT_BLUR = 4  # pixels of the 4 px/mm portrait cut: 1 mm
 PHOTO_MAX_DISTANCE = 20  # measured: copies <= 18, other faces >= 24
 DOCUMENT_MAX_DISTANCE = 48  # whole-page prefilter; the quarters decide
 DOCUMENT_QUAD_MAX_DISTANCE = 36  # copies <= 28, same-template others >= 46
-DOCUMENT_PORTRAIT_MAX_DISTANCE = 46  # re-photographed portraits <= 29, others >= 63
+DOCUMENT_PORTRAIT_MAX_DISTANCE = 44  # re-photographed portraits <= 35, others >= 52
 REASSESS_PREFILTER_BITS = {
     LinkKind.PHOTO_BAND: 24,
     LinkKind.DOCUMENT_IMAGE_BAND: DOCUMENT_MAX_DISTANCE,
@@ -111,9 +114,9 @@ def bands(whole: str) -> list[str]:
 def portrait_bands(portrait: str) -> list[str]:
     """The 16 row bands of a portrait hash ("b{i}:...") and its 16 columns ("c{i}:...").
 
-    Copies of a portrait are further apart than copies of a photo (up to 39 bits, measured), so
-    one set of 16-bit bands would miss about 1 copy in 200 that shares none; the columns are a
-    second, independent chance (0 of 200 missed by both) for 16 more rows per document image."""
+    Copies of a portrait are further apart than copies of a photo (median 10, up to 35 bits,
+    measured), where one set of 16-bit bands misses some (1 in 200 shared no row band);
+    the columns are a second, independent chance, for 16 more rows per document image."""
     bits = np.unpackbits(np.frombuffer(bytes.fromhex(portrait), dtype=np.uint8))
     columns = bits.reshape(HASH_SIZE, HASH_SIZE).T
     return bands(portrait) + [
