@@ -9,10 +9,11 @@ again: rotated 2-6 degrees, cropped, rescaled, brightness shifted, JPEG quality 
 from __future__ import annotations
 
 import base64
+import io
 import itertools
 
 import pytest
-from PIL import Image, ImageOps
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from checks.links import pages
 from checks.links.check import LinkCheck
@@ -70,6 +71,22 @@ def test_images_without_a_td3_page_get_no_portrait():
     assert _print(Image.new("RGB", (600, 420), (240, 240, 240))).portrait == ""
 
 
+def test_three_machine_readable_lines_are_not_a_passport_page():
+    """A TD1 card's MRZ has three lines: its layout is not TD3's, so no portrait is cut."""
+    img = page(4)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.load_default(size=26)
+    for i, char in enumerate("I<UTOD231458907<<<<<<<<<<<<<<<<<<<<<<<<<<<<<"):
+        draw.text(
+            (round((6 + (i + 0.5) * 2.54) * 8), 69 * 8),
+            char,
+            fill=(12, 12, 12),
+            font=font,
+            anchor="mm",
+        )
+    assert _print(page(4)).portrait and _print(img).portrait == ""
+
+
 def test_the_cut_is_the_portrait_zone_upright():
     scan = page(2)
     cut = pages.portrait(ImageOps.autocontrast(scan.convert("L"), cutoff=1))
@@ -86,8 +103,6 @@ def test_the_cut_is_the_portrait_zone_upright():
 
 
 def _jpeg_b64(img: Image.Image, quality: int = 90) -> str:
-    import io
-
     buf = io.BytesIO()
     img.convert("RGB").save(buf, "JPEG", quality=quality)
     return base64.b64encode(buf.getvalue()).decode()
