@@ -32,6 +32,7 @@ class LinkCheck(Check):
         # the address as typed), and per-candidate scores the related list shows by name.
         "allowlist_key": Field("Allowlist key", hidden=True),
         "bits_apart": Field("Bits apart", hidden=True),
+        "portrait_bits_apart": Field("Portrait bits apart", hidden=True),
         "jaccard": Field("Similarity", hidden=True),
         "threshold": Field("Similarity threshold", "share"),
         "size": Field("Cluster size", "candidates"),
@@ -62,7 +63,10 @@ class LinkCheck(Check):
             "Same identity document number as other candidates", 80, "critical"
         ),
         "link.document_image_duplicate": Code(
-            "Document image identical or near-identical to another candidate's", 80, "critical"
+            "Document image identical or near-identical to another candidate's, or the same "
+            "passport page photographed again with other text (same portrait)",
+            80,
+            "critical",
         ),
         "link.photo_duplicate": Code(
             "Profile photo identical or near-identical to another candidate's", 70, "high"
@@ -100,6 +104,13 @@ class LinkCheck(Check):
         document_quad_max_distance: int = param(
             images.DOCUMENT_QUAD_MAX_DISTANCE,
             "Document images duplicate when each quarter is this close (bits)",
+            min=0,
+            max=256,
+        )
+        document_portrait_max_distance: int = param(
+            images.DOCUMENT_PORTRAIT_MAX_DISTANCE,
+            "Document pages duplicate when their registered portrait zones are this close "
+            "(dHash bits of 256): a passport page photographed again",
             min=0,
             max=256,
         )
