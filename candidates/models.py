@@ -105,6 +105,9 @@ class Candidate(models.Model):
     payout_account_key = models.CharField(max_length=64, blank=True)
     payout_account_last4 = models.CharField(max_length=4, blank=True)
     payout_iban_last4 = models.CharField(max_length=4, blank=True)
+    payout_iban_country = models.CharField(
+        max_length=2, blank=True, help_text="Derived: the country a valid IBAN names"
+    )
     has_payout = models.BooleanField(default=False)
     photo = models.ForeignKey(
         Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -35,6 +35,7 @@ def subject_from(c: Candidate) -> Subject:
         shipping_address=c.shipping_address or {},
         payout_account_holder=c.payout_account_holder,
         payout_bank_country=c.payout_bank_country,
+        payout_iban_country=c.payout_iban_country,
         payout_routing_number=c.payout_routing_number,
         payout_account_key=c.payout_account_key,
         payout_account_last4=c.payout_account_last4 or c.payout_iban_last4,

@@ -91,6 +91,7 @@ class Subject:
     shipping_address: dict[str, Any] = field(default_factory=dict)
     payout_account_holder: str = ""
     payout_bank_country: str = ""
+    payout_iban_country: str = ""  # from a valid IBAN, which names its bank's country
     payout_routing_number: str = ""
     payout_account_key: str = ""
     payout_account_last4: str = ""

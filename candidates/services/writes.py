@@ -35,7 +35,7 @@ from candidates.models import (
     Tombstone,
 )
 from candidates.services.reviews import audit_record, audit_redact_free_text
-from checks.countries import claimed_country
+from checks.countries import claimed_country, iban_country
 from checks.identifiers import last4
 from checks.mrz import mrz_ingest
 from links.sync import link_keys_erase
@@ -290,6 +290,7 @@ _PAYOUT_FIELDS = (
     "payout_account_key",
     "payout_account_last4",
     "payout_iban_last4",
+    "payout_iban_country",
     "has_payout",
 )
 
@@ -314,6 +315,8 @@ def payout_fields(payout: dict[str, Any] | None) -> dict[str, Any]:
         "payout_account_key": key,
         "payout_account_last4": account_last4,
         "payout_iban_last4": iban_last4,
+        # Kept apart from bank_country, which is echoed as sent (the IBAN itself is not kept).
+        "payout_iban_country": iban_country(iban) if iban else "",
         "has_payout": any(p.values()),
     }
 
