@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0009_drop_assessment_ruleset_snapshot'),
+        ("candidates", "0009_drop_assessment_ruleset_snapshot"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='candidate',
-            name='payout_iban_country',
-            field=models.CharField(blank=True, help_text='Derived: the country a valid IBAN names', max_length=2),
+            model_name="candidate",
+            name="payout_iban_country",
+            field=models.CharField(
+                blank=True, help_text="Derived: the country a valid IBAN names", max_length=2
+            ),
         ),
     ]
