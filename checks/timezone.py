@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from checks.base import Check, Code, Context, Finding, SessionFacts, Subject
 from checks.countries import tz_data_version, zones_for_country
 from checks.evidence import Field
-from checks.guidance import FBI_2023, JOINT_2022
+from checks.guidance import JOINT_2022, JOINT_2022_HOURS
 from checks.params import param
 
 
@@ -80,7 +80,10 @@ class TimezoneCheck(Check):
             JOINT_2022,
         ),
         "timezone.off_hours_activity": Code(
-            "Most sessions fall at night in the claimed location's local time", 20, "low", FBI_2023
+            "Most sessions fall at night in the claimed location's local time",
+            20,
+            "low",
+            JOINT_2022_HOURS,
         ),
     }
 
