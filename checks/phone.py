@@ -23,6 +23,7 @@ from checks.countries import is_alpha2
 from checks.evidence import Field
 from checks.guidance import FBI_2023, JOINT_2022, JOINT_2022_HOURS
 from checks.params import param
+from checks.places import claimed_zones
 from checks.timezone import utc_offsets
 
 log = logging.getLogger(__name__)
@@ -129,8 +130,10 @@ class PhoneCheck(Check):
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         findings = _type_findings(number, e164, params)
         findings += _country_findings(number, e164, subject.claimed_country)
-        if params.check_timezone and subject.claimed_timezone:
-            findings += _timezone_findings(number, e164, subject.claimed_timezone, subject.now)
+        claim = claimed_zones(subject.claimed_location, subject.home_address)
+        # One zone, sent or the claimed city's: a whole country's zones would prove nothing.
+        if params.check_timezone and claim.source in ("claimed", "city") and len(claim.zones) == 1:
+            findings += _timezone_findings(number, e164, claim.zone, subject.now)
         return findings
 
 

@@ -1,9 +1,8 @@
 """Django system checks of the check registry (`manage.py check`, and before `migrate`).
 
-Stable ids, as Django's own: registry.E001 a code outside its check's family, registry.E002 a code
-without the public guidance it follows (an error: every code says why it matters),
-registry.W003 a registry entry the active rule set lacks
-(run `manage.py migrate`, which adds it).
+Stable ids, as Django's own: registry.E001 a code outside its check's family, registry.E002 a
+code without the public guidance it follows (an error: every code says why it matters),
+registry.W003 a registry entry the active rule set lacks (run `manage.py migrate`, which adds it).
 """
 
 from __future__ import annotations
