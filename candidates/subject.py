@@ -7,13 +7,20 @@ from uuid import UUID
 from django.utils import timezone
 
 from candidates.models import Candidate
-from checks.base import DocumentFacts, ObservationFacts, SessionFacts, Subject
+from checks.base import (
+    ContactChangeFacts,
+    DocumentFacts,
+    ObservationFacts,
+    SessionFacts,
+    Subject,
+)
 
 
 def subject_load(*, candidate_id: UUID) -> Subject | None:
     candidate = (
         Candidate.objects.filter(pk=candidate_id)
-        .prefetch_related("sessions", "documents", "observations")
+        .select_related("resume_file")
+        .prefetch_related("sessions", "documents", "observations", "contact_changes")
         .first()
     )
     if candidate is None:
@@ -70,4 +77,16 @@ def subject_from(c: Candidate) -> Subject:
         ),
         resume_text=c.resume_text,
         photo_id=c.photo_id,
+        stage=c.stage,
+        vendor=c.vendor,
+        payout_method=c.payout_method,
+        referred_by=c.referred_by or {},
+        references=tuple(c.references or ()),
+        resume_metadata=c.resume_file.metadata if c.resume_file else {},
+        contact_changes=tuple(
+            ContactChangeFacts(
+                field=h.field, changed_at=h.changed_at, stage=h.stage, replaced=h.old is not None
+            )
+            for h in c.contact_changes.all()
+        ),
     )

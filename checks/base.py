@@ -76,6 +76,14 @@ class ObservationFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactChangeFacts:
+    field: str  # phone, email, home_address, shipping_address, payout
+    changed_at: datetime
+    stage: str  # the candidate's stage after the change ("" when unknown)
+    replaced: bool  # an earlier value existed (setting a first value is no churn)
+
+
+@dataclass(frozen=True, slots=True)
 class Subject:
     """Everything a check may read about one candidate, loaded once per assessment."""
 
@@ -101,6 +109,14 @@ class Subject:
     observations: tuple[ObservationFacts, ...] = ()
     resume_text: str = ""
     photo_id: UUID | None = None
+    # v1.1 (read for consistency and reuse only, like everything else here)
+    stage: str = ""
+    vendor: str = ""
+    payout_method: str = ""
+    referred_by: dict[str, Any] = field(default_factory=dict)
+    references: tuple[dict[str, Any], ...] = ()
+    resume_metadata: dict[str, Any] = field(default_factory=dict)
+    contact_changes: tuple[ContactChangeFacts, ...] = ()
 
     @property
     def claimed_country(self) -> str:

@@ -6,6 +6,7 @@ from checks.base import Check, Code
 from checks.documents import DocumentsCheck
 from checks.email import EmailCheck
 from checks.evidence import Field
+from checks.history import HistoryCheck
 from checks.interview import InterviewCheck
 from checks.ip import IpCheck
 from checks.links.check import LinkCheck
@@ -22,6 +23,7 @@ CHECKS: tuple[Check, ...] = (
     PayoutCheck(),
     DocumentsCheck(),
     InterviewCheck(),
+    HistoryCheck(),
     LinkCheck(),
 )
 
