@@ -134,6 +134,9 @@ class Candidate(models.Model):
     payout_wallet_last4 = models.CharField(max_length=4, blank=True)
     stage = models.CharField(max_length=12, choices=Stage, blank=True)
     vendor = models.CharField(max_length=200, blank=True, help_text="Submitting staffing firm")
+    vendor_key = models.CharField(
+        max_length=200, blank=True, help_text="Derived: the vendor's name normalised"
+    )
     referred_by = models.JSONField(null=True, blank=True)  # {"external_id", "name", "email"}
     references = models.JSONField(null=True, blank=True)  # [{"name", "email", "phone", ...}]
     resume_file = models.ForeignKey(
@@ -212,6 +215,13 @@ class Candidate(models.Model):
             models.Index(
                 fields=("client", "review_status", "-risk_score", "-created_at", "-id"),
                 name="cand_queue_client",
+            ),
+            # vendor.flagged_share: a client's candidates from one vendor, counted by level
+            # straight off the index (partial: most candidates name no vendor).
+            models.Index(
+                fields=("client", "vendor_key", "risk_level"),
+                name="cand_client_vendor",
+                condition=~Q(vendor_key=""),
             ),
         ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from candidates.models import Candidate
@@ -15,6 +16,8 @@ from checks.base import (
     Subject,
 )
 
+FLAGGED_LEVELS = ("high", "critical")
+
 
 def subject_load(*, candidate_id: UUID) -> Subject | None:
     candidate = (
@@ -25,10 +28,26 @@ def subject_load(*, candidate_id: UUID) -> Subject | None:
     )
     if candidate is None:
         return None
-    return subject_from(candidate)
+    return subject_from(candidate, vendor_record=vendor_record(candidate))
 
 
-def subject_from(c: Candidate) -> Subject:
+def vendor_record(candidate: Candidate) -> tuple[int, int] | None:
+    """The vendor's other assessed candidates of the same client, and how many are high or
+    critical: one count over `cand_client_vendor`, never a row per candidate."""
+    if not candidate.vendor_key:
+        return None
+    counts = (
+        Candidate.objects.filter(client_id=candidate.client_id, vendor_key=candidate.vendor_key)
+        .exclude(pk=candidate.pk)
+        .exclude(risk_level="")
+        .aggregate(
+            assessed=Count("id"), flagged=Count("id", filter=Q(risk_level__in=FLAGGED_LEVELS))
+        )
+    )
+    return counts["assessed"], counts["flagged"]
+
+
+def subject_from(c: Candidate, *, vendor_record: tuple[int, int] | None = None) -> Subject:
     return Subject(
         id=c.id,
         full_name=c.full_name,
@@ -83,6 +102,7 @@ def subject_from(c: Candidate) -> Subject:
         referred_by=c.referred_by or {},
         references=tuple(c.references or ()),
         resume_metadata=c.resume_file.metadata if c.resume_file else {},
+        vendor_record=vendor_record,
         contact_changes=tuple(
             ContactChangeFacts(
                 field=h.field, changed_at=h.changed_at, stage=h.stage, replaced=h.old is not None

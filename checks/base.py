@@ -117,6 +117,8 @@ class Subject:
     references: tuple[dict[str, Any], ...] = ()
     resume_metadata: dict[str, Any] = field(default_factory=dict)
     contact_changes: tuple[ContactChangeFacts, ...] = ()
+    # The vendor's other candidates of the same client: (assessed, assessed high or critical)
+    vendor_record: tuple[int, int] | None = None
 
     @property
     def claimed_country(self) -> str:

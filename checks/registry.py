@@ -13,6 +13,7 @@ from checks.links.check import LinkCheck
 from checks.payout import PayoutCheck
 from checks.phone import PhoneCheck
 from checks.timezone import TimezoneCheck
+from checks.vendor import VendorCheck
 
 CHECKS: tuple[Check, ...] = (
     PhoneCheck(),
@@ -24,6 +25,7 @@ CHECKS: tuple[Check, ...] = (
     DocumentsCheck(),
     InterviewCheck(),
     HistoryCheck(),
+    VendorCheck(),
     LinkCheck(),
 )
 

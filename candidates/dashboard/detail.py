@@ -19,6 +19,7 @@ from candidates.models import (
     ReviewDecision,
     Signal,
 )
+from candidates.subject import vendor_record
 from checks.evidence import EvidenceLine, evidence_lines
 from checks.registry import code_info, evidence_fields_for
 
@@ -62,6 +63,7 @@ class Detail:
     reviews: list[ReviewDecision]
     session_times: list[Any]
     contact_changes: list[dict[str, Any]] = field(default_factory=list)
+    vendor_record: tuple[int, int] | None = None  # the vendor's other (assessed, flagged)
 
 
 def candidate_detail(*, candidate_id: UUID) -> Detail | None:
@@ -94,6 +96,7 @@ def candidate_detail(*, candidate_id: UUID) -> Detail | None:
         ),
         session_times=list(candidate.sessions.values_list("seen_at", flat=True)),
         contact_changes=contact_timeline(candidate),
+        vendor_record=vendor_record(candidate),
     )
 
 

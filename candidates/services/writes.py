@@ -44,6 +44,7 @@ from candidates.services.reviews import audit_record, audit_redact_free_text
 from checks.countries import claimed_country, iban_country
 from checks.identifiers import last4
 from checks.mrz import mrz_ingest
+from checks.names import normalise_text
 from links.sync import link_keys_erase
 
 MAX_SESSIONS_PER_CANDIDATE = 1000
@@ -295,6 +296,7 @@ def _candidate_apply(*, candidate: Candidate, data: dict[str, Any]) -> bool:
     candidate.claimed_country = claimed_country(candidate.claimed_location, candidate.home_address)[
         :2
     ]
+    candidate.vendor_key = normalise_text(candidate.vendor)[:200]
     if "payout" in data:
         changed |= _payout_apply(candidate=candidate, payout=data["payout"])
     if "photo" in data:
