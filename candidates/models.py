@@ -223,6 +223,12 @@ class Candidate(models.Model):
                 name="cand_client_vendor",
                 condition=~Q(vendor_key=""),
             ),
+            # The queue filtered by vendor, still in queue order.
+            models.Index(
+                fields=("vendor_key", "review_status", "-risk_score", "-created_at", "-id"),
+                name="cand_queue_vendor",
+                condition=~Q(vendor_key=""),
+            ),
         ]
 
     def __str__(self) -> str:
