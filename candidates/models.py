@@ -123,19 +123,36 @@ class Candidate(models.Model):
     payout_account_last4 = models.CharField(max_length=4, blank=True)
     payout_iban_last4 = models.CharField(max_length=4, blank=True)
     payout_iban_country = models.CharField(
-        max_length=2, blank=True, help_text="Derived: the country a valid IBAN names"
+        max_length=2,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Derived: the country a valid IBAN names",
     )
     has_payout = models.BooleanField(default=False)
-    payout_method = models.CharField(max_length=10, choices=PayoutMethod, blank=True)
+    # v1.1 columns carry a database default too, so bulk loads (COPY) that predate them work.
+    payout_method = models.CharField(
+        max_length=10, choices=PayoutMethod, blank=True, default="", db_default=""
+    )
     # Platform email and crypto wallet: like account numbers, a keyed hash and the last 4 only.
-    payout_account_email_key = models.CharField(max_length=64, blank=True)
-    payout_account_email_last4 = models.CharField(max_length=4, blank=True)
-    payout_wallet_key = models.CharField(max_length=64, blank=True)
-    payout_wallet_last4 = models.CharField(max_length=4, blank=True)
-    stage = models.CharField(max_length=12, choices=Stage, blank=True)
-    vendor = models.CharField(max_length=200, blank=True, help_text="Submitting staffing firm")
+    payout_account_email_key = models.CharField(
+        max_length=64, blank=True, default="", db_default=""
+    )
+    payout_account_email_last4 = models.CharField(
+        max_length=4, blank=True, default="", db_default=""
+    )
+    payout_wallet_key = models.CharField(max_length=64, blank=True, default="", db_default="")
+    payout_wallet_last4 = models.CharField(max_length=4, blank=True, default="", db_default="")
+    stage = models.CharField(max_length=12, choices=Stage, blank=True, default="", db_default="")
+    vendor = models.CharField(
+        max_length=200, blank=True, default="", db_default="", help_text="Submitting staffing firm"
+    )
     vendor_key = models.CharField(
-        max_length=200, blank=True, help_text="Derived: the vendor's name normalised"
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Derived: the vendor's name normalised",
     )
     referred_by = models.JSONField(null=True, blank=True)  # {"external_id", "name", "email"}
     references = models.JSONField(null=True, blank=True)  # [{"name", "email", "phone", ...}]
