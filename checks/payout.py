@@ -25,6 +25,7 @@ class PayoutCheck(Check):
         "candidate_name": Field("Candidate"),
         "account_last4": Field("Account ending"),
         "bank_country": Field("Bank's country"),
+        "bank_country_from": Field("Bank's country from"),
         "claimed_country": Field("Claimed country"),
     }
     codes = {
