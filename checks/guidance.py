@@ -79,7 +79,7 @@ FBI_2025_CROSS_CHECK = (
 )
 FBI_2025_PAYMENT_CHANGES = (
     "FBI PSA I-012325-PSA (23 Jan 2025): compare employees' payment accounts and watch for "
-    "frequent changes of bank or contact details"
+    "frequent changes of bank"
 )
 DOJ_LAPTOP_FARMS = (
     "U.S. Department of Justice, laptop-farm prosecutions (U.S. v. Chapman, D.D.C., May 2024; "

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from checks.base import Check, Code, ContactChangeFacts, Context, Finding, Subject
 from checks.evidence import Field
-from checks.guidance import FBI_2025_PAYMENT_CHANGES
+from checks.guidance import FBI_2025_PAYMENT_CHANGES, JOINT_2022
 
 CONTACT_FIELDS = ("phone", "email", "home_address", "shipping_address")
 
@@ -33,7 +33,7 @@ class HistoryCheck(Check):
             "Phone, email or address changed repeatedly within a short time",
             25,
             "medium",
-            FBI_2025_PAYMENT_CHANGES,
+            JOINT_2022,
         ),
         "history.payout_changed_late": Code(
             "The payout account changed at or after the offer stage",
