@@ -87,7 +87,7 @@ class ResumeFileIn(StrictSerializer):
     """A PDF or DOCX; read here (text and metadata) so a bad file names its field."""
 
     filename = f.Text(255, allow_blank=False)
-    content = f.Text(MAX_ENCODED_CHARS, allow_blank=False)
+    content = f.ResumeData(MAX_ENCODED_CHARS, allow_blank=False)
 
     def validate(self, attrs: dict[str, Any]) -> Any:
         try:
