@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from candidates.models import Candidate
@@ -33,18 +33,24 @@ def subject_load(*, candidate_id: UUID) -> Subject | None:
 
 def vendor_record(candidate: Candidate) -> tuple[int, int] | None:
     """The vendor's other assessed candidates of the same client, and how many are high or
-    critical: one count over `cand_client_vendor`, never a row per candidate."""
+    critical: counts per level straight off `cand_client_vendor` (an index-only scan; the
+    candidate's own level is taken off afterwards rather than filtered, which would need the
+    table), never a row per candidate."""
     if not candidate.vendor_key:
         return None
-    counts = (
+    levels = dict(
         Candidate.objects.filter(client_id=candidate.client_id, vendor_key=candidate.vendor_key)
-        .exclude(pk=candidate.pk)
         .exclude(risk_level="")
-        .aggregate(
-            assessed=Count("id"), flagged=Count("id", filter=Q(risk_level__in=FLAGGED_LEVELS))
-        )
+        .values_list("risk_level")
+        .annotate(n=Count("*"))
+        .order_by()
     )
-    return counts["assessed"], counts["flagged"]
+    assessed = sum(levels.values())
+    flagged = sum(levels.get(level, 0) for level in FLAGGED_LEVELS)
+    if candidate.risk_level:  # the candidate itself, as last assessed
+        assessed -= 1
+        flagged -= candidate.risk_level in FLAGGED_LEVELS
+    return max(assessed, 0), max(flagged, 0)
 
 
 def subject_from(c: Candidate, *, vendor_record: tuple[int, int] | None = None) -> Subject:
