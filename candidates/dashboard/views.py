@@ -33,6 +33,7 @@ from candidates.dashboard.detail import candidate_detail, duplicate_images, resu
 from candidates.dashboard.forms import DecisionForm, ObservationForm, QueueFilterForm
 from candidates.dashboard.queue import QueueRow, queue_iter, queue_page
 from candidates.models import Candidate, Document, Image
+from checks.places import claimed_zones
 
 
 def _perm(codename: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -162,7 +163,7 @@ def candidate(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
         "d": detail,
         "c": c,
         "hours": pictures.activity_hours(
-            detail.session_times, (c.claimed_location or {}).get("timezone", "")
+            detail.session_times, claimed_zones(c.claimed_location, c.home_address)
         ),
         "graph": pictures.link_graph(c, detail.signals, detail.related),
         "resume": resume_overlap(detail),
