@@ -62,8 +62,11 @@ worker: install  ## a Celery worker (set DATABASE_URL and REDIS_URL)
 beat: install  ## the periodic sweep that re-queues pending assessments
 	$(BIN)/celery -A vetting beat --loglevel=INFO --schedule var/celerybeat-schedule
 
-bench: install services  ## benchmarks; figures go to docs/performance.md
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=redis://127.0.0.1:6379/14 DEBUG=1 $(PY) bench/run_all.py $(BENCH_ARGS)
+# The suite starts its own deployment (private redis-server, gunicorn, Celery) on 127.0.0.1 and
+# its own vetting_bench_* databases on TEST_DATABASE_URL's server; see docs/benchmarks.md. It
+# needs no shared Redis, so it does not depend on `services`.
+bench: install  ## the benchmark suite (BENCH_ARGS=--quick: CI size, under ten minutes)
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run_all.py $(BENCH_ARGS)
 
 services:  ## start local PostgreSQL and Redis if installed but stopped
 	@scripts/services-up

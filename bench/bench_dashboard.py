@@ -228,10 +228,12 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--json", help="also write each page's p50/p95 here")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run against PostgreSQL (set DATABASE_URL)")
     call_command("migrate", verbosity=0)
+    rows: list[dict] = []
     clients = [
         ApiClient.objects.get_or_create(
             name=f"bench-{i}", defaults={"key_prefix": "vk_bench", "key_hash": f"{i:064d}"}
@@ -272,6 +274,7 @@ def main() -> None:
     print("| page | p50 ms | p95 ms | runs |\n|---|---:|---:|---:|")
     for label, url in pages.items():
         p50, p95, n = timed(client, url, args.runs)
+        rows.append({"page": label, "p50_ms": p50, "p95_ms": p95, "runs": n})
         print(f"| {label} | {p50:.1f} | {p95:.1f} | {n} |", flush=True)
     detail = [timed(client, f"/candidates/{cid}/", max(args.runs // 5, 3)) for cid in top]
     p95 = sorted(d[1] for d in detail)[-1]
@@ -280,6 +283,18 @@ def main() -> None:
         f"{statistics.median(d[0] for d in detail):.1f} | {p95:.1f} | "
         f"{sum(d[2] for d in detail)} |"
     )
+    rows.append(
+        {
+            "page": "candidate detail",
+            "p50_ms": statistics.median(d[0] for d in detail),
+            "p95_ms": p95,
+            "runs": sum(d[2] for d in detail),
+        }
+    )
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps({"candidates": Candidate.objects.count(), "pages": rows})
+        )
     if args.explain:
         for label, url in pages.items():
             if "next page" in label:

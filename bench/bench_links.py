@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import json
 import os
 import random
 import statistics
@@ -40,6 +41,7 @@ from checks.base import Context, Subject  # noqa: E402
 from checks.links.check import BAND_KINDS, LinkCheck  # noqa: E402
 from checks.links.exact import EXACT_CODES  # noqa: E402
 from checks.links.images import bands as image_bands  # noqa: E402
+from checks.links.images import portrait_bands  # noqa: E402
 from links.index import LinkIndex, _union_sql  # noqa: E402
 from links.models import LinkKey  # noqa: E402
 
@@ -66,7 +68,9 @@ def _keys(i: int, cid: str, rng: random.Random, ring: dict) -> list[tuple[str, s
     of five templates (half of its pHash bands are the template's, held by ~30k at 1M); 20 % a
     resume (32 LSH bands)."""
     if i % 1000 == 0:
-        ring.update(n=5, phone=f"+1615{i:07d}", doc=_hex(rng, 32), sha=_hex(rng, 64))
+        ring.update(
+            n=5, phone=f"+1615{i:07d}", doc=_hex(rng, 32), sha=_hex(rng, 64), portrait=_hex(rng, 64)
+        )
     in_ring = ring.get("n", 0) > 0
     keys = [
         ("phone", ring["phone"] if in_ring else f"+1314{i:07d}", "phone +1 314 ***-0000"),
@@ -91,6 +95,7 @@ def _keys(i: int, cid: str, rng: random.Random, ring: dict) -> list[tuple[str, s
         whole = (ring["doc"] if in_ring else rng.choice(TEMPLATES)) + _hex(rng, 32)
         sha = ring["sha"] if in_ring else _hex(rng, 64)
         keys += _image_keys("document_image", whole, sha, rng, quads=True)
+        keys += _portrait_keys(keys[-1][1], ring["portrait"] if in_ring else None, rng)
     if rng.random() < 0.2:
         keys += [("resume_band", f"b{b}:{_hex(rng, 16)}", "") for b in range(32)]
     ring["n"] = ring.get("n", 0) - 1
@@ -105,6 +110,23 @@ def _image_keys(
     keys += [(f"{prefix}_band", band, f"img:{image_id}:{whole}") for band in image_bands(whole)]
     if quads:
         keys.append((f"{prefix}_quads", image_id, "A" * 171))
+    return keys
+
+
+def _portrait_keys(
+    image_id: str, ring_portrait: str | None, rng: random.Random
+) -> list[tuple[str, str, str]]:
+    """A TD3 page's portrait bands (32: rows and columns). Measured on synthetic pages, 8 % of
+    different people share some band: modelled as the first four rows drawn from 64 common
+    values each (~2 300 holders per value at 1M), the rest specific to the face."""
+    portrait = ring_portrait or (
+        "".join(f"{rng.randrange(64):04x}" for _ in range(4)) + _hex(rng, 48)
+    )
+    keys = [("document_image_portrait", image_id, portrait)]
+    keys += [
+        ("document_image_portrait_band", band, f"img:{image_id}:{portrait}")
+        for band in portrait_bands(portrait)
+    ]
     return keys
 
 
@@ -192,7 +214,7 @@ def _load(have: int, n: int, client: ApiClient, chunk: int) -> None:
         )
 
 
-def measure(sample: int) -> tuple[float, float, float, float, int]:
+def measure(sample: int) -> tuple[float, float, float, float, int, list[float]]:
     """Time the same candidates at every size: the first 10 000 loaded are identical in every
     database (same seed), so only what surrounds them changes."""
     rng = random.Random(3)
@@ -220,6 +242,7 @@ def measure(sample: int) -> tuple[float, float, float, float, int]:
         times[round(0.95 * len(times)) - 1],
         statistics.mean(queries),
         signals,
+        times,
     )
 
 
@@ -276,6 +299,8 @@ def main() -> None:
         help="time the database as it is (to compare sizes under equal load)",
     )
     parser.add_argument("--explain", action="store_true", help="with --measure-only")
+    parser.add_argument("--json", help="also write each size's figures and timings here")
+    parser.add_argument("--no-explain", action="store_true", help="skip the EXPLAIN plans")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench_links needs PostgreSQL (DATABASE_URL=postgres://...)")
@@ -284,11 +309,11 @@ def main() -> None:
         name="links-bench",
         defaults={"key_prefix": "vk_lb", "key_hash": hashlib.sha256(b"links-bench").hexdigest()},
     )
-    results = []
+    results, timings = [], []
     if args.measure_only:
         if args.explain:
             explain()
-        mean, p50, p95, queries, signals = measure(args.sample)
+        mean, p50, p95, queries, signals, _times = measure(args.sample)
         print(
             f"{Candidate.objects.count():,} candidates: mean {mean:.1f} ms, p50 {p50:.1f}, "
             f"p95 {p95:.1f}, {queries:.1f} queries, {signals} signals"
@@ -299,14 +324,20 @@ def main() -> None:
         load(size, client)
         loaded = time.perf_counter() - t0
         rows = LinkKey.objects.count()
-        mean, p50, p95, queries, signals = measure(args.sample)
+        mean, p50, p95, queries, signals, times = measure(args.sample)
         results.append((size, rows, loaded, mean, p50, p95, queries, signals))
+        timings.append(
+            {"size": size, "keys": rows, "load_s": loaded, "queries": queries, "ms": times}
+        )
         print(
             f"{size:>9,} candidates, {rows:,} keys (load {loaded:.0f}s): mean {mean:.1f} ms, "
             f"p50 {p50:.1f}, p95 {p95:.1f}, {queries:.1f} queries, {signals} signals",
             flush=True,
         )
-    explain()
+    if args.json:
+        Path(args.json).write_text(json.dumps(timings))
+    if not args.no_explain:
+        explain()
     print("\n| candidates | link keys | load (s) | mean ms | p50 ms | p95 ms | queries |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for size, rows, loaded, mean, p50, p95, queries, _s in results:

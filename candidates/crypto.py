@@ -24,3 +24,12 @@ def payout_account_key(bank_country: str, bank_part: str, account_digits: str) -
     digits = re.sub(r"\D", "", account_digits or "")
     bank = re.sub(r"[\s\-]", "", bank_part or "").upper()
     return _hmac(f"{(bank_country or '').upper()}:{bank}:{digits}")
+
+
+def payout_handle_key(kind: str, value: str) -> str:
+    """A platform account email or a crypto wallet address: case folded where case carries no
+    meaning (emails, hex and bech32 addresses), spaces removed."""
+    handle = re.sub(r"\s", "", value or "")
+    if kind == "email" or handle[:2].lower() == "0x" or handle[:4].lower() in ("bc1q", "bc1p"):
+        handle = handle.lower()
+    return _hmac(f"{kind}:{handle}")

@@ -140,6 +140,13 @@ def images_removed_on_error() -> Iterator[None]:
         _written.reset(token)
 
 
+def stored_file_track(name: str) -> None:
+    """Note a file written inside `images_removed_on_error`, so a failed write removes it."""
+    written = _written.get()
+    if written is not None:
+        written.append(name)
+
+
 def image_store(*, decoded: DecodedImage, client_id: UUID | None = None) -> Image:
     """Write the file (metadata stripped) through Django's default storage and describe it in
     an Image row, counted against `client_id`'s storage quota (in the caller's transaction, so a
@@ -156,9 +163,7 @@ def image_store(*, decoded: DecodedImage, client_id: UUID | None = None) -> Imag
     )
     name = f"{uuid.uuid4().hex}.{decoded.extension}"
     image.file.save(name, ContentFile(content), save=False)
-    written = _written.get()
-    if written is not None:
-        written.append(image.file.name)
+    stored_file_track(image.file.name)
     image.save()
     return image
 

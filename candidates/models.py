@@ -84,6 +84,23 @@ class Candidate(models.Model):
         REJECTED = "rejected"
         ESCALATED = "escalated"
 
+    class Stage(models.TextChoices):
+        APPLIED = "applied"
+        SCREENING = "screening"
+        INTERVIEWING = "interviewing"
+        OFFER = "offer"
+        HIRED = "hired"
+        REJECTED = "rejected"
+        WITHDRAWN = "withdrawn"
+
+    class PayoutMethod(models.TextChoices):
+        BANK = "bank"
+        PAYPAL = "paypal"
+        WISE = "wise"
+        PAYONEER = "payoneer"
+        CRYPTO = "crypto"
+        OTHER = "other"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="candidates")
     external_id = models.CharField(max_length=200)
@@ -105,7 +122,43 @@ class Candidate(models.Model):
     payout_account_key = models.CharField(max_length=64, blank=True)
     payout_account_last4 = models.CharField(max_length=4, blank=True)
     payout_iban_last4 = models.CharField(max_length=4, blank=True)
+    payout_iban_country = models.CharField(
+        max_length=2,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Derived: the country a valid IBAN names",
+    )
     has_payout = models.BooleanField(default=False)
+    # v1.1 columns carry a database default too, so bulk loads (COPY) that predate them work.
+    payout_method = models.CharField(
+        max_length=10, choices=PayoutMethod, blank=True, default="", db_default=""
+    )
+    # Platform email and crypto wallet: like account numbers, a keyed hash and the last 4 only.
+    payout_account_email_key = models.CharField(
+        max_length=64, blank=True, default="", db_default=""
+    )
+    payout_account_email_last4 = models.CharField(
+        max_length=4, blank=True, default="", db_default=""
+    )
+    payout_wallet_key = models.CharField(max_length=64, blank=True, default="", db_default="")
+    payout_wallet_last4 = models.CharField(max_length=4, blank=True, default="", db_default="")
+    stage = models.CharField(max_length=12, choices=Stage, blank=True, default="", db_default="")
+    vendor = models.CharField(
+        max_length=200, blank=True, default="", db_default="", help_text="Submitting staffing firm"
+    )
+    vendor_key = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Derived: the vendor's name normalised",
+    )
+    referred_by = models.JSONField(null=True, blank=True)  # {"external_id", "name", "email"}
+    references = models.JSONField(null=True, blank=True)  # [{"name", "email", "phone", ...}]
+    resume_file = models.ForeignKey(
+        "ResumeFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     photo = models.ForeignKey(
         Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -180,10 +233,79 @@ class Candidate(models.Model):
                 fields=("client", "review_status", "-risk_score", "-created_at", "-id"),
                 name="cand_queue_client",
             ),
+            # vendor.flagged_share: a client's candidates from one vendor, counted by level
+            # straight off the index (partial: most candidates name no vendor).
+            models.Index(
+                fields=("client", "vendor_key", "risk_level"),
+                name="cand_client_vendor",
+                condition=~Q(vendor_key=""),
+            ),
+            # The queue filtered by vendor, still in queue order.
+            models.Index(
+                fields=("vendor_key", "review_status", "-risk_score", "-created_at", "-id"),
+                name="cand_queue_vendor",
+                condition=~Q(vendor_key=""),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.external_id})"
+
+
+class ResumeFile(models.Model):
+    """An uploaded resume (PDF or DOCX) and the document metadata read from it on ingest."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    file = models.FileField(upload_to="resumes/%Y/%m/")
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the file as uploaded")
+    content_type = models.CharField(max_length=100)
+    filename = models.CharField(max_length=255, help_text="As sent")
+    # author, last_modified_by, creator, producer, created, modified: as the file states them
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.sha256[:12]}"
+
+    def describe(self) -> dict:
+        return {
+            "sha256": self.sha256,
+            "content_type": self.content_type,
+            "filename": self.filename,
+            "metadata": self.metadata,
+        }
+
+
+class ContactChange(models.Model):
+    """One change of a contact or payout value, kept masked as the API shows the value."""
+
+    class Field(models.TextChoices):
+        PHONE = "phone"
+        EMAIL = "email"
+        HOME_ADDRESS = "home_address"
+        SHIPPING_ADDRESS = "shipping_address"
+        PAYOUT = "payout"
+
+    candidate = models.ForeignKey(
+        "Candidate", on_delete=models.CASCADE, related_name="contact_changes"
+    )
+    field = models.CharField(max_length=20, choices=Field)
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField(null=True, blank=True)
+    stage = models.CharField(max_length=12, blank=True, help_text="The stage after the change")
+    via = models.CharField(max_length=20, help_text="The call: upsert or batch")
+    client = models.ForeignKey(
+        ApiClient, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    request_id = models.CharField(max_length=64, blank=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("changed_at", "id")
+        indexes = [models.Index(fields=("candidate", "changed_at"), name="contact_change_time")]
+
+    def __str__(self) -> str:
+        return f"{self.field} changed at {self.changed_at:%Y-%m-%d %H:%M}"
 
 
 class Session(models.Model):

@@ -4,24 +4,56 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.db.models import Count
 from django.utils import timezone
 
 from candidates.models import Candidate
-from checks.base import DocumentFacts, ObservationFacts, SessionFacts, Subject
+from checks.base import (
+    ContactChangeFacts,
+    DocumentFacts,
+    ObservationFacts,
+    SessionFacts,
+    Subject,
+)
+
+FLAGGED_LEVELS = ("high", "critical")
 
 
 def subject_load(*, candidate_id: UUID) -> Subject | None:
     candidate = (
         Candidate.objects.filter(pk=candidate_id)
-        .prefetch_related("sessions", "documents", "observations")
+        .select_related("resume_file")
+        .prefetch_related("sessions", "documents", "observations", "contact_changes")
         .first()
     )
     if candidate is None:
         return None
-    return subject_from(candidate)
+    return subject_from(candidate, vendor_record=vendor_record(candidate))
 
 
-def subject_from(c: Candidate) -> Subject:
+def vendor_record(candidate: Candidate) -> tuple[int, int] | None:
+    """The vendor's other assessed candidates of the same client, and how many are high or
+    critical: counts per level straight off `cand_client_vendor` (an index-only scan; the
+    candidate's own level is taken off afterwards rather than filtered, which would need the
+    table), never a row per candidate."""
+    if not candidate.vendor_key:
+        return None
+    levels = dict(
+        Candidate.objects.filter(client_id=candidate.client_id, vendor_key=candidate.vendor_key)
+        .exclude(risk_level="")
+        .values_list("risk_level")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    assessed = sum(levels.values())
+    flagged = sum(levels.get(level, 0) for level in FLAGGED_LEVELS)
+    if candidate.risk_level:  # the candidate itself, as last assessed
+        assessed -= 1
+        flagged -= candidate.risk_level in FLAGGED_LEVELS
+    return max(assessed, 0), max(flagged, 0)
+
+
+def subject_from(c: Candidate, *, vendor_record: tuple[int, int] | None = None) -> Subject:
     return Subject(
         id=c.id,
         full_name=c.full_name,
@@ -35,6 +67,7 @@ def subject_from(c: Candidate) -> Subject:
         shipping_address=c.shipping_address or {},
         payout_account_holder=c.payout_account_holder,
         payout_bank_country=c.payout_bank_country,
+        payout_iban_country=c.payout_iban_country,
         payout_routing_number=c.payout_routing_number,
         payout_account_key=c.payout_account_key,
         payout_account_last4=c.payout_account_last4 or c.payout_iban_last4,
@@ -69,4 +102,17 @@ def subject_from(c: Candidate) -> Subject:
         ),
         resume_text=c.resume_text,
         photo_id=c.photo_id,
+        stage=c.stage,
+        vendor=c.vendor,
+        payout_method=c.payout_method,
+        referred_by=c.referred_by or {},
+        references=tuple(c.references or ()),
+        resume_metadata=c.resume_file.metadata if c.resume_file else {},
+        vendor_record=vendor_record,
+        contact_changes=tuple(
+            ContactChangeFacts(
+                field=h.field, changed_at=h.changed_at, stage=h.stage, replaced=h.old is not None
+            )
+            for h in c.contact_changes.all()
+        ),
     )

@@ -76,6 +76,14 @@ class ObservationFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactChangeFacts:
+    field: str  # phone, email, home_address, shipping_address, payout
+    changed_at: datetime
+    stage: str  # the candidate's stage after the change ("" when unknown)
+    replaced: bool  # an earlier value existed (setting a first value is no churn)
+
+
+@dataclass(frozen=True, slots=True)
 class Subject:
     """Everything a check may read about one candidate, loaded once per assessment."""
 
@@ -91,6 +99,7 @@ class Subject:
     shipping_address: dict[str, Any] = field(default_factory=dict)
     payout_account_holder: str = ""
     payout_bank_country: str = ""
+    payout_iban_country: str = ""  # from a valid IBAN, which names its bank's country
     payout_routing_number: str = ""
     payout_account_key: str = ""
     payout_account_last4: str = ""
@@ -100,6 +109,16 @@ class Subject:
     observations: tuple[ObservationFacts, ...] = ()
     resume_text: str = ""
     photo_id: UUID | None = None
+    # v1.1 (read for consistency and reuse only, like everything else here)
+    stage: str = ""
+    vendor: str = ""
+    payout_method: str = ""
+    referred_by: dict[str, Any] = field(default_factory=dict)
+    references: tuple[dict[str, Any], ...] = ()
+    resume_metadata: dict[str, Any] = field(default_factory=dict)
+    contact_changes: tuple[ContactChangeFacts, ...] = ()
+    # The vendor's other candidates of the same client: (assessed, assessed high or critical)
+    vendor_record: tuple[int, int] | None = None
 
     @property
     def claimed_country(self) -> str:

@@ -71,3 +71,15 @@ def tz_data_version() -> str:
     from importlib.metadata import version
 
     return f"tzdata {version('tzdata')}"
+
+
+def iban_country(iban: str) -> str:
+    """The ISO alpha-2 country of a valid IBAN (schwifty checks its length, bank-code format and
+    check digits against the registry); "" when it is not one, so garbage decides nothing."""
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
+
+    try:
+        return IBAN(iban or "").country_code
+    except (SchwiftyException, ValueError):
+        return ""

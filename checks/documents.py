@@ -12,7 +12,7 @@ from typing import Any
 
 from checks.base import Check, Code, Context, DocumentFacts, Finding, Subject
 from checks.evidence import Field
-from checks.guidance import FBI_2023, FBI_2025
+from checks.guidance import FBI_2023, FBI_2025, FBI_2025_DOCUMENTS
 from checks.identifiers import country_alpha3
 from checks.mrz import mrz_parse
 from checks.names import names_match
@@ -57,7 +57,9 @@ class DocumentsCheck(Check):
             "high",
             FBI_2025,
         ),
-        "document.expired": Code("The identity document has expired", 15, "low"),
+        "document.expired": Code(
+            "The identity document has expired", 15, "low", FBI_2025_DOCUMENTS
+        ),
     }
 
     @dataclass(frozen=True)

@@ -57,7 +57,7 @@ class EmailCheck(Check):
         "source": Field("Source"),
     }
     codes = {
-        "email.invalid": Code("The email address fails syntax checks", 15, "low"),
+        "email.invalid": Code("The email address fails syntax checks", 15, "low", JOINT_2022),
         "email.disposable": Code(
             "The address is at a disposable (throw-away) mail provider", 25, "medium", JOINT_2022
         ),

@@ -2,13 +2,11 @@
 
 from checks.base import Check, Code, Context, Finding, Subject
 from checks.evidence import Field
-
-FBI_2023 = (
-    "FBI PSA I-101823-PSA (Oct 2023) and FBI/State/Treasury advisory on DPRK IT "
-    "workers (May 2022): refusal of video, changing faces, payment and equipment "
-    "redirection"
+from checks.guidance import (
+    FBI_2023_CAMERA,
+    JOINT_2022_EQUIPMENT,
+    JOINT_2022_SHARED_PAYMENT,
 )
-
 
 # The observations a recruiter may record, each scored as the signal of the same code. The
 # dashboard's form, the API's accepted codes and the model's choices are all derived from this
@@ -46,6 +44,14 @@ OBSERVATIONS: dict[str, tuple[str, str, int, str]] = {
         "high",
     ),
 }
+# The public guidance each observation follows.
+_GUIDANCE = {
+    "interview.camera_refused": FBI_2023_CAMERA,
+    "interview.different_person": FBI_2023_CAMERA,
+    "interview.refused_in_person": FBI_2023_CAMERA,
+    "interview.payment_redirect": JOINT_2022_SHARED_PAYMENT,
+    "interview.equipment_redirect": JOINT_2022_EQUIPMENT,
+}
 # (code, label) pairs for forms, serializers and model choices.
 OBSERVATION_CHOICES: tuple[tuple[str, str], ...] = tuple(
     (code, label) for code, (label, *_rest) in OBSERVATIONS.items()
@@ -56,7 +62,7 @@ class InterviewCheck(Check):
     name = "interview"
     evidence_fields = {"note": Field("Recruiter's note"), "observed_at": Field("Observed at")}
     codes = {
-        code: Code(description, points, severity, FBI_2023)
+        code: Code(description, points, severity, _GUIDANCE[code])
         for code, (_label, description, points, severity) in OBSERVATIONS.items()
     }
 

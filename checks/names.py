@@ -48,7 +48,9 @@ def normalise_text(value: str) -> str:
     return " ".join(name_tokens(value))
 
 
-def names_match(reference: str, other: str, *, truncated: bool = False) -> bool:
+def names_match(
+    reference: str, other: str, *, truncated: bool = False, extra_initials: bool = False
+) -> bool:
     """True when `other` could be the written form of `reference` in any order, with middle
     names dropped and names shortened to initials.
 
@@ -56,6 +58,9 @@ def names_match(reference: str, other: str, *, truncated: bool = False) -> bool:
     initial of it); at least two words must match (one of them in full) unless `reference`
     has only one word. With `truncated` (an MRZ name field filled to its last character, which
     ICAO 9303 fills by cutting names short), a word may also be the start of a reference word.
+    With `extra_initials` (bank records, which routinely add a middle initial the profile lacks:
+    "CLARK, Megan J."), initials of `other` left over may stay unaccounted for once every word of
+    `reference` is accounted for; an extra full name never may.
     """
     ref = name_tokens(reference)
     oth = name_tokens(other)
@@ -63,6 +68,7 @@ def names_match(reference: str, other: str, *, truncated: bool = False) -> bool:
         return False
     unused = list(ref)
     full_matches = 0
+    spare_initials = 0
     # Full words first, so an initial cannot take the word a full name needs.
     for word in sorted(oth, key=len, reverse=True):
         cut = next((r for r in unused if r.startswith(word)), None) if truncated else None
@@ -72,9 +78,14 @@ def names_match(reference: str, other: str, *, truncated: bool = False) -> bool:
             full_matches += 1
         elif len(word) == 1:
             initial = next((r for r in unused if r[0] == word), None)
-            if initial is None:
+            if initial is None and not extra_initials:
                 return False
-            unused.remove(initial)
+            if initial is None:
+                spare_initials += 1
+            else:
+                unused.remove(initial)
         else:
             return False
-    return full_matches >= 1 and len(oth) >= min(2, len(ref))
+    if spare_initials and unused:  # an extra initial only on top of the whole reference name
+        return False
+    return full_matches >= 1 and len(oth) - spare_initials >= min(2, len(ref))

@@ -2,7 +2,9 @@
 
 Payment to an account in another person's name, or in another country, is one of the advisory's
 red flags (facilitators collect wages for DPRK workers). Names are compared tolerantly: order,
-accents, case, middle names and initials (see `checks.names.names_match`).
+accents, case, middle names and initials, including a middle initial the bank added that the
+profile lacks (see `checks.names.names_match`). An IBAN names its bank's country, so an IBAN-only
+payout is compared by the IBAN's country.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class PayoutCheck(Check):
         "candidate_name": Field("Candidate"),
         "account_last4": Field("Account ending"),
         "bank_country": Field("Bank's country"),
+        "bank_country_from": Field("Bank's country from"),
         "claimed_country": Field("Claimed country"),
     }
     codes = {
@@ -44,7 +47,11 @@ class PayoutCheck(Check):
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         findings = []
         holder = subject.payout_account_holder.strip()
-        if holder and subject.full_name and not names_match(subject.full_name, holder):
+        if (
+            holder
+            and subject.full_name
+            and not names_match(subject.full_name, holder, extra_initials=True)
+        ):
             findings.append(
                 Finding(
                     "payout.name_mismatch",
@@ -56,7 +63,8 @@ class PayoutCheck(Check):
                     },
                 )
             )
-        bank = to_alpha2(subject.payout_bank_country) or subject.payout_bank_country.upper()
+        sent = to_alpha2(subject.payout_bank_country) or subject.payout_bank_country.upper()
+        bank = subject.payout_iban_country or sent
         claimed = to_alpha2(subject.claimed_country) or subject.claimed_country
         if bank and claimed and bank != claimed:
             findings.append(
@@ -65,6 +73,7 @@ class PayoutCheck(Check):
                     f"Payout bank is in {bank}; the candidate claims {claimed}",
                     {
                         "bank_country": bank,
+                        "bank_country_from": "iban" if subject.payout_iban_country else "sent",
                         "claimed_country": claimed,
                         "account_last4": subject.payout_account_last4,
                     },

@@ -21,8 +21,9 @@ from phonenumbers import timezone as pn_timezone
 from checks.base import Check, Code, Context, Finding, Subject
 from checks.countries import is_alpha2
 from checks.evidence import Field
-from checks.guidance import FBI_2023, JOINT_2022
+from checks.guidance import FBI_2023, JOINT_2022, JOINT_2022_HOURS
 from checks.params import param
+from checks.places import claimed_zones
 from checks.timezone import utc_offsets
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ class PhoneCheck(Check):
     }
     codes = {
         "phone.invalid": Code(
-            "The phone number does not parse or is not a valid number", 15, "low"
+            "The phone number does not parse or is not a valid number", 15, "low", JOINT_2022
         ),
         "phone.voip": Code(
             "The number is a VoIP (internet telephony) number", 30, "medium", JOINT_2022
@@ -90,12 +91,15 @@ class PhoneCheck(Check):
             "low",
             JOINT_2022,
         ),
-        "phone.uan": Code("The number is a universal access number of an organisation", 15, "low"),
-        "phone.premium_rate": Code("The number is a premium-rate number", 20, "low"),
+        "phone.uan": Code(
+            "The number is a universal access number of an organisation", 15, "low", JOINT_2022
+        ),
+        "phone.premium_rate": Code("The number is a premium-rate number", 20, "low", JOINT_2022),
         "phone.non_geographic": Code(
             "The number is toll-free, shared-cost, pager, voicemail or a global service number",
             15,
             "low",
+            JOINT_2022,
         ),
         "phone.country_mismatch": Code(
             "The phone's country differs from the claimed country", 25, "medium", FBI_2023
@@ -104,6 +108,7 @@ class PhoneCheck(Check):
             "The time zones the number's prefix serves do not include the claimed time zone",
             10,
             "low",
+            JOINT_2022_HOURS,
         ),
     }
 
@@ -125,8 +130,10 @@ class PhoneCheck(Check):
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         findings = _type_findings(number, e164, params)
         findings += _country_findings(number, e164, subject.claimed_country)
-        if params.check_timezone and subject.claimed_timezone:
-            findings += _timezone_findings(number, e164, subject.claimed_timezone, subject.now)
+        claim = claimed_zones(subject.claimed_location, subject.home_address)
+        # One zone, sent or the claimed city's: a whole country's zones would prove nothing.
+        if params.check_timezone and claim.source in ("claimed", "city") and len(claim.zones) == 1:
+            findings += _timezone_findings(number, e164, claim.zone, subject.now)
         return findings
 
 

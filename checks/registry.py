@@ -6,12 +6,14 @@ from checks.base import Check, Code
 from checks.documents import DocumentsCheck
 from checks.email import EmailCheck
 from checks.evidence import Field
+from checks.history import HistoryCheck
 from checks.interview import InterviewCheck
 from checks.ip import IpCheck
 from checks.links.check import LinkCheck
 from checks.payout import PayoutCheck
 from checks.phone import PhoneCheck
 from checks.timezone import TimezoneCheck
+from checks.vendor import VendorCheck
 
 CHECKS: tuple[Check, ...] = (
     PhoneCheck(),
@@ -22,6 +24,8 @@ CHECKS: tuple[Check, ...] = (
     PayoutCheck(),
     DocumentsCheck(),
     InterviewCheck(),
+    HistoryCheck(),
+    VendorCheck(),
     LinkCheck(),
 )
 

@@ -1,8 +1,8 @@
 """Django system checks of the check registry (`manage.py check`, and before `migrate`).
 
-Stable ids, as Django's own: registry.E001 a code outside its check's family, registry.W002 a code
-without the public guidance it follows, registry.W003 a registry entry the active rule set lacks
-(run `manage.py migrate`, which adds it).
+Stable ids, as Django's own: registry.E001 a code outside its check's family, registry.E002 a
+code without the public guidance it follows (an error: every code says why it matters),
+registry.W003 a registry entry the active rule set lacks (run `manage.py migrate`, which adds it).
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ def registry_codes(app_configs: Any = None, **_kwargs: Any) -> list[django_check
                 )
             if not info.guidance.strip():
                 found.append(
-                    django_checks.Warning(
+                    django_checks.Error(
                         f"Signal code {code!r} cites no public guidance.",
                         hint="Give its Code a guidance string (see checks/guidance.py).",
                         obj=type(check).__name__,
-                        id="registry.W002",
+                        id="registry.E002",
                     )
                 )
     return found

@@ -1,9 +1,10 @@
 """Browser time zones and activity hours against the claimed location.
 
-The claimed zone is claimed_location.timezone, else every zone of the claimed country (from the
-tz database's zone tables in the `tzdata` package). Offsets are compared at each session's
-instant with zoneinfo, so daylight saving time is honoured; names are never compared, so
-aliases (US/Central, America/Chicago) agree.
+The claimed zone is claimed_location.timezone, else the claimed city's (or region's) zone from
+GeoNames, else every zone of the claimed country (from the tz database's zone tables in the
+`tzdata` package): see `checks.places`, which the dashboard's activity chart reads too.
+Offsets are compared at each session's instant with zoneinfo, so daylight saving time is
+honoured; names are never compared, so aliases (US/Central, America/Chicago) agree.
 """
 
 from __future__ import annotations
@@ -11,22 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from checks.base import Check, Code, Context, Finding, SessionFacts, Subject
-from checks.countries import tz_data_version, zones_for_country
+from checks.countries import tz_data_version
 from checks.evidence import Field
-from checks.guidance import FBI_2023, JOINT_2022
+from checks.guidance import JOINT_2022, JOINT_2022_HOURS
 from checks.params import param
-
-
-@lru_cache(maxsize=2048)  # bounded: names come from browsers
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name) if name else None
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
-        return None
+from checks.places import ZoneClaim
+from checks.places import claimed_zones as location_zones
+from checks.places import zone_or_none as _zone
 
 
 def _local(at: datetime, zone: ZoneInfo) -> datetime | None:
@@ -48,10 +43,8 @@ def utc_offsets(zones: Iterable[str], at: datetime) -> set[int]:
     return found
 
 
-def claimed_zones(subject: Subject) -> tuple[str, ...]:
-    if _zone(subject.claimed_timezone):
-        return (subject.claimed_timezone,)
-    return zones_for_country(subject.claimed_country)
+def claimed_zones(subject: Subject) -> ZoneClaim:
+    return location_zones(subject.claimed_location, subject.home_address)
 
 
 class TimezoneCheck(Check):
@@ -71,6 +64,8 @@ class TimezoneCheck(Check):
         "night_sessions": Field("Sessions at night"),
         "examples": Field("Night sessions (UTC)"),
         "source": Field("Source"),
+        "claimed_zones_from": Field("Claimed zones from"),
+        "claimed_place": Field("Claimed place"),
     }
     codes = {
         "timezone.mismatch": Code(
@@ -80,7 +75,10 @@ class TimezoneCheck(Check):
             JOINT_2022,
         ),
         "timezone.off_hours_activity": Code(
-            "Most sessions fall at night in the claimed location's local time", 20, "low", FBI_2023
+            "Most sessions fall at night in the claimed location's local time",
+            20,
+            "low",
+            JOINT_2022_HOURS,
         ),
     }
 
@@ -103,11 +101,11 @@ class TimezoneCheck(Check):
         )
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
-        zones = claimed_zones(subject)
-        if not zones or not subject.sessions:
+        claim = claimed_zones(subject)
+        if not claim.zones or not subject.sessions:
             return []
-        findings = _mismatch(subject.sessions, zones, params)
-        findings += _off_hours(subject.sessions, zones, params)
+        findings = _mismatch(subject.sessions, claim, params)
+        findings += _off_hours(subject.sessions, claim, params)
         return findings
 
 
@@ -135,8 +133,9 @@ def _session_mismatch(s: SessionFacts, zones: tuple[str, ...], tolerance: int) -
 
 
 def _mismatch(
-    sessions: tuple[SessionFacts, ...], zones: tuple[str, ...], params: TimezoneCheck.Params
+    sessions: tuple[SessionFacts, ...], claim: ZoneClaim, params: TimezoneCheck.Params
 ) -> list[Finding]:
+    zones = claim.zones
     judged = [s for s in sessions if s.timezone or s.utc_offset_minutes is not None]
     bad = [m for s in judged if (m := _session_mismatch(s, zones, params.tolerance_minutes))]
     if not judged or len(bad) < params.mismatch_min_count:
@@ -152,6 +151,7 @@ def _mismatch(
             f"not match the claimed location ({', '.join(zones[:3])})",
             {
                 "claimed_zones": list(zones),
+                **_claim_evidence(claim),
                 "sessions": bad[:20],
                 "mismatched": len(bad),
                 "judged": len(judged),
@@ -166,8 +166,9 @@ def _is_night(hour: int, start: int, end: int) -> bool:
 
 
 def _off_hours(
-    sessions: tuple[SessionFacts, ...], zones: tuple[str, ...], params: TimezoneCheck.Params
+    sessions: tuple[SessionFacts, ...], claim: ZoneClaim, params: TimezoneCheck.Params
 ) -> list[Finding]:
+    zones = claim.zones
     start, end = params.night_start_hour, params.night_end_hour
     tzs = [z for z in (_zone(n) for n in zones) if z is not None]
     if not tzs:
@@ -189,6 +190,7 @@ def _off_hours(
             f"{end:02d}:00 local time at the claimed location",
             {
                 "claimed_zones": list(zones),
+                **_claim_evidence(claim),
                 "night_hours": [start, end],
                 "night_sessions": len(night),
                 "sessions": len(sessions),
@@ -196,3 +198,8 @@ def _off_hours(
             },
         )
     ]
+
+
+def _claim_evidence(claim: ZoneClaim) -> dict[str, str]:
+    """Where the claimed zones came from: sent, or derived from which city, region or country."""
+    return {"claimed_zones_from": claim.source, "claimed_place": claim.place}

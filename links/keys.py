@@ -27,6 +27,9 @@ from checks.links.normalise import (
 )
 
 Key = tuple[str, str, str]  # kind, value, display
+# A document image's keys are reused only when they include this row: images fingerprinted
+# before the portrait step existed get it at their candidate's next sync, without a migration.
+_PORTRAIT = LinkKind.DOCUMENT_IMAGE_PORTRAIT
 # Opens a stored image's file for reading; raises OSError when it is gone from storage.
 ImageOpener = Callable[[UUID], AbstractContextManager[BinaryIO]]
 
@@ -114,7 +117,7 @@ def _image_keys(
             if k[0].startswith(prefix + "_")
             and (k[2].startswith(f"img:{image_id}") or k[1] == str(image_id))
         }
-        if reused:
+        if reused and (prefix == "photo" or any(k[0] == _PORTRAIT for k in reused)):
             keys |= reused
         elif open_image is not None:
             keys |= _fingerprint_keys(image_id, prefix, open_image)
@@ -125,7 +128,7 @@ def _fingerprint_keys(image_id: UUID, prefix: str, open_image: ImageOpener) -> s
     with_quads = prefix == "document_image"
     try:
         with open_image(image_id) as fh:
-            fp = images.fingerprint_file(fh, with_quads=with_quads)
+            fp = images.fingerprint_file(fh, with_quads=with_quads, with_portrait=with_quads)
     except (OSError, ValueError):  # the file is gone from storage: nothing to compare
         return set()
     if fp is None:
@@ -135,4 +138,9 @@ def _fingerprint_keys(image_id: UUID, prefix: str, open_image: ImageOpener) -> s
     keys |= {(f"{prefix}_band", band, f"{tag}:{fp.whole}") for band in images.bands(fp.whole)}
     if with_quads:
         keys.add((f"{prefix}_quads", str(image_id), fp.quads))  # 171 characters
+        keys.add((_PORTRAIT, str(image_id), fp.portrait))  # "" when no TD3 page was found
+        keys |= {
+            (LinkKind.DOCUMENT_IMAGE_PORTRAIT_BAND, band, f"{tag}:{fp.portrait}")
+            for band in (images.portrait_bands(fp.portrait) if fp.portrait else [])
+        }
     return keys

@@ -21,8 +21,9 @@ from links.keys import ImageOpener, Key, LinkFacts, candidate_keys
 from links.models import LinkKey
 from links.services import link_backlog_add
 
-# Quads are verified per pair by the check; they never say who else to reassess.
-_NO_REASSESS = (LinkKind.DOCUMENT_IMAGE_QUADS,)
+# Quads are verified per pair by the check, and the portrait row only records that the image was
+# looked at: keyed by image id, neither says who else to reassess.
+_NO_REASSESS = (LinkKind.DOCUMENT_IMAGE_QUADS, LinkKind.DOCUMENT_IMAGE_PORTRAIT)
 
 
 def link_keys_sync(

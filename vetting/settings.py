@@ -326,6 +326,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "candidates.signin.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password", "token"]
+AXES_VERBOSE = False  # no version banner on every manage.py command; lockouts still log
 VETTING_REQUIRE_2FA = env_bool("VETTING_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "Vetting"
 SESSION_COOKIE_AGE = env_int("VETTING_SESSION_HOURS", 12) * 3600

@@ -158,6 +158,19 @@ class ImageData(serializers.Field):
         return value
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        # Not a standard format: it tells a client (and a fuzzer) that this is a document file.
+        "format": "resume-file",
+        "description": "A PDF or DOCX file as base64 or a `data:...;base64,` URI; at most 8 MiB "
+        "decoded; it must parse.",
+    }
+)
+class ResumeData(Text):
+    """The content of `resume_file`: text here; its parent reads it with the filename."""
+
+
 class StringMap(serializers.Field):
     """A flat JSON object of short string values (`profiles`). Schema: candidates.api.schema."""
 

@@ -78,11 +78,49 @@ class AddressOut(s.Serializer):
 
 
 class PayoutOut(s.Serializer):
+    method = s.ChoiceField(choices=Candidate.PayoutMethod.choices, help_text="v1.1; default bank")
     account_holder = _Text()
     bank_country = _Text()
     routing_number = _Text()
     account_number_last4 = _nullable(_Text)
     iban_last4 = _nullable(_Text)
+    account_email_last4 = _nullable(_Text, help_text="v1.1: a platform account's email")
+    wallet_address_last4 = _nullable(_Text, help_text="v1.1: a crypto wallet")
+
+
+class ReferredByOut(s.Serializer):
+    """As sent; keys sent as null are null."""
+
+    external_id = _nullable(_Text, required=False)
+    name = _nullable(_Text, required=False)
+    email = _nullable(_Text, required=False)
+
+
+class ReferenceOut(s.Serializer):
+    """As sent; keys sent as null are null."""
+
+    name = _nullable(_Text, required=False)
+    email = _nullable(_Text, required=False)
+    phone = _nullable(_Text, required=False)
+    relationship = _nullable(_Text, required=False)
+
+
+class ResumeMetadataOut(s.Serializer):
+    """As the file states it; "" or null when it does not."""
+
+    author = _Text()
+    last_modified_by = _Text(help_text="DOCX only: PDF has no such entry.")
+    creator = _Text(help_text="The PDF's Creator, or the application that wrote the DOCX.")
+    producer = _Text(help_text="PDF only.")
+    created = _nullable(s.DateTimeField)
+    modified = _nullable(s.DateTimeField)
+
+
+class ResumeFileOut(s.Serializer):
+    sha256 = _Text()
+    content_type = _Text(help_text="`application/pdf` or the DOCX type today.")
+    filename = _Text(help_text="As sent.")
+    metadata = ResumeMetadataOut()
 
 
 class SessionOut(s.Serializer):
@@ -176,6 +214,11 @@ class CandidateOut(s.Serializer):
     photo = ImageOut(allow_null=True)
     resume_text = _Text()
     profiles = _nullable(s.DictField, child=_Text())
+    stage = _nullable(s.ChoiceField, choices=Candidate.Stage.choices, help_text="v1.1")
+    vendor = _Text(help_text="v1.1: the submitting staffing firm, as sent")
+    referred_by = ReferredByOut(allow_null=True)
+    references = ReferenceOut(many=True, allow_null=True)
+    resume_file = ResumeFileOut(allow_null=True)
     assessment = AssessmentOut(allow_null=True)
     review = ReviewOut()
 

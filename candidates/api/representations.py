@@ -11,6 +11,7 @@ from typing import Any
 from candidates.api.fields import iso
 from candidates.api.visibility import signal_for_client
 from candidates.models import Assessment, Candidate, Document, Image, Session
+from candidates.services.history import payout_public
 
 
 def candidate_detail(candidate: Candidate, *, external_ids: dict[str, str]) -> dict[str, Any]:
@@ -29,6 +30,12 @@ def candidate_detail(candidate: Candidate, *, external_ids: dict[str, str]) -> d
         "photo": _image(candidate.photo),
         "resume_text": candidate.resume_text,
         "profiles": candidate.profiles,
+        # v1.1
+        "stage": candidate.stage or None,
+        "vendor": candidate.vendor,
+        "referred_by": candidate.referred_by,
+        "references": candidate.references,
+        "resume_file": candidate.resume_file.describe() if candidate.resume_file else None,
         "assessment": _assessment_block(candidate, external_ids=external_ids),
         "review": _review(candidate),
     }
@@ -95,15 +102,7 @@ def _identity(candidate: Candidate) -> dict[str, Any]:
 
 
 def _payout(candidate: Candidate) -> dict[str, Any] | None:
-    if not candidate.has_payout:
-        return None
-    return {
-        "account_holder": candidate.payout_account_holder,
-        "bank_country": candidate.payout_bank_country,
-        "routing_number": candidate.payout_routing_number,
-        "account_number_last4": candidate.payout_account_last4 or None,
-        "iban_last4": candidate.payout_iban_last4 or None,
-    }
+    return payout_public(candidate)  # the same masked view the contact history keeps
 
 
 def _session(session: Session) -> dict[str, Any]:

@@ -18,7 +18,13 @@ def candidate_get(*, client: ApiClient, candidate_id: UUID) -> Candidate | None:
     """The client's candidate with everything its GET shows: five queries whatever its size."""
     return (
         Candidate.objects.filter(client=client, pk=candidate_id)
-        .select_related("photo", "latest_assessment", "completed_assessment", "review_decided_by")
+        .select_related(
+            "photo",
+            "resume_file",
+            "latest_assessment",
+            "completed_assessment",
+            "review_decided_by",
+        )
         .prefetch_related(
             "sessions",
             Prefetch("documents", queryset=Document.objects.select_related("image")),

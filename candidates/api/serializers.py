@@ -13,12 +13,14 @@ from typing import Any
 from rest_framework import serializers
 
 from candidates.api import fields as f
-from candidates.models import Document, Observation, Session
+from candidates.models import Candidate, Document, Observation, Session
+from candidates.resumes import MAX_ENCODED_CHARS, ResumeInvalid, resume_decode
 
 MAX_SESSIONS_PER_REQUEST = 1000
 MAX_DOCUMENTS_PER_REQUEST = 20
 MAX_BATCH = 500
 RESUME_MAX_CHARS = 200_000
+MAX_REFERENCES = 10
 
 
 class StrictSerializer(serializers.Serializer):
@@ -60,6 +62,38 @@ class PayoutIn(StrictSerializer):
     routing_number = _optional(f.Text, 34)
     account_number = _optional(f.Text, 34)
     iban = _optional(f.Text, 34)
+    # v1.1
+    method = _optional(f.Choice, choices=Candidate.PayoutMethod.choices)
+    account_email = _optional(f.Text, 320)
+    wallet_address = _optional(f.Text, 128)
+
+
+class ReferredByIn(StrictSerializer):
+    """Who referred the candidate; `external_id` names a candidate of the same client."""
+
+    external_id = _optional(f.Text, 200)
+    name = _optional(f.Text, 300)
+    email = _optional(f.Text, 320)
+
+
+class ReferenceIn(StrictSerializer):
+    name = _optional(f.Text, 300)
+    email = _optional(f.Text, 320)
+    phone = _optional(f.Text, 64)
+    relationship = _optional(f.Text, 100)
+
+
+class ResumeFileIn(StrictSerializer):
+    """A PDF or DOCX; read here (text and metadata) so a bad file names its field."""
+
+    filename = f.Text(255, allow_blank=False)
+    content = f.ResumeData(MAX_ENCODED_CHARS, allow_blank=False)
+
+    def validate(self, attrs: dict[str, Any]) -> Any:
+        try:
+            return resume_decode(content=attrs["content"], filename=attrs["filename"])
+        except ResumeInvalid as exc:
+            raise serializers.ValidationError({"content": [str(exc)]}) from exc
 
 
 class SessionIn(StrictSerializer):
@@ -102,6 +136,14 @@ class CandidateIn(StrictSerializer):
     photo = _optional(f.ImageData)
     resume_text = _optional(f.Text, RESUME_MAX_CHARS)
     profiles = _optional(f.StringMap, max_items=20, max_key=50, max_value=500)
+    # v1.1
+    stage = _optional(f.Choice, choices=Candidate.Stage.choices)
+    vendor = _optional(f.Text, 200)
+    referred_by = ReferredByIn(required=False, allow_null=True)
+    references = serializers.ListSerializer(
+        child=ReferenceIn(), required=False, allow_null=True, max_length=MAX_REFERENCES
+    )
+    resume_file = ResumeFileIn(required=False, allow_null=True)
 
 
 class BatchIn(StrictSerializer):

@@ -12,7 +12,15 @@ from typing import Any
 from uuid import UUID
 
 from candidates.dashboard import pictures
-from candidates.models import Candidate, Document, Observation, ReviewDecision, Signal
+from candidates.models import (
+    Candidate,
+    ContactChange,
+    Document,
+    Observation,
+    ReviewDecision,
+    Signal,
+)
+from candidates.subject import vendor_record
 from checks.evidence import EvidenceLine, evidence_lines
 from checks.registry import code_info, evidence_fields_for
 
@@ -32,6 +40,7 @@ _RELATED_FIELDS = (
 class SignalView:
     signal: Signal
     description: str
+    guidance: str  # the public guidance the code follows
     evidence: list[EvidenceLine]
     related: list[tuple[Candidate | None, str, str]]  # (candidate, id, shared)
     allowlist_keys: list[str] = field(default_factory=list)  # for rules admins: what to allowlist
@@ -54,11 +63,15 @@ class Detail:
     observations: list[Observation]
     reviews: list[ReviewDecision]
     session_times: list[Any]
+    contact_changes: list[dict[str, Any]] = field(default_factory=list)
+    vendor_record: tuple[int, int] | None = None  # the vendor's other (assessed, flagged)
 
 
 def candidate_detail(*, candidate_id: UUID) -> Detail | None:
     candidate = (
-        Candidate.objects.select_related("client", "completed_assessment", "review_decided_by")
+        Candidate.objects.select_related(
+            "client", "completed_assessment", "review_decided_by", "resume_file"
+        )
         .filter(pk=candidate_id)
         .first()
     )
@@ -83,7 +96,55 @@ def candidate_detail(*, candidate_id: UUID) -> Detail | None:
             ReviewDecision.objects.filter(candidate=candidate).select_related("decided_by")[:20]
         ),
         session_times=list(candidate.sessions.values_list("seen_at", flat=True)),
+        contact_changes=contact_timeline(candidate),
+        vendor_record=vendor_record(candidate),
     )
+
+
+TIMELINE_LIMIT = 100
+
+
+def contact_timeline(candidate: Candidate) -> list[dict[str, Any]]:
+    """The newest changes of contact and payout details, as readable text (already masked)."""
+    rows = ContactChange.objects.filter(candidate=candidate).order_by("-changed_at", "-id")
+    return [
+        {
+            "at": row.changed_at,
+            "field": row.get_field_display(),
+            "old": _value_text(row.old),
+            "new": _value_text(row.new),
+            "stage": row.stage,
+            "via": row.via,
+            "request_id": row.request_id,
+        }
+        for row in rows[:TIMELINE_LIMIT]
+    ]
+
+
+def _value_text(value: Any) -> str:
+    if value in (None, "", {}):
+        return "—"
+    if not isinstance(value, dict):
+        return str(value)
+    if "account_holder" in value or "method" in value:  # a payout, numbers already last 4
+        last4 = next(
+            (
+                value.get(k)
+                for k in (
+                    "account_number_last4",
+                    "iban_last4",
+                    "account_email_last4",
+                    "wallet_address_last4",
+                )
+                if value.get(k)
+            ),
+            "",
+        )
+        parts = [value.get("method") or "", value.get("account_holder") or ""]
+        parts.append(f"••••{last4}" if last4 else "")
+        return ", ".join(p for p in parts if p)
+    keys = ("line1", "line2", "postal_code", "city", "region", "country")
+    return ", ".join(str(value[k]) for k in keys if value.get(k))
 
 
 def related_candidates(signals: list[Signal]) -> dict[str, Candidate]:
@@ -112,6 +173,7 @@ def _grouped(signals: list[Signal], related: dict[str, Candidate]) -> list[Check
             SignalView(
                 signal=s,
                 description=info.description if info else "",
+                guidance=info.guidance if info else "",
                 evidence=evidence_lines(evidence_fields_for(s.code), s.evidence),
                 related=[
                     (related.get(str(r.get("id"))), str(r.get("id")), str(r.get("shared", "")))

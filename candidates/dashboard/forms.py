@@ -43,6 +43,9 @@ class QueueFilterForm(forms.Form):
         empty_label="Any",
         queryset=ApiClient.objects.only("id", "name"),
     )
+    vendor = forms.CharField(
+        label="Vendor", required=False, max_length=200, help_text="The submitting firm's name"
+    )
     created_from = forms.DateField(
         label="Created from", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -68,6 +71,7 @@ class QueueFilterForm(forms.Form):
             created_from=d.get("created_from"),
             created_to=d.get("created_to"),
             q=(d.get("q") or "").strip(),
+            vendor=(d.get("vendor") or "").strip(),
         )
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from candidates.models import Candidate
 from checks.links import resume
+from checks.places import ZoneClaim
 
 WORK_START, WORK_END = 9, 18  # local working hours shaded on the activity chart
 
@@ -25,8 +26,10 @@ RISK_COLOURS = {
 DECISION_COLOURS = {"cleared": "#15803d", "rejected": "#3f3f46", "escalated": "#7c3aed"}
 
 
-def activity_hours(times: list[datetime], tz_name: str) -> dict[str, Any]:
-    """Sessions per local hour of the claimed time zone, with bar geometry (24 x 20 px)."""
+def activity_hours(times: list[datetime], claim: ZoneClaim) -> dict[str, Any]:
+    """Sessions per local hour of the claimed time zone (sent, or derived as the time-zone checks
+    derive it: `checks.places`), with bar geometry (24 x 20 px)."""
+    tz_name = claim.zone
     try:
         tz = ZoneInfo(tz_name) if tz_name else None
     except (ZoneInfoNotFoundError, ValueError):
@@ -52,6 +55,9 @@ def activity_hours(times: list[datetime], tz_name: str) -> dict[str, Any]:
         "total": len(times),
         "in_work": in_work,
         "tz": tz_name if tz else "UTC",
+        "tz_from": claim.source if tz else "",
+        "tz_place": claim.place if tz else "",
+        "tz_others": list(claim.zones[1:4]) if tz else [],
         "work_x": 30 + WORK_START * 20,
         "work_w": (WORK_END - WORK_START) * 20,
         "ticks": [{"hour": h, "x": 40 + h * 20} for h in range(0, 24, 3)],

@@ -4,7 +4,8 @@ Every filter maps onto an index so a page stays fast at a million candidates:
 - one review status (the default, "unreviewed"): `cand_queue`; all statuses: `cand_risk`;
 - level: `cand_queue_level`; client: `cand_queue_client`;
 - signal code: `signal_code` (code, assessment) joined to `completed_assessment`;
-- search: prefix match on name, email or external id (`cand_search_*`, migration 0004).
+- search: prefix match on name, email or external id (`cand_search_*`, migration 0004);
+- vendor: its normalised name, `cand_queue_vendor` (partial: only candidates naming one).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils import timezone
 from candidates.cursors import cursor_decode, cursor_encode
 from candidates.models import Candidate, Signal
 from checks.models import RuleSet
+from checks.names import normalise_text
 
 PAGE_SIZE = 50
 TOP_SIGNALS = 3
@@ -48,6 +50,7 @@ class QueueFilters:
     created_from: date | None = None
     created_to: date | None = None
     q: str = ""
+    vendor: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,8 @@ def queue_queryset(filters: QueueFilters) -> QuerySet[Candidate]:
         qs = qs.filter(created_at__gte=_day_start(filters.created_from))
     if filters.created_to:
         qs = qs.filter(created_at__lt=_day_start(filters.created_to + timedelta(days=1)))
+    if filters.vendor:
+        qs = qs.filter(vendor_key=normalise_text(filters.vendor)[:200])
     if filters.q:
         q = filters.q
         qs = qs.filter(

@@ -38,6 +38,7 @@ from candidates.dashboard.detail import (
 from candidates.dashboard.forms import DecisionForm, ObservationForm, QueueFilterForm
 from candidates.dashboard.queue import QueueRow, queue_iter, queue_page
 from candidates.models import Candidate, Document, Image
+from checks.places import claimed_zones
 
 
 def _perm(codename: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -167,7 +168,7 @@ def candidate(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
         "d": detail,
         "c": c,
         "hours": pictures.activity_hours(
-            detail.session_times, (c.claimed_location or {}).get("timezone", "")
+            detail.session_times, claimed_zones(c.claimed_location, c.home_address)
         ),
         "graph": pictures.link_graph(c, detail.signals, detail.related),
         "profiles": profile_entries(c.profiles),

@@ -127,6 +127,7 @@ class DraftForm(forms.Form):
                     {
                         "code": code,
                         "description": check.codes[code].description,
+                        "guidance": check.codes[code].guidance,
                         "enabled": self[f"sig__{code}__enabled"],
                         "points": self[f"sig__{code}__points"],
                         "severity": self[f"sig__{code}__severity"],

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from candidates import hooks, pipeline
-from candidates.crypto import document_number_key, payout_account_key
+from candidates.crypto import document_number_key, payout_account_key, payout_handle_key
 from candidates.images import (
     DecodedImage,
     image_delete,
@@ -34,10 +34,17 @@ from candidates.models import (
     Session,
     Tombstone,
 )
+from candidates.resumes import DecodedResume, resume_delete, resume_store
+from candidates.services.history import (
+    PAYOUT_COLUMNS,
+    contact_changes_record,
+    contact_snapshot,
+)
 from candidates.services.reviews import audit_record, audit_redact_free_text
-from checks.countries import claimed_country
+from checks.countries import claimed_country, iban_country
 from checks.identifiers import last4
 from checks.mrz import mrz_ingest
+from checks.names import normalise_text
 from links.sync import link_keys_erase
 
 MAX_SESSIONS_PER_CANDIDATE = 1000
@@ -53,8 +60,12 @@ _SCALARS = (
     "claimed_location",
     "home_address",
     "shipping_address",
+    "stage",
+    "vendor",
+    "referred_by",
+    "references",
 )
-_BLANK_IF_NULL = {"email", "phone", "nationality", "resume_text"}
+_BLANK_IF_NULL = {"email", "phone", "nationality", "resume_text", "stage", "vendor"}
 
 
 class CandidateInvalid(ValueError):
@@ -73,7 +84,7 @@ class UpsertResult:
 
 
 def candidate_upsert(
-    *, client: ApiClient, data: dict[str, Any], request_id: str = ""
+    *, client: ApiClient, data: dict[str, Any], request_id: str = "", via: str = "upsert"
 ) -> UpsertResult:
     """Create or merge-update the client's candidate `data["external_id"]`.
 
@@ -84,9 +95,14 @@ def candidate_upsert(
     with images_removed_on_error(), transaction.atomic():
         candidate, created = _candidate_lock_or_create(client=client, data=data)
         new_sessions = _sessions_new(candidate=candidate, sessions=data.get("sessions") or [])
+        before = None if created else contact_snapshot(candidate)
         own_changed = _candidate_apply(candidate=candidate, data=data)
         if created or own_changed:
             candidate.save()
+        if before is not None and own_changed:
+            contact_changes_record(
+                candidate=candidate, before=before, via=via, client=client, request_id=request_id
+            )
         Session.objects.bulk_create(new_sessions)
         sessions_changed = bool(new_sessions)
         children_changed = _documents_apply(candidate=candidate, data=data) or sessions_changed
@@ -113,7 +129,9 @@ def candidates_batch_upsert(
     with transaction.atomic():
         for index, data in items:
             try:
-                results[index] = candidate_upsert(client=client, data=data, request_id=request_id)
+                results[index] = candidate_upsert(
+                    client=client, data=data, request_id=request_id, via="batch"
+                )
             except CandidateInvalid as exc:
                 results[index] = exc
     return results
@@ -177,6 +195,7 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
         return Tombstone.objects.filter(pk=candidate_id, client=client).exists()
     linked = [pk for pk in link_keys_erase(candidate_id=candidate.pk) if pk != candidate.pk]
     images = [candidate.photo] + [d.image for d in candidate.documents.select_related("image")]
+    resume = candidate.resume_file
     IdempotencyRecord.objects.filter(
         Q(response_body__id=str(candidate.pk)) | Q(response_body__candidate_id=str(candidate.pk)),
         client=client,
@@ -184,6 +203,7 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
     candidate.delete()
     for image in images:
         image_delete(image=image, client_id=client.pk)
+    resume_delete(resume=resume)
     Tombstone.objects.create(id=candidate_id, client=client)
     audit_redact_free_text(candidate_id=candidate_id)
     _notify_erased(
@@ -274,22 +294,17 @@ def _candidate_apply(*, candidate: Candidate, data: dict[str, Any]) -> bool:
     candidate.claimed_country = claimed_country(candidate.claimed_location, candidate.home_address)[
         :2
     ]
+    candidate.vendor_key = normalise_text(candidate.vendor)[:200]
     if "payout" in data:
         changed |= _payout_apply(candidate=candidate, payout=data["payout"])
     if "photo" in data:
         changed |= _photo_apply(candidate=candidate, decoded=data["photo"])
+    if "resume_file" in data:
+        changed |= _resume_apply(candidate=candidate, data=data)
     return changed
 
 
-_PAYOUT_FIELDS = (
-    "payout_account_holder",
-    "payout_bank_country",
-    "payout_routing_number",
-    "payout_account_key",
-    "payout_account_last4",
-    "payout_iban_last4",
-    "has_payout",
-)
+_PAYOUT_FIELDS = PAYOUT_COLUMNS
 
 
 def payout_fields(payout: dict[str, Any] | None) -> dict[str, Any]:
@@ -312,7 +327,22 @@ def payout_fields(payout: dict[str, Any] | None) -> dict[str, Any]:
         "payout_account_key": key,
         "payout_account_last4": account_last4,
         "payout_iban_last4": iban_last4,
+        # Kept apart from bank_country, which is echoed as sent (the IBAN itself is not kept).
+        "payout_iban_country": iban_country(iban) if iban else "",
         "has_payout": any(p.values()),
+        **_payout_handles(p),
+    }
+
+
+def _payout_handles(p: dict[str, Any]) -> dict[str, Any]:
+    """v1.1: the method, and a platform email or crypto wallet as a key and last 4 only."""
+    email, wallet = p.get("account_email", ""), p.get("wallet_address", "")
+    return {
+        "payout_method": p.get("method") or ("bank" if any(p.values()) else ""),
+        "payout_account_email_key": payout_handle_key("email", email) if email else "",
+        "payout_account_email_last4": last4(email) if email else "",
+        "payout_wallet_key": payout_handle_key("wallet", wallet) if wallet else "",
+        "payout_wallet_last4": last4(wallet) if wallet else "",
     }
 
 
@@ -337,6 +367,30 @@ def _photo_apply(*, candidate: Candidate, decoded: DecodedImage | None) -> bool:
         # Save the new reference before the old row goes, or SET_NULL would race it.
         candidate.save(update_fields=["photo"])
         image_delete(image=old, client_id=candidate.client_id)
+    return True
+
+
+def _resume_apply(*, candidate: Candidate, data: dict[str, Any]) -> bool:
+    """Store a new resume file (its text becomes resume_text when none is sent); null clears."""
+    decoded: DecodedResume | None = data["resume_file"]
+    old = candidate.resume_file
+    if (
+        decoded is not None
+        and not data.get("resume_text")
+        and candidate.resume_text != decoded.text
+    ):
+        candidate.resume_text = decoded.text
+        text_changed = True
+    else:
+        text_changed = False
+    if decoded is not None and old is not None and old.sha256 == decoded.sha256:
+        return text_changed
+    if decoded is None and old is None:
+        return text_changed
+    candidate.resume_file = resume_store(decoded=decoded) if decoded is not None else None
+    if old is not None:
+        candidate.save(update_fields=["resume_file"])  # before the old row goes (SET_NULL)
+        resume_delete(resume=old)
     return True
 
 

@@ -1,4 +1,5 @@
-"""Session IP checks: unusable addresses, hosting/VPN/Tor networks, a foreign-country pattern.
+"""Session IP checks: unusable addresses, hosting/VPN/Tor networks, a foreign-country pattern,
+impossible travel between sessions (`checks.ip.travel`).
 
 Every address is mapped offline (see `checks.ip.lookup` for sources and freshness). A network
 counts as hosting when iporigin lists its range, or when its ASN (MaxMind) or registered owner
@@ -15,8 +16,9 @@ from dataclasses import dataclass
 from checks.base import Check, Code, Context, Finding, Subject
 from checks.countries import to_alpha2
 from checks.evidence import Field
-from checks.guidance import FBI_2023, FBI_2025, JOINT_2022_NETWORK
+from checks.guidance import FBI_2023, FBI_2025, JOINT_2022_LOGINS, JOINT_2022_NETWORK
 from checks.ip.lookup import IpInfo, ip_lookup, source_info
+from checks.ip.travel import impossible_travel
 from checks.params import param
 
 # Networks that sell virtual servers or carry commercial VPN exits. Numbers are matched when a
@@ -92,9 +94,23 @@ class IpCheck(Check):
         "countries": Field("Sessions per country"),
         "ips": Field("IP addresses from abroad"),
         "source": Field("Source"),
+        # impossible travel (checks.ip.travel): one line per leg
+        "legs": Field("Impossible legs"),
+        "from": Field("From"),
+        "to": Field("To"),
+        "where": Field("Place"),
+        "seen_at": Field("Seen at"),
+        "hours": Field("Time between", "hours"),
+        "distance_km": Field("At least", "km"),
+        "speed_kmh": Field("Speed needed", "km/h"),
+        "level": Field("Located by"),
+        "impossible_legs": Field("Impossible legs in all"),
+        "speed_limit_kmh": Field("Speed limit", "km/h"),
     }
     codes = {
-        "ip.invalid": Code("A session IP does not parse, or is private/reserved", 10, "low"),
+        "ip.invalid": Code(
+            "A session IP does not parse, or is private/reserved", 10, "low", JOINT_2022_NETWORK
+        ),
         "ip.country_mismatch": Code(
             "Session IPs geolocate outside the claimed country (a pattern, not one trip)",
             35,
@@ -108,6 +124,12 @@ class IpCheck(Check):
             JOINT_2022_NETWORK,
         ),
         "ip.tor_exit": Code("A session IP is a Tor exit node", 35, "medium", FBI_2025),
+        "ip.impossible_travel": Code(
+            "Two sessions from places too far apart for the time between them",
+            30,
+            "medium",
+            JOINT_2022_LOGINS,
+        ),
     }
 
     @dataclass(frozen=True)
@@ -141,6 +163,20 @@ class IpCheck(Check):
             ("Cogent", "Google", "Akamai", "DataCamp"),
             "Providers counted only when their network is also on the deny-lists above",
         )
+        travel_speed_kmh: int = param(
+            1000,
+            "Impossible travel: the fastest anyone can go between sessions, in km/h (an airliner "
+            "cruises at about 900)",
+            min=100,
+            max=20000,
+        )
+        travel_min_distance_km: int = param(
+            500,
+            "Impossible travel: places closer than this many km are within the error of IP "
+            "geolocation and never count",
+            min=0,
+            max=20000,
+        )
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         if not subject.sessions:
@@ -167,6 +203,20 @@ class IpCheck(Check):
                     )
                 )
         findings += _country_pattern(subject, infos, hosting, params)
+        findings += impossible_travel(
+            subject.sessions,
+            infos,
+            lambda i: (
+                not (
+                    i.problem
+                    or i.kind == "tor"
+                    or hosting(i)
+                    or i.provider in params.ignored_providers
+                )
+            ),
+            speed_kmh=params.travel_speed_kmh,
+            min_distance_km=params.travel_min_distance_km,
+        )
         return findings
 
 

@@ -31,6 +31,10 @@ class IpInfo:
     asn: int | None = None  # only from a MaxMind ASN database
     kind: str = "unknown"  # iporigin kind
     provider: str = ""  # iporigin provider name
+    # Only from a MaxMind City database: the city's point and MaxMind's radius around it.
+    latitude: float | None = None
+    longitude: float | None = None
+    accuracy_km: int | None = None
 
 
 def address_problem(text: str) -> tuple[Any, str]:
@@ -61,49 +65,58 @@ def ip_lookup(text: str) -> IpInfo:
     if address is None or problem:
         return IpInfo(ip=(text or "")[:64], problem=problem)
     ip = str(address)
-    country, network, asn = _geo(ip)
+    geo = _geo(ip)
     import iporigin
 
     origin = iporigin.classify(address)
-    return IpInfo(
-        ip=ip, country=country, network=network, asn=asn, kind=origin.kind, provider=origin.provider
-    )
+    return IpInfo(ip=ip, kind=origin.kind, provider=origin.provider, **geo)
 
 
-def _geo(ip: str) -> tuple[str, str, int | None]:
+def _geo(ip: str) -> dict[str, Any]:
     readers = _maxmind()
     if readers is not None:
         return _geo_maxmind(readers, ip)
     result = _geoip2fast().lookup(ip)
     country = result.country_code if result.country_code not in _NOT_FOUND else ""
-    return country, result.asn_name or "", None
+    return {"country": country, "network": result.asn_name or "", "asn": None}
 
 
-def _geo_maxmind(readers: tuple[Any, Any], ip: str) -> tuple[str, str, int | None]:
+def _geo_maxmind(readers: tuple[Any, Any], ip: str) -> dict[str, Any]:
     import geoip2.errors
 
     city_reader, asn_reader = readers
-    country, network, asn = "", "", None
+    found: dict[str, Any] = {"country": ""}
     if city_reader is not None:
         try:
-            method = (
-                city_reader.city
-                if "City" in city_reader.metadata().database_type
-                else city_reader.country
-            )
-            country = method(ip).country.iso_code or ""
+            if "City" in city_reader.metadata().database_type:
+                record = city_reader.city(ip)
+                found.update(_point(record.location))
+            else:
+                record = city_reader.country(ip)
+            found["country"] = record.country.iso_code or ""
         except geoip2.errors.AddressNotFoundError:
             pass
+    network, asn = "", None
     if asn_reader is not None:
         try:
-            record = asn_reader.asn(ip)
+            asn_record = asn_reader.asn(ip)
             network, asn = (
-                record.autonomous_system_organization or "",
-                record.autonomous_system_number,
+                asn_record.autonomous_system_organization or "",
+                asn_record.autonomous_system_number,
             )
         except geoip2.errors.AddressNotFoundError:
             pass
-    return country, network, asn
+    return {**found, "network": network, "asn": asn}
+
+
+def _point(location: Any) -> dict[str, Any]:
+    if location.latitude is None or location.longitude is None:
+        return {}
+    return {
+        "latitude": location.latitude,
+        "longitude": location.longitude,
+        "accuracy_km": location.accuracy_radius,
+    }
 
 
 @cache

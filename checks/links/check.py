@@ -12,6 +12,16 @@ from dataclasses import dataclass
 
 from checks.base import RELATED_CAP, Check, Code, Context, Finding, Subject
 from checks.evidence import Field
+from checks.guidance import (
+    DOJ_LAPTOP_FARMS,
+    FBI_2023_PROFILES,
+    FBI_2024_FACILITATORS,
+    FBI_2025_CROSS_CHECK,
+    FBI_2025_DOCUMENTS,
+    JOINT_2022_LOGINS,
+    JOINT_2022_SHARED_PAYMENT,
+    JOINT_2022_TEMPLATES,
+)
 from checks.links import images
 from checks.links.allowlist import allowlist_entry, allowlist_pairs
 from checks.links.cluster import cluster_finding
@@ -32,6 +42,7 @@ class LinkCheck(Check):
         # the address as typed), and per-candidate scores the related list shows by name.
         "allowlist_key": Field("Allowlist key", hidden=True),
         "bits_apart": Field("Bits apart", hidden=True),
+        "portrait_bits_apart": Field("Portrait bits apart", hidden=True),
         "jaccard": Field("Similarity", hidden=True),
         "threshold": Field("Similarity threshold", "share"),
         "size": Field("Cluster size", "candidates"),
@@ -40,38 +51,63 @@ class LinkCheck(Check):
     }
     codes = {
         "link.phone_shared": Code(
-            "Same phone (normalised E.164) as other candidates", 35, "medium"
+            "Same phone (normalised E.164) as other candidates", 35, "medium", FBI_2025_CROSS_CHECK
         ),
         "link.email_shared": Code(
             "Same mailbox (case, provider dots and plus-tags removed) as other candidates",
             40,
             "medium",
+            FBI_2025_CROSS_CHECK,
         ),
-        "link.ip_shared": Code("Session IPs shared with other candidates", 15, "low"),
+        "link.ip_shared": Code(
+            "Session IPs shared with other candidates", 15, "low", JOINT_2022_LOGINS
+        ),
         "link.ip_subnet_shared": Code(
             "Session IPs in the same /24 (IPv4) or /64 (IPv6) network "
             "as other candidates' (same building or provider)",
             5,
             "info",
+            JOINT_2022_LOGINS,
         ),
         "link.address_shared": Code(
-            "Same normalised home or shipping address as other candidates", 25, "low"
+            "Same normalised home or shipping address as other candidates",
+            25,
+            "low",
+            DOJ_LAPTOP_FARMS,
         ),
-        "link.payout_shared": Code("Same payout account as other candidates", 70, "high"),
+        "link.payout_shared": Code(
+            "Same payout account as other candidates", 70, "high", JOINT_2022_SHARED_PAYMENT
+        ),
         "link.document_number_shared": Code(
-            "Same identity document number as other candidates", 80, "critical"
+            "Same identity document number as other candidates",
+            80,
+            "critical",
+            FBI_2024_FACILITATORS,
         ),
         "link.document_image_duplicate": Code(
-            "Document image identical or near-identical to another candidate's", 80, "critical"
+            "Document image identical or near-identical to another candidate's, or the same "
+            "passport page photographed again with other text (same portrait)",
+            80,
+            "critical",
+            FBI_2025_DOCUMENTS,
         ),
         "link.photo_duplicate": Code(
-            "Profile photo identical or near-identical to another candidate's", 70, "high"
+            "Profile photo identical or near-identical to another candidate's",
+            70,
+            "high",
+            FBI_2023_PROFILES,
         ),
         "link.resume_duplicate": Code(
-            "Resume text is a near-duplicate of another candidate's", 35, "medium"
+            "Resume text is a near-duplicate of another candidate's",
+            35,
+            "medium",
+            JOINT_2022_TEMPLATES,
         ),
         "link.identity_cluster": Code(
-            "Belongs to a group of 3+ candidates joined by shared attributes", 40, "high"
+            "Belongs to a group of 3+ candidates joined by shared attributes",
+            40,
+            "high",
+            FBI_2025_CROSS_CHECK,
         ),
     }
 
@@ -100,6 +136,13 @@ class LinkCheck(Check):
         document_quad_max_distance: int = param(
             images.DOCUMENT_QUAD_MAX_DISTANCE,
             "Document images duplicate when each quarter is this close (bits)",
+            min=0,
+            max=256,
+        )
+        document_portrait_max_distance: int = param(
+            images.DOCUMENT_PORTRAIT_MAX_DISTANCE,
+            "Document pages duplicate when their registered portrait zones are this close "
+            "(dHash bits of 256): a passport page photographed again",
             min=0,
             max=256,
         )

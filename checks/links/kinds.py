@@ -18,6 +18,11 @@ class LinkKind(StrEnum):
     DOCUMENT_IMAGE_SHA = "document_image_sha"
     DOCUMENT_IMAGE_BAND = "document_image_band"
     DOCUMENT_IMAGE_QUADS = "document_image_quads"
+    # A TD3 page's portrait zone, registered to the page layout (checks.links.pages): bands of
+    # its hash, and one row per image (value: the image id, display: the hash, "" when no page
+    # was found) that says the image has been through this step.
+    DOCUMENT_IMAGE_PORTRAIT = "document_image_portrait"
+    DOCUMENT_IMAGE_PORTRAIT_BAND = "document_image_portrait_band"
     RESUME_BAND = "resume_band"
 
 
@@ -36,6 +41,7 @@ EXACT_KINDS: tuple[LinkKind, ...] = (
 BAND_KINDS: tuple[LinkKind, ...] = (
     LinkKind.PHOTO_BAND,
     LinkKind.DOCUMENT_IMAGE_BAND,
+    LinkKind.DOCUMENT_IMAGE_PORTRAIT_BAND,
     LinkKind.RESUME_BAND,
 )
 # Kinds an admin may allowlist (a corporate VPN, an agency's shipping address, a family home).

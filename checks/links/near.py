@@ -23,11 +23,41 @@ def image_findings(own: list[OwnKey], holders: Holders, index, params) -> dict[s
         )
     docs = _close_by_whole(own, holders, LinkKind.DOCUMENT_IMAGE_BAND, params.document_max_distance)
     docs = _verify_quads(own, docs, index, params.document_quad_max_distance)
-    if docs:
-        found["link.document_image_duplicate"] = _finding(
+    # A page photographed again with its text re-typed: only its portrait zone still matches.
+    portraits = _close_by_whole(
+        own, holders, LinkKind.DOCUMENT_IMAGE_PORTRAIT_BAND, params.document_portrait_max_distance
+    )
+    if docs or portraits:
+        finding = _finding(
             "link.document_image_duplicate", "document image", docs, "document image"
         )
+        found["link.document_image_duplicate"] = _with_portraits(finding, docs, portraits)
     return found
+
+
+def _with_portraits(
+    finding: Finding, docs: dict[UUID, tuple[int, str]], portraits: dict[UUID, tuple[int, str]]
+) -> Finding:
+    """Adds the candidates whose document page carries the same portrait, and their distance."""
+    if not portraits:
+        return finding
+    ranked = sorted(portraits.items(), key=lambda item: item[1][0])
+    related = list(finding.related) + [
+        Related(c, f"document page with the same portrait ({d} bits apart)")
+        for c, (d, _) in ranked
+        if c not in docs
+    ]
+    return Finding(
+        code=finding.code,
+        message=f"Document image is a near-copy of {len(related)} other candidate"
+        f"{'s' if len(related) != 1 else ''}",
+        evidence={
+            **finding.evidence,
+            "portrait_bits_apart": {str(c): d for c, (d, _) in ranked[:RELATED_CAP]},
+        },
+        related=tuple(related),
+        related_count=len(related),
+    )
 
 
 def _close_by_whole(
@@ -103,7 +133,9 @@ def _finding(code: str, noun: str, close: dict[UUID, tuple[int, str]], label: st
         code=code,
         message=f"{noun.capitalize()} is a near-copy of {len(ranked)} other candidate"
         f"{'s' if len(ranked) != 1 else ''}",
-        evidence={"bits_apart": {str(c): d for c, (d, _) in ranked[:RELATED_CAP]}},
+        evidence={"bits_apart": {str(c): d for c, (d, _) in ranked[:RELATED_CAP]}}
+        if ranked
+        else {},
         related=tuple(
             Related(c, f"{label} (near-identical, {d} bits apart)") for c, (d, _) in ranked
         ),

@@ -27,6 +27,7 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.api.conftest import contract_example, data_uri, image_bytes
+from tests.resume_files import b64, docx_bytes, pdf_bytes
 
 # The schema marks images `format: image`; teach the fuzzer to make real ones.
 schemathesis.openapi.format(
@@ -36,6 +37,18 @@ schemathesis.openapi.format(
             base64.b64encode(image_bytes("PNG", (4, 3))).decode(),
             data_uri("JPEG", (5, 5)),
             base64.encodebytes(image_bytes("JPEG", (6, 2))).decode(),  # with line breaks
+        ]
+    ),
+)
+
+# The schema marks resume files `format: resume-file`: real PDFs and DOCX files.
+schemathesis.openapi.format(
+    "resume-file",
+    st.sampled_from(
+        [
+            b64(pdf_bytes("Anna Eriksson\nEngineer", author="Anna Eriksson")),
+            "data:application/pdf;base64," + b64(pdf_bytes("Kim Lee")),
+            b64(docx_bytes("Anna Eriksson\nEngineer", author="Anna Eriksson")),
         ]
     ),
 )

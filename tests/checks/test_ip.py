@@ -23,6 +23,12 @@ ENGINE_CASES = {
     },
     "ip.hosting_provider": {"sessions": (session(DIGITALOCEAN),)},
     "ip.tor_exit": {"sessions": (session(TOR),)},
+    "ip.impossible_travel": {  # Comcast (US), then China Unicom Shanghai two hours later
+        "sessions": (
+            session(seen_at=datetime(2026, 11, 19, 14, 10, tzinfo=UTC)),
+            session("58.247.0.1", datetime(2026, 11, 19, 16, 10, tzinfo=UTC)),
+        )
+    },
 }
 DT_GERMANY = "84.128.0.1"  # Deutsche Telekom
 

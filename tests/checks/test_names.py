@@ -27,3 +27,12 @@ def test_truncated_mrz_names_match_the_start_of_a_word():
     assert not names_match(profile, mrz)
     assert names_match(profile, mrz, truncated=True)
     assert not names_match(profile, "ANNA MARIA SMITH", truncated=True)
+
+
+def test_extra_initials_only_on_top_of_the_whole_name():
+    assert not names_match("Megan Clark", "CLARK, Megan J.")  # strict by default (MRZs)
+    assert names_match("Megan Clark", "CLARK, Megan J.", extra_initials=True)
+    assert names_match("Megan Clark", "M. J. Clark", extra_initials=True)
+    assert not names_match("Megan Clark", "Clark J.", extra_initials=True)
+    assert not names_match("Megan Clark", "CLARK, Megan Jane", extra_initials=True)
+    assert not names_match("Anna Maria Eriksson", "B. Eriksson", extra_initials=True)

@@ -89,6 +89,15 @@ def test_queue_filters_by_client_and_dates(client, recruiter, queue_data):
     assert _names(client.get("/", {"created_from": day, "created_to": day})) == ["Gina Green"]
 
 
+def test_queue_filters_by_vendor_written_any_way(client, recruiter, queue_data):
+    Candidate.objects.filter(pk=queue_data["low"].pk).update(
+        vendor="Northwind Staffing, LLC", vendor_key="NORTHWIND STAFFING LLC"
+    )
+    client.force_login(recruiter)
+    assert _names(client.get("/", {"vendor": "northwind staffing llc"})) == ["Lena Low"]
+    assert _names(client.get("/", {"vendor": "Contoso"})) == []
+
+
 def test_search_treats_wildcards_as_text(client, recruiter, queue_data):
     client.force_login(recruiter)
     assert _names(client.get("/", {"q": "%"})) == []

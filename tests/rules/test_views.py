@@ -53,6 +53,11 @@ def test_the_draft_form_is_generated_from_the_registry(client, rules_admin):
             assert f'name="param__{check.name}__{spec.name}"' in page
             assert escape(spec.help) in page
     assert 'name="param__timezone__off_hours_min_share"' in page and 'max="1"' in page
+    # every code's row cites the public guidance it follows
+    for check in CHECKS:
+        for code, info in check.codes.items():
+            row = page.split(f'<code class="code">{code}</code>')[1].split("</th>")[0]
+            assert f"Guidance: {escape(info.guidance)}" in row, code
 
 
 def test_editing_a_draft_saves_params_lists_points_and_bands(client, rules_admin):
