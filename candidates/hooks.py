@@ -1,5 +1,7 @@
-"""What happens after an assessment finishes, a review changes or a candidate is erased:
-the client's webhook events. Each runs on commit of the change it reports."""
+"""What happens when an assessment finishes, a review changes or a candidate is erased: the
+client's webhook events. Each runs inside the transaction of the change it reports, so the event
+row commits with the change or not at all (a transactional outbox); its delivery is queued after
+commit, and the webhook sweep sends any whose queueing was lost."""
 
 from __future__ import annotations
 
@@ -14,18 +16,18 @@ from candidates.models import ApiClient, Assessment, Candidate
 
 
 def assessment_finished(*, candidate_id: UUID, status: str, trigger: str) -> None:
-    """Called on commit of a completed or failed assessment."""
+    """Called in the transaction that completes or fails an assessment."""
     kind = "assessment.completed" if status == Assessment.Status.COMPLETED else "assessment.failed"
     _emit(candidate_id=candidate_id, type=kind, trigger=trigger)
 
 
 def review_updated(*, candidate_id: UUID, trigger: str = "manual") -> None:
-    """Called on commit of a review change (a decision, or the system's reset)."""
+    """Called in the transaction of a review change (a decision, or the system's reset)."""
     _emit(candidate_id=candidate_id, type="review.updated", trigger=trigger)
 
 
 def candidate_erased(*, candidate_id: UUID, client_id: UUID, external_id: str) -> None:
-    """Called on commit of an erasure: the event carries only the ids."""
+    """Called in the erasure's transaction: the event carries only the ids."""
     client = ApiClient.objects.filter(pk=client_id).first()
     with transaction.atomic():
         webhooks.webhook_events_erase(candidate_id=candidate_id)

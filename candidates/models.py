@@ -422,6 +422,9 @@ class Assessment(models.Model):
     # so the number is enough to explain an old score after admins change the rules.
     ruleset_version = models.PositiveIntegerField(null=True, blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
+    # When it was last handed to the broker (None: never, or the broker refused it). The sweep
+    # re-queues only work not queued recently, so a backed-up queue gets no duplicates.
+    queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     assessed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

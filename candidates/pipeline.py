@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from datetime import timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from candidates import hooks, probing, tasks
+from candidates import hooks, metrics, probing, tasks
+from candidates.broker import queue_depths
 from candidates.linking import CandidateLinkIndex
 from candidates.models import Assessment, Candidate, Signal
 from candidates.services import reviews
@@ -29,7 +31,7 @@ from checks import engine
 from checks.base import Context
 from checks.models import RuleSet
 from checks.rulesets import ruleset_active_snapshot
-from links.queueing import enqueue, enqueue_on_commit
+from links.queueing import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +43,19 @@ def assessment_request(*, candidate: Candidate, trigger: str) -> Assessment:
     """
     Candidate.objects.filter(pk=candidate.pk).update(assessment_seq=F("assessment_seq") + 1)
     seq = Candidate.objects.values_list("assessment_seq", flat=True).get(pk=candidate.pk)
-    assessment = Assessment.objects.create(candidate_id=candidate.pk, seq=seq, trigger=trigger)
+    assessment = Assessment.objects.create(
+        candidate_id=candidate.pk, seq=seq, trigger=trigger, queued_at=timezone.now()
+    )
     Candidate.objects.filter(pk=candidate.pk).update(
         latest_assessment=assessment, assessment_status=Assessment.Status.PENDING
     )
     candidate.assessment_seq = seq
     candidate.latest_assessment = assessment
     candidate.assessment_status = Assessment.Status.PENDING
-    enqueue_on_commit(
-        tasks.assess_candidate_task, str(assessment.id), what=f"assessment {assessment.id}"
+    transaction.on_commit(lambda: assessment_enqueue(assessment_id=assessment.id, trigger=trigger))
+    log.info(
+        "assessment requested",
+        extra={"candidate_id": str(candidate.pk), "assessment_id": str(assessment.id)},
     )
     return assessment
 
@@ -64,8 +70,12 @@ def assessment_request_many(
         return 0
     Candidate.objects.filter(pk__in=candidate_ids).update(assessment_seq=F("assessment_seq") + 1)
     rows = list(Candidate.objects.filter(pk__in=candidate_ids).values_list("pk", "assessment_seq"))
+    queued_at = timezone.now() if enqueue else None  # None: never queued, the sweep's to do
     assessments = Assessment.objects.bulk_create(
-        [Assessment(candidate_id=pk, seq=seq, trigger=trigger) for pk, seq in rows]
+        [
+            Assessment(candidate_id=pk, seq=seq, trigger=trigger, queued_at=queued_at)
+            for pk, seq in rows
+        ]
     )
     Candidate.objects.bulk_update(
         [
@@ -79,7 +89,7 @@ def assessment_request_many(
     )
     ids = [a.id for a in assessments]
     if enqueue:
-        transaction.on_commit(lambda: [assessment_enqueue(assessment_id=i) for i in ids])
+        transaction.on_commit(lambda: assessment_enqueue_many(assessment_ids=ids, trigger=trigger))
     return len(ids)
 
 
@@ -88,11 +98,36 @@ def reassess_linked(*, candidate_ids: list[UUID], trigger: str, **_kwargs) -> in
     return assessment_request_many(candidate_ids=candidate_ids, trigger=trigger)
 
 
-def assessment_enqueue(*, assessment_id: UUID) -> bool:
+_REASSESSMENT = (Assessment.Trigger.LINK, Assessment.Trigger.RULESET)
+_FRESH = tuple(t for t in Assessment.Trigger.values if t not in _REASSESSMENT)
+
+
+def assessment_queue(trigger: str) -> str:
+    """Reassessments (links, a rule-set pass) wait in their own queue: a pass over a million
+    candidates never delays the assessment of a candidate an ATS just posted."""
+    return settings.VETTING_QUEUES["reassessment" if trigger in _REASSESSMENT else "assessments"]
+
+
+def assessment_enqueue(*, assessment_id: UUID, trigger: str) -> bool:
     """Hand the assessment to Celery. A broker fault is logged, not raised: the sweep retries."""
-    return enqueue(
-        tasks.assess_candidate_task, str(assessment_id), what=f"assessment {assessment_id}"
-    )
+    return assessment_enqueue_many(assessment_ids=[assessment_id], trigger=trigger) == 1
+
+
+def assessment_enqueue_many(*, assessment_ids: list[UUID], trigger: str) -> int:
+    """Queue each; at the first broker fault stop, and clear the rest's `queued_at` so the
+    sweep takes them after its grace period. Returns how many were queued."""
+    queue = assessment_queue(trigger)
+    for done, assessment_id in enumerate(assessment_ids):
+        try:
+            tasks.assess_candidate_task.apply_async((str(assessment_id),), queue=queue)
+        except Exception:  # the broker is down or unreachable; kombu raises many kinds
+            log.warning("Could not queue assessment %s; the sweep will retry", assessment_id)
+            with contextlib.suppress(DatabaseError):
+                Assessment.objects.filter(
+                    id__in=assessment_ids[done:], status=Assessment.Status.PENDING
+                ).update(queued_at=None)
+            return done
+    return len(assessment_ids)
 
 
 def assessment_claim(*, assessment_id: UUID) -> bool:
@@ -113,28 +148,71 @@ def assessment_run(*, assessment_id: UUID) -> None:
             return
         assessment = Assessment.objects.get(id=assessment_id)
         _candidate_status(assessment, Assessment.Status.RUNNING)
+    if assessment.attempts > settings.VETTING_ASSESSMENT_MAX_ATTEMPTS:
+        # Claimed again after runs that never finished (a worker killed mid-run, every time).
+        last = assessment.error or "the worker running it was lost"
+        assessment_fail(assessment_id=assessment_id, error=f"Gave up: {last}")
+        return
     try:
+        started = time.monotonic()
         subject = subject_load(candidate_id=assessment.candidate_id)
         if subject is None:  # erased meanwhile
             return
         rules = ruleset_active_snapshot()
         outcome = engine.evaluate(subject, rules, Context(links=CandidateLinkIndex()))
+        assessment_store(assessment=assessment, rules=rules, outcome=outcome)
+        metrics.ASSESSMENT_DURATION.observe(time.monotonic() - started)
+        log.info(
+            "assessment stored",
+            extra={
+                "candidate_id": str(assessment.candidate_id),
+                "assessment_id": str(assessment_id),
+                "risk_score": outcome.risk_score,
+            },
+        )
     except (OperationalError, InterfaceError):
-        # The database blinked: give the claim back so the task's retry can take it again.
-        with contextlib.suppress(OperationalError, InterfaceError):
-            Assessment.objects.filter(id=assessment_id).update(status=Assessment.Status.PENDING)
+        _claim_release(assessment_id=assessment_id)
         raise
-    except Exception as exc:
-        log.exception("Assessment %s failed", assessment_id)
-        assessment_fail(assessment_id=assessment_id, error=f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # a bug or bad data: retried a bounded number of times
+        log.exception("Assessment %s failed (attempt %s)", assessment_id, assessment.attempts)
+        assessment_fault(assessment=assessment, error=f"{type(exc).__name__}: {exc}")
+
+
+def _claim_release(*, assessment_id: UUID) -> None:
+    """The database blinked: give the claim (and the attempt) back for the task's retry. The
+    connection that failed may be dead (a restart, a terminated backend): then try once more on
+    a new one, or the claim would wait VETTING_STALE_RUNNING_SECONDS for the sweep."""
+    for _ in range(2):
+        try:
+            Assessment.objects.filter(id=assessment_id, status=Assessment.Status.RUNNING).update(
+                status=Assessment.Status.PENDING, attempts=F("attempts") - 1
+            )
+            return
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block:
+                return  # the caller's transaction owns the connection
+            connection.close()
+
+
+def assessment_fault(*, assessment: Assessment, error: str) -> None:
+    """After a failed attempt: back to pending for the sweep to retry, or failed (and reported
+    to the client) once VETTING_ASSESSMENT_MAX_ATTEMPTS attempts have failed."""
+    if assessment.attempts >= settings.VETTING_ASSESSMENT_MAX_ATTEMPTS:
+        assessment_fail(assessment_id=assessment.id, error=error)
         return
-    assessment_store(assessment=assessment, rules=rules, outcome=outcome)
+    with transaction.atomic():  # no queued_at: the sweep's next pass retries it
+        Assessment.objects.filter(id=assessment.id, status=Assessment.Status.RUNNING).update(
+            status=Assessment.Status.PENDING, error=error[:2000], queued_at=None
+        )
+        _candidate_status(assessment, Assessment.Status.PENDING)
 
 
 def assessment_fail(*, assessment_id: UUID, error: str) -> None:
     with transaction.atomic():
-        updated = Assessment.objects.filter(id=assessment_id).update(
-            status=Assessment.Status.FAILED, error=error[:2000], assessed_at=timezone.now()
+        updated = (
+            Assessment.objects.filter(id=assessment_id)
+            .exclude(status=Assessment.Status.COMPLETED)
+            .update(status=Assessment.Status.FAILED, error=error[:2000], assessed_at=timezone.now())
         )
         if updated:
             assessment = Assessment.objects.get(id=assessment_id)
@@ -199,11 +277,6 @@ def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Out
         # A newer assessment already completed; this older one only joins the history.
         _candidate_status(assessment, Assessment.Status.COMPLETED)
         return
-    reviews.review_reset_if_worse(
-        candidate=candidate,
-        current=assessment,
-        current_signals={s.code: s.severity for s in outcome.signals},
-    )
     Candidate.objects.filter(pk=candidate.pk).update(
         completed_assessment=assessment,
         risk_score=outcome.risk_score,
@@ -214,6 +287,12 @@ def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Out
             When(latest_assessment=assessment, then=Value(Assessment.Status.COMPLETED)),
             default=F("assessment_status"),
         ),
+    )
+    # After the candidate's new score is written: a reset's review.updated event carries it.
+    reviews.review_reset_if_worse(
+        candidate=candidate,
+        current=assessment,
+        current_signals={s.code: s.severity for s in outcome.signals},
     )
     _on_finished(assessment)
     _watch_probing(candidate, assessment, outcome)
@@ -237,30 +316,50 @@ def _candidate_status(assessment: Assessment, status: str) -> None:
 
 
 def _on_finished(assessment: Assessment) -> None:
-    candidate_id, status, trigger = assessment.candidate_id, assessment.status, assessment.trigger
-    transaction.on_commit(
-        lambda: hooks.assessment_finished(candidate_id=candidate_id, status=status, trigger=trigger)
+    """In the transaction that finishes `assessment`: its webhook event commits with it."""
+    metrics.ASSESSMENTS_FINISHED.labels(
+        assessment.status, assessment.risk_level or "none", assessment.trigger
+    ).inc()
+    if assessment.status == Assessment.Status.COMPLETED and assessment.requested_at:
+        waited = (timezone.now() - assessment.requested_at).total_seconds()
+        metrics.ASSESSMENT_LATENCY.labels(assessment.trigger).observe(waited)
+    hooks.assessment_finished(
+        candidate_id=assessment.candidate_id, status=assessment.status, trigger=assessment.trigger
     )
 
 
 def assessment_sweep(*, limit: int = 1000) -> int:
-    """Queue assessments left pending (broker was down) or running on a dead worker."""
+    """Queue assessments left pending or running on a dead worker. A pending one is queued again
+    if it never was (the broker refused it), if its queue is empty (so the broker lost it: a
+    Redis restart), or if it was queued longer ago than VETTING_REQUEUE_SECONDS. Work queued
+    recently into a backed-up queue is left alone: no flood of duplicates every minute."""
     now = timezone.now()
     pending_before = now - timedelta(seconds=settings.VETTING_SWEEP_GRACE_SECONDS)
+    requeue_before = now - timedelta(seconds=settings.VETTING_REQUEUE_SECONDS)
     stale_before = now - timedelta(seconds=settings.VETTING_STALE_RUNNING_SECONDS)
-    ids = list(
+    lost = Q(queued_at__isnull=True) | Q(queued_at__lt=requeue_before)
+    depths = queue_depths() or {}
+    for kind, triggers in (("assessments", _FRESH), ("reassessment", _REASSESSMENT)):
+        if depths.get(settings.VETTING_QUEUES[kind], 1) == 0 or not settings.REDIS_URL:
+            lost |= Q(trigger__in=triggers)
+    rows = list(
         Assessment.objects.filter(
-            Q(status=Assessment.Status.PENDING, requested_at__lt=pending_before)
+            Q(status=Assessment.Status.PENDING, requested_at__lt=pending_before) & lost
             | Q(status=Assessment.Status.RUNNING, started_at__lt=stale_before)
         )
         .order_by("requested_at")
-        .values_list("id", flat=True)[:limit]
+        .values_list("id", "trigger")[:limit]
     )
+    # Marked before they are sent: a run that fails at once clears the mark for the next pass.
+    Assessment.objects.filter(id__in=[pk for pk, _ in rows]).update(queued_at=now)
     queued = 0
-    for assessment_id in ids:
-        if not assessment_enqueue(assessment_id=assessment_id):
-            break  # the broker is still down; try again next sweep
+    for n, (assessment_id, trigger) in enumerate(rows):
+        if not assessment_enqueue(assessment_id=assessment_id, trigger=trigger):
+            # The broker is still down: the rest were not sent either; try again next pass.
+            Assessment.objects.filter(id__in=[pk for pk, _ in rows[n:]]).update(queued_at=None)
+            break
         queued += 1
+    metrics.SWEEP_REQUEUED.labels("assessment").inc(queued)
     return queued
 
 

@@ -10,34 +10,38 @@ from candidates.api.idempotency import idempotency_prune
 from candidates.rules import services as rules_services
 
 
+# Time limits (hard ones need the prefork pool): a check that hangs is stopped, counted as a
+# failed attempt (SoftTimeLimitExceeded), and retried a bounded number of times.
 @shared_task(
     acks_late=True,
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=True,
     max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
 )
 def assess_candidate_task(assessment_id: str) -> None:
     pipeline.assessment_run(assessment_id=UUID(assessment_id))
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, soft_time_limit=120, time_limit=180)
 def assessment_sweep_task() -> int:
     pipeline.ruleset_reassess_resume()
     rules_services.simulation_resume_stalled()
     return pipeline.assessment_sweep()
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=30, time_limit=45)
 def webhook_deliver_task(event_id: str) -> None:
     webhooks.webhook_deliver(event_id=event_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, soft_time_limit=60, time_limit=90)
 def webhook_sweep_task() -> int:
     return webhooks.webhook_sweep()
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=120, time_limit=180)
 def ruleset_reassess_task(version: int) -> None:
     if pipeline.ruleset_reassess_batch(version=version):
         ruleset_reassess_task.delay(version)

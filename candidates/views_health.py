@@ -7,15 +7,19 @@ from django.http import JsonResponse
 
 
 def healthz(request):
-    """200 while the database answers. A broker fault is reported but keeps the 200: saves still
-    succeed then (assessments wait in the database for the sweep), so the web node is healthy."""
+    """503 when the database does not answer. A broker fault answers 200 with status `degraded`:
+    saves still succeed then (assessments wait in the database for the sweep), so the web node
+    serves. `?strict=1` answers 503 for it too, for load balancers that want to know."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:  # any database fault means "not healthy", never a 500 page
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    body = {"status": "ok", "database": "ok", "broker": _broker()}
-    return JsonResponse(body)
+    broker = _broker()
+    degraded = broker == "down"
+    body = {"status": "degraded" if degraded else "ok", "database": "ok", "broker": broker}
+    strict = request.GET.get("strict") in ("1", "true", "yes")
+    return JsonResponse(body, status=503 if degraded and strict else 200)
 
 
 def _broker() -> str:

@@ -21,7 +21,7 @@ from uuid import UUID
 
 from django.utils import timezone
 
-from candidates import tasks, webhook_http
+from candidates import metrics, tasks, webhook_http
 from candidates.models import ApiClient, WebhookAttempt, WebhookEvent
 from links.queueing import enqueue, enqueue_on_commit
 
@@ -92,6 +92,8 @@ def webhook_deliver(*, event_id: str) -> str | None:
         if event.next_attempt_at > event.created_at + RETRY_FOR:
             event.status = WebhookEvent.Status.FAILED
     event.save(update_fields=["attempts", "status", "delivered_at", "next_attempt_at"])
+    outcome = "retry" if event.status == WebhookEvent.Status.PENDING else event.status
+    metrics.WEBHOOK_DELIVERIES.labels(outcome).inc()
     return event.status
 
 
@@ -107,6 +109,7 @@ def webhook_sweep(*, limit: int = 500) -> int:
     for event_id in due:
         if not enqueue(tasks.webhook_deliver_task, event_id, what=f"webhook {event_id}"):
             break  # the broker is still down: the next sweep sends them
+    metrics.SWEEP_REQUEUED.labels("webhook").inc(len(due))
     return len(due)
 
 

@@ -93,6 +93,7 @@ def test_the_sweep_requeues_pending_work_past_its_grace(settings):
     settings.VETTING_SWEEP_GRACE_SECONDS = 0
     candidate = CandidateFactory(phone="12")
     assessment = _request(candidate)  # on_commit never fires here: as if the broker was down
+    Assessment.objects.filter(pk=assessment.pk).update(queued_at=None)  # as a refused publish
     assert pipeline.assessment_sweep() == 1  # inline in tests: runs it
     assessment.refresh_from_db()
     assert assessment.status == "completed"
@@ -202,7 +203,9 @@ def test_a_rule_set_pass_that_never_started_is_resumed_by_the_sweep(settings, mo
     assert not Assessment.objects.filter(trigger="ruleset").exists()
     assert pipeline.ruleset_reassess_resume() is True  # inline in tests: runs the whole pass
     assert Assessment.objects.filter(trigger="ruleset").count() == 3
-    pipeline.assessment_sweep()  # their tasks: queued on commit, which a test never reaches
+    # Their tasks were to be queued on commit, which a test never reaches: as if lost.
+    settings.VETTING_REQUEUE_SECONDS = 0
+    pipeline.assessment_sweep()
     assert set(Candidate.objects.values_list("risk_score", flat=True)) == {30}
     new.refresh_from_db()
     assert new.reassess_done_at is not None

@@ -69,9 +69,7 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
-            "--loglevel=INFO",
-            "-Q",
-            queue,
+            "--loglevel=INFO",  # every queue of this run (VETTING_QUEUE is their prefix)
         ],
         cwd=ROOT,
         env=_env(queue, database_url),

@@ -8,7 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from kombu import Exchange, Queue
 
 from vetting.env import env_bool, env_int, env_list, env_str
 
@@ -75,7 +77,11 @@ TEMPLATES = [
 
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Health checks: a connection the server dropped (restart, failover, terminated backend)
+    # is replaced on its next use instead of failing every request until a restart.
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     _sqlite_path = Path(env_str("SQLITE_PATH", str(BASE_DIR / "var" / "vetting.sqlite3")))
     _sqlite_path.parent.mkdir(parents=True, exist_ok=True)
@@ -163,7 +169,13 @@ SPECTACULAR_SETTINGS = {
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that is down or does not answer must cost a request a second, not hang it
+            # (the throttle then fails open: candidates/api/throttling.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -183,8 +195,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
@@ -192,6 +204,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# Workers outlive a Redis outage of any length (Celery's default gives up after 100 tries).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_DEFAULT_QUEUE = env_str("VETTING_QUEUE", "vetting")
 CELERY_BEAT_SCHEDULE = {
     "assessment-sweep": {
@@ -211,6 +226,8 @@ CELERY_BEAT_SCHEDULE = {
 # Vetting's own knobs.
 VETTING_SWEEP_GRACE_SECONDS = env_int("VETTING_SWEEP_GRACE_SECONDS", 30)
 VETTING_STALE_RUNNING_SECONDS = env_int("VETTING_STALE_RUNNING_SECONDS", 600)
+# An assessment that fails this many times (an error, or its worker lost) is marked failed.
+VETTING_ASSESSMENT_MAX_ATTEMPTS = env_int("VETTING_ASSESSMENT_MAX_ATTEMPTS", 3)
 VETTING_LINK_REASSESS_CAP = env_int("VETTING_LINK_REASSESS_CAP", 200)
 # "Same building" grouping of session IPs for link.ip_subnet_shared.
 VETTING_LINK_IPV4_PREFIX = env_int("VETTING_LINK_IPV4_PREFIX", 24)
@@ -336,3 +353,46 @@ if REDIS_URL:  # values in Redis are JSON, never pickle (vetting/cache.py)
 # Of the candidates one write links to, those other clients own queued at once; the rest wait
 # for the assessment sweep (candidates.services.writes._reassess_with_links).
 VETTING_LINK_REASSESS_OTHER_CLIENTS_CAP = env_int("VETTING_LINK_REASSESS_OTHER_CLIENTS_CAP", 20)
+
+# --- Production path (issue 8): queues, re-queue marker, metrics. Kept in one block. ---
+# Separate queues, so a long reassessment pass or a slow webhook receiver never starves the
+# assessment of a candidate an ATS just posted. VETTING_QUEUE (the default queue: the sweeps) is
+# the prefix of the others. `celery -A vetting worker` consumes them all; `-Q` dedicates one.
+VETTING_QUEUES = {
+    kind: f"{CELERY_TASK_DEFAULT_QUEUE}.{kind}"
+    for kind in ("assessments", "reassessment", "webhooks")
+}
+VETTING_QUEUE_NAMES = [CELERY_TASK_DEFAULT_QUEUE, *VETTING_QUEUES.values()]
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in VETTING_QUEUE_NAMES]
+CELERY_TASK_ROUTES = {
+    "candidates.tasks.assess_candidate_task": {"queue": VETTING_QUEUES["assessments"]},
+    "candidates.tasks.ruleset_reassess_task": {"queue": VETTING_QUEUES["reassessment"]},
+    "links.tasks.link_reassess_rest_task": {"queue": VETTING_QUEUES["reassessment"]},
+    "candidates.tasks.webhook_deliver_task": {"queue": VETTING_QUEUES["webhooks"]},
+}
+# The sweep re-queues a pending assessment only if it was never queued (the broker refused it)
+# or was queued longer ago than this (the broker may have lost it).
+VETTING_REQUEUE_SECONDS = env_int("VETTING_REQUEUE_SECONDS", 600)
+# /metrics answers only with `Authorization: Bearer <this>`; unset, it is 404.
+VETTING_METRICS_TOKEN = env_str("VETTING_METRICS_TOKEN")
+MIDDLEWARE.insert(1, "candidates.metrics.MetricsMiddleware")  # right after the request id
+
+# Logs: JSON lines in production (LOG_FORMAT=json, the default with DEBUG off), one object per
+# record with its request id and Celery task id (candidates/logcontext.py); text for development.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+LOGGING["filters"] = {"context": {"()": "candidates.logcontext.ContextFilter"}}
+LOGGING["formatters"] = {
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    },
+    "text": {
+        "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s%(task_id)s] %(message)s"
+    },
+}
+LOGGING["handlers"]["console"].update(filters=["context"], formatter=LOG_FORMAT)
+if LOG_FORMAT not in LOGGING["formatters"]:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text")
+# Workers log through the same handler (JSON lines too) instead of Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -148,7 +149,15 @@ def error_for(exc: Exception) -> tuple[int, str, str, dict[str, list[str]]]:
     if isinstance(exc, exceptions.APIException):
         code = STATUS_CODES.get(exc.status_code, "error")
         return exc.status_code, code, str(exc.detail), {}
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        return 503, "unavailable", STATUS_MESSAGES[503], {}
     return 500, "server_error", STATUS_MESSAGES[500], {}
+
+
+# A lost or refused database connection (a restart, a failover, a terminated backend): the
+# request may be retried as is, so 503, not a 500. Nothing half-written stays: writes are atomic.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
 
 
 def validation_message(fields: dict[str, list[str]]) -> str:
@@ -168,10 +177,13 @@ def request_id_of(request) -> str:
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's EXCEPTION_HANDLER: every error in the contract's shape, headers kept."""
     status_code, code, message, fields = error_for(exc)
-    if status_code >= 500:
+    if status_code >= 500 and status_code != 503:
         # Unexpected: let Django log it and answer through the middleware's JSON 500.
         return None
     headers: dict[str, str] = {}
+    if status_code == 503:
+        log.warning("Database unavailable: %s", exc)
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     if isinstance(exc, exceptions.APIException):
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header

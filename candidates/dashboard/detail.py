@@ -6,6 +6,7 @@ hop, as the checks stored them): no graph walk happens at view time.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -152,6 +153,14 @@ def related_candidates(signals: list[Signal]) -> dict[str, Candidate]:
     if not ids:
         return {}
     return {str(c.id): c for c in Candidate.objects.filter(pk__in=ids).only(*_RELATED_FIELDS)}
+
+
+def profile_entries(profiles: Any) -> list[tuple[str, str]]:
+    """`profiles` as (name, value) pairs. Never `profiles.items` in a template: a key named
+    "items" (or a value stored by another path that is not a flat object) would break it."""
+    if isinstance(profiles, dict):
+        return [(str(k), v if isinstance(v, str) else json.dumps(v)) for k, v in profiles.items()]
+    return [("Profiles", json.dumps(profiles))] if profiles not in (None, "", [], {}) else []
 
 
 def _grouped(signals: list[Signal], related: dict[str, Candidate]) -> list[CheckGroup]:

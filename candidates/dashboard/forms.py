@@ -99,12 +99,19 @@ class DecisionForm(forms.Form):
         help_text="Required to reject or escalate",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # The completed assessment shown when the form was rendered ("" = none yet): a decision
+    # is refused if a newer one completed meanwhile.
+    assessment = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("status") in ("rejected", "escalated") and not data.get("note", "").strip():
             self.add_error("note", "A note is required to reject or escalate.")
         return data
+
+    def carries_assessment(self) -> bool:
+        """False for a form posted without the field (a page rendered before it existed)."""
+        return self.add_prefix("assessment") in self.data
 
 
 class AuditFilterForm(forms.Form):

@@ -6,7 +6,7 @@ The templates draw inline SVG from these numbers; all text goes through autoesca
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -36,7 +36,7 @@ def activity_hours(times: list[datetime], claim: ZoneClaim) -> dict[str, Any]:
         tz = None
     counts = [0] * 24
     for t in times:
-        counts[(t.astimezone(tz) if tz else t).hour] += 1
+        counts[_local_hour(t, tz)] += 1
     peak = max(counts) or 1
     bars = [
         {
@@ -62,6 +62,18 @@ def activity_hours(times: list[datetime], claim: ZoneClaim) -> dict[str, Any]:
         "work_w": (WORK_END - WORK_START) * 20,
         "ticks": [{"hour": h, "x": 40 + h * 20} for h in range(0, 24, 3)],
     }
+
+
+def _local_hour(t: datetime, tz: ZoneInfo | None) -> int:
+    if tz is None:
+        return t.hour
+    try:
+        return t.astimezone(tz).hour
+    except OverflowError:
+        # Year 1 west of UTC, or 9999 east of it, is outside datetime's range; the zone's
+        # offset at that instant still gives the hour.
+        offset = tz.utcoffset(t.replace(tzinfo=None)) or timedelta()
+        return (t.hour * 60 + t.minute + offset // timedelta(minutes=1)) // 60 % 24
 
 
 def link_graph(

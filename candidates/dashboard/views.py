@@ -29,7 +29,12 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from candidates import services
 from candidates.dashboard import pictures
-from candidates.dashboard.detail import candidate_detail, duplicate_images, resume_overlap
+from candidates.dashboard.detail import (
+    candidate_detail,
+    duplicate_images,
+    profile_entries,
+    resume_overlap,
+)
 from candidates.dashboard.forms import DecisionForm, ObservationForm, QueueFilterForm
 from candidates.dashboard.queue import QueueRow, queue_iter, queue_page
 from candidates.models import Candidate, Document, Image
@@ -166,11 +171,14 @@ def candidate(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
             detail.session_times, claimed_zones(c.claimed_location, c.home_address)
         ),
         "graph": pictures.link_graph(c, detail.signals, detail.related),
+        "profiles": profile_entries(c.profiles),
         "resume": resume_overlap(detail),
         "can_sensitive": request.user.has_perm("candidates.view_sensitive_candidate"),
         "can_review": request.user.has_perm("candidates.review_candidate"),
         "can_observe": request.user.has_perm("candidates.add_observation"),
-        "decision_form": DecisionForm(prefix="decision"),
+        "decision_form": DecisionForm(
+            prefix="decision", initial={"assessment": c.completed_assessment_id}
+        ),
         "observation_form": ObservationForm(prefix="obs"),
     }
     if context["can_sensitive"]:
@@ -228,13 +236,25 @@ def decide(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("dashboard:candidate", candidate_id=candidate_id)
-    services.review_decide(
-        candidate=c,
-        status=form.cleaned_data["status"],
-        note=form.cleaned_data["note"],
-        user=request.user,
-        request_id=_request_id(request),
-    )
+    try:
+        services.review_decide(
+            candidate=c,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+            user=request.user,
+            request_id=_request_id(request),
+            check_stale=form.carries_assessment(),
+            based_on=form.cleaned_data["assessment"],
+        )
+    except services.DecisionStale as stale:
+        note = form.cleaned_data["note"].strip()
+        messages.error(
+            request,
+            f"Decision not recorded: the candidate was reassessed after you opened this page "
+            f"({stale.change}). Review the new evidence and decide again."
+            + (f" Your note was: “{note[:500]}”" if note else ""),
+        )
+        return redirect("dashboard:candidate", candidate_id=candidate_id)
     messages.success(request, f"Decision recorded: {form.cleaned_data['status']}.")
     return redirect("dashboard:candidate", candidate_id=candidate_id)
 

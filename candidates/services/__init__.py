@@ -2,6 +2,7 @@
 `reviews` (decisions, observations, the audit log) and `writes` (the HR-facing API's writes)."""
 
 from candidates.services.reviews import (
+    DecisionStale,
     audit_record,
     audit_redact_free_text,
     observation_create,
@@ -23,6 +24,7 @@ from candidates.services.writes import (
 __all__ = [
     "MAX_SESSIONS_PER_CANDIDATE",
     "CandidateInvalid",
+    "DecisionStale",
     "UpsertResult",
     "audit_record",
     "audit_redact_free_text",

@@ -6,6 +6,7 @@ queue reassessments after commit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +20,7 @@ from candidates.models import (
     Candidate,
     Observation,
     ReviewDecision,
+    Signal,
 )
 from checks.scoring import LEVELS
 
@@ -59,10 +61,69 @@ def audit_redact_free_text(*, candidate_id: UUID) -> int:
     return redacted
 
 
+@dataclass(frozen=True, slots=True)
+class AssessmentChange:
+    """What a newer completed assessment changed, for a recruiter who decided on an older one."""
+
+    before: tuple[int | None, str]  # (risk score, level); (None, "") for no assessment
+    after: tuple[int | None, str]
+    added: tuple[str, ...]  # signal codes
+    removed: tuple[str, ...]
+
+    def __str__(self) -> str:
+        parts = [f"risk {_risk(self.before)} → {_risk(self.after)}"]
+        if self.added:
+            parts.append("new signals: " + ", ".join(self.added))
+        if self.removed:
+            parts.append("gone: " + ", ".join(self.removed))
+        return "; ".join(parts)
+
+
+class DecisionStale(Exception):
+    """The decision was made on an assessment that a newer completed one has replaced."""
+
+    def __init__(self, change: AssessmentChange):
+        super().__init__(str(change))
+        self.change = change
+
+
+def assessment_change(*, before_id: UUID | None, after_id: UUID | None) -> AssessmentChange:
+    def risk_and_codes(pk: UUID | None) -> tuple[tuple[int | None, str], set[str]]:
+        row = None
+        if pk is not None:
+            row = Assessment.objects.filter(pk=pk).values_list("risk_score", "risk_level").first()
+        if row is None:
+            return (None, ""), set()
+        return row, set(Signal.objects.filter(assessment_id=pk).values_list("code", flat=True))
+
+    (before, old), (after, new) = risk_and_codes(before_id), risk_and_codes(after_id)
+    return AssessmentChange(
+        before=before,
+        after=after,
+        added=tuple(sorted(new - old)),
+        removed=tuple(sorted(old - new)),
+    )
+
+
+def _risk(value: tuple[int | None, str]) -> str:
+    score, level = value
+    return "not assessed" if score is None else f"{score} ({level})"
+
+
 @transaction.atomic
 def review_decide(
-    *, candidate: Candidate, status: str, note: str, user, request_id: str = ""
+    *,
+    candidate: Candidate,
+    status: str,
+    note: str,
+    user,
+    request_id: str = "",
+    check_stale: bool = False,
+    based_on: UUID | None = None,
 ) -> ReviewDecision:
+    """Record a decision. With `check_stale`, `based_on` is the completed assessment the
+    reviewer saw (None: none yet); if a newer one completed since, DecisionStale says what
+    changed and nothing is recorded: a decision never hides evidence its maker did not see."""
     if status not in Candidate.ReviewStatus.values:
         raise ValueError(f"Unknown review status {status!r}")
     if (
@@ -70,6 +131,15 @@ def review_decide(
         and not note.strip()
     ):
         raise ValueError("A note is required to reject or escalate")
+    if check_stale:
+        # The row lock orders this against assessment_store, which takes it too.
+        current = (
+            Candidate.objects.select_for_update()
+            .values_list("completed_assessment_id", flat=True)
+            .get(pk=candidate.pk)
+        )
+        if current != based_on:
+            raise DecisionStale(assessment_change(before_id=based_on, after_id=current))
     decision = ReviewDecision.objects.create(
         candidate=candidate, status=status, note=note, decided_by=user
     )
@@ -120,10 +190,10 @@ def review_reset_if_worse(
     if not new and not level_rose:
         return False
     reason = (
-        f"new signals of severity medium or above: {', '.join(new)}"
+        _listed("new signals of severity medium or above: ", new, limit=_REASON_MAX)
         if new
         else f"risk level rose to {current.risk_level}"
-    )[:200]
+    )
     ReviewDecision.objects.create(
         candidate=candidate, status=Candidate.ReviewStatus.UNREVIEWED, reason=reason
     )
@@ -133,9 +203,27 @@ def review_reset_if_worse(
         review_decided_by=None,
         review_decided_at=None,
     )
-    audit_record(action="review.reset", candidate_id=candidate.pk, detail={"reason": reason})
+    audit_record(
+        action="review.reset",
+        candidate_id=candidate.pk,
+        detail={"reason": reason, "new_signals": new, "risk_level": current.risk_level},
+    )
     _notify_review_updated(candidate.pk, trigger=current.trigger)
     return True
+
+
+_REASON_MAX = ReviewDecision._meta.get_field("reason").max_length
+
+
+def _listed(prefix: str, items: list[str], *, limit: int) -> str:
+    """`prefix` + the items that fit in `limit` characters, then "and N more": generated text
+    never overflows its column (the full list goes to the audit event)."""
+    for shown in range(len(items), 0, -1):
+        rest = len(items) - shown
+        text = prefix + ", ".join(items[:shown]) + (f" and {rest} more" if rest else "")
+        if len(text) <= limit:
+            return text
+    return (prefix + f"{len(items)} codes")[:limit]
 
 
 @transaction.atomic
@@ -181,4 +269,5 @@ def _decision_baseline(candidate: Candidate) -> Assessment | None:
 
 
 def _notify_review_updated(candidate_id: UUID, trigger: str = "manual") -> None:
-    transaction.on_commit(lambda: hooks.review_updated(candidate_id=candidate_id, trigger=trigger))
+    """In the review change's transaction: its webhook event commits with it (an outbox)."""
+    hooks.review_updated(candidate_id=candidate_id, trigger=trigger)

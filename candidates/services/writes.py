@@ -223,11 +223,9 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
 
 
 def _notify_erased(*, candidate_id: UUID, client_id: UUID, external_id: str) -> None:
-    transaction.on_commit(
-        lambda: hooks.candidate_erased(
-            candidate_id=candidate_id, client_id=client_id, external_id=external_id
-        )
-    )
+    """In the erasure's transaction: the candidate's events go and the ids-only event comes
+    with it, or neither does."""
+    hooks.candidate_erased(candidate_id=candidate_id, client_id=client_id, external_id=external_id)
 
 
 def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:
