@@ -235,3 +235,77 @@ def test_resumes_by_one_named_author_fire_and_a_generic_author_stays_quiet(ats):
     found = signals(d)["link.resume_metadata_shared"]
     assert related(found) == {str(c.pk)}
     assert found.evidence["values"][0]["shared"] == "resume author Dmitri Volkov"
+
+
+# 6. Household context
+
+
+def _spouse(name: str, holder="Maria Lopez", number="000246813579", **fields) -> dict:
+    account = {"routing_number": ROUTING, "account_number": number, "bank_country": "US"}
+    body = {
+        "home_address": HOME,
+        "sessions": HOME_SESSION,
+        "payout": {**account, "account_holder": holder},
+        **fields,
+    }
+    return payload(name, **body)
+
+
+def test_spouses_sharing_one_payout_account_and_holder_are_a_household_not_a_mule(ats):
+    maria = post(ats, _spouse("Maria Lopez"))
+    juan = post(ats, _spouse("Juan Lopez"))
+    for person in (maria, juan):
+        fired = signals(person)
+        assert "link.payout_shared" not in fired and "link.payout_holder_shared" not in fired
+        assert "link.address_shared" not in fired and "link.identity_cluster" not in fired
+        person.refresh_from_db()
+        assert person.risk_level in ("low", "medium"), (person.full_name, set(fired))
+    # Juan is paid to his wife's name: the payout check still says so, on its own.
+    assert "payout.name_mismatch" in signals(juan)
+
+
+def test_the_same_pair_sharing_a_passport_number_is_linked_as_before(ats):
+    passport = [{"kind": "passport", "number": "584120739", "issuing_country": "USA"}]
+    post(ats, _spouse("Maria Lopez", documents=passport))
+    juan = post(ats, _spouse("Juan Lopez", documents=passport))
+    fired = signals(juan)
+    assert {"link.document_number_shared", "link.payout_shared", "link.address_shared"} <= set(
+        fired
+    )
+    juan.refresh_from_db()
+    assert juan.risk_level in ("high", "critical")
+
+
+def test_a_third_member_or_a_facilitators_shipping_address_is_no_household(ats):
+    post(ats, _spouse("Maria Lopez"))
+    juan = post(ats, _spouse("Juan Lopez"))
+    post(ats, _spouse("Luis Lopez"))
+    juan.refresh_from_db()
+    assert "link.payout_shared" in signals(juan) and juan.risk_level in ("high", "critical")
+
+    farm = {
+        "line1": "4410 Laptop Farm Road",
+        "city": "Nashville",
+        "postal_code": "37211",
+        "country": "US",
+    }
+    other = ApiClientFactory()
+    post(other, payload("Ring Member", shipping_address=farm))
+    post(
+        other,
+        _spouse(
+            "Ana Ruiz", "Ana Ruiz", "000135792468", home_address={**HOME, "line1": "9 Oak Street"}
+        ),
+    )
+    shipped = post(
+        other,
+        _spouse(
+            "Leo Ruiz",
+            "Ana Ruiz",
+            "000135792468",
+            home_address={**HOME, "line1": "9 Oak Street"},
+            shipping_address=farm,
+        ),
+    )
+    assert "link.payout_shared" in signals(shipped)
+    assert "link.payout_shared" not in signals(Candidate.objects.get(full_name="Ana Ruiz"))
