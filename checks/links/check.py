@@ -51,6 +51,7 @@ class LinkCheck(Check):
         "capped": Field("Walk stopped at its cap"),
         "max_depth": Field("Hops walked at most"),
         "referrer": Field("Referrer"),
+        "own": Field("The candidate's own contact"),
     }
     codes = {
         "link.phone_shared": Code(
