@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from candidates.models import Candidate
+from checks.base import Context
 from tests.factories import ApiClientFactory
 from tests.posting import payload, post
 from tests.resume_files import b64, docx_bytes, pdf_bytes
@@ -309,3 +310,47 @@ def test_a_third_member_or_a_facilitators_shipping_address_is_no_household(ats):
     )
     assert "link.payout_shared" in signals(shipped)
     assert "link.payout_shared" not in signals(Candidate.objects.get(full_name="Ana Ruiz"))
+
+
+def test_query_count_stays_fixed_with_people_links(ats):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from candidates.linking import CandidateLinkIndex
+    from candidates.subject import subject_load
+    from checks.links.check import LinkCheck
+
+    def queries_for(n: int) -> int:
+        referrer = post(ats, payload(f"Referrer {n}"))
+        reference = {"name": "Ref", "email": f"ref{n}@example.org", "phone": "+1 202 555 0150"}
+        resume = _resume(pdf_bytes(RESUME, author=f"Author Number{n}"), "cv.pdf")
+
+        def body(name: str) -> dict:
+            holder = {"account_holder": f"Holder Person{n}", "bank_country": "US"}
+            return payload(
+                name,
+                references=[reference],
+                payout=holder,
+                referred_by={"external_id": referrer.external_id},
+                resume_file=resume,
+            )
+
+        me = post(ats, body(f"Me {n}"))
+        for i in range(n):
+            post(ats, body(f"Other {n} {i}"))
+        check, subject = LinkCheck(), subject_load(candidate_id=me.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            fired = check.run(subject, check.params_from({}), Context(links=CandidateLinkIndex()))
+        codes = {f.code for f in fired}
+        # The copied resume links them, so their shared reference counts; the referrer is linked
+        # to nobody and low: reading its level is the one extra query.
+        assert {
+            "link.payout_holder_shared",
+            "link.resume_metadata_shared",
+            "link.resume_duplicate",
+            "link.reference_shared",
+        } <= codes
+        assert "link.referral_ring" not in codes
+        return len(ctx.captured_queries)
+
+    assert queries_for(2) == queries_for(8) <= 12
