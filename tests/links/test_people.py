@@ -354,3 +354,12 @@ def test_query_count_stays_fixed_with_people_links(ats):
         return len(ctx.captured_queries)
 
     assert queries_for(2) == queries_for(8) <= 12
+
+
+def test_a_referrer_posted_after_its_referral_reassesses_it(ats):
+    referred = post(
+        ats, payload("Abe Cole", phone="+1 314 555 0199", referred_by={"external_id": "late-1"})
+    )
+    assert "link.referral_ring" not in signals(referred)  # nobody of that id yet
+    referrer = post(ats, payload("Bea Dunn", phone="+1 314 555 0199", external_id="late-1"))
+    assert related(signals(referred)["link.referral_ring"]) == {str(referrer.pk)}
