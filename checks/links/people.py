@@ -64,8 +64,7 @@ def reference_finding(own: Own, holders: Holders, linked: set[UUID]) -> Finding 
     message = (
         "Lists its own phone or email as a reference"
         if own_only
-        else f"A reference's phone or email belongs to {_n(len(related))} (own contact or "
-        "reference of a linked candidate)"
+        else f"A reference's phone or email leads back to {_n(len(related))}"
     )
     return Finding(
         "link.reference_shared", message, {"values": values}, tuple(related.values()), len(related)
