@@ -41,6 +41,7 @@ from candidates.services.history import (
     contact_snapshot,
 )
 from candidates.services.reviews import audit_record, audit_redact_free_text
+from candidates.storage_cleanup import erasure_cleanup_record, erasure_cleanup_retrigger
 from checks.countries import claimed_country, iban_country
 from checks.identifiers import last4
 from checks.mrz import mrz_ingest
@@ -181,9 +182,10 @@ def candidate_reassess(
 def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = "") -> bool:
     """Erase the client's candidate; True if it existed or was already erased (a tombstone).
 
-    Personal data, images (files after commit), link keys, assessments with their signals and the
-    stored idempotent responses about it go; a Tombstone and an audit event stay. The candidates
-    it was linked to are reassessed (one hop, capped).
+    Personal data, images, link keys, assessments with their signals and the stored idempotent
+    responses about it go; a Tombstone and an audit event stay. Files go by a durable job written
+    here (candidates.storage_cleanup); a repeated erasure queues it again while it is pending.
+    The candidates it was linked to are reassessed (one hop, capped).
     """
     candidate = (
         Candidate.objects.select_for_update(of=("self",))
@@ -192,7 +194,10 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
         .first()
     )
     if candidate is None:
-        return Tombstone.objects.filter(pk=candidate_id, client=client).exists()
+        if not Tombstone.objects.filter(pk=candidate_id, client=client).exists():
+            return False
+        erasure_cleanup_retrigger(candidate_id=candidate_id)  # files still pending: again
+        return True
     linked = [pk for pk in link_keys_erase(candidate_id=candidate.pk) if pk != candidate.pk]
     images = [candidate.photo] + [d.image for d in candidate.documents.select_related("image")]
     resume = candidate.resume_file
@@ -201,9 +206,9 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
         client=client,
     ).delete()
     candidate.delete()
-    for image in images:
-        image_delete(image=image, client_id=client.pk)
-    resume_delete(resume=resume)
+    files = [image_delete(image=i, client_id=client.pk, keep_file=True) for i in images]
+    files.append(resume_delete(resume=resume, keep_file=True))
+    erasure_cleanup_record(candidate_id=candidate_id, files=files)  # a durable, retried job
     Tombstone.objects.create(id=candidate_id, client=client)
     audit_redact_free_text(candidate_id=candidate_id)
     _notify_erased(
