@@ -382,6 +382,9 @@ CELERY_BEAT_SCHEDULE["storage-sweep"] = {
     "task": "candidates.tasks.storage_sweep_task",
     "schedule": env_int("VETTING_SWEEP_SECONDS", 60),
 }
+# How long a write waits for a candidate's row lock before answering 503 `unavailable`
+# (candidates.locks; PostgreSQL only).
+VETTING_LOCK_TIMEOUT_MS = env_int("VETTING_LOCK_TIMEOUT_MS", 5000)
 # /metrics answers only with `Authorization: Bearer <this>`; unset, it is 404.
 VETTING_METRICS_TOKEN = env_str("VETTING_METRICS_TOKEN")
 MIDDLEWARE.insert(1, "candidates.metrics.MetricsMiddleware")  # right after the request id

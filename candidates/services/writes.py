@@ -25,6 +25,12 @@ from candidates.images import (
     images_removed_on_error,
 )
 from candidates.linking import candidate_links_sync
+from candidates.locks import (
+    candidates_lock_by_external_id,
+    linked_lock,
+    linked_reassess_after_commit,
+    lock_timeout_set,
+)
 from candidates.models import (
     ApiClient,
     Assessment,
@@ -94,6 +100,7 @@ def candidate_upsert(
     are upserted by number key. Only a real change syncs link keys and queues reassessments.
     """
     with images_removed_on_error(), transaction.atomic():
+        lock_timeout_set()
         candidate, created = _candidate_lock_or_create(client=client, data=data)
         new_sessions = _sessions_new(candidate=candidate, sessions=data.get("sessions") or [])
         before = None if created else contact_snapshot(candidate)
@@ -128,6 +135,10 @@ def candidates_batch_upsert(
     """Upsert each (index, data) in order, each in its own savepoint: one failure blocks none."""
     results: dict[int, UpsertResult | CandidateInvalid] = {}
     with transaction.atomic():
+        candidates_lock_by_external_id(
+            client=client,
+            external_ids=(data.get("external_id") for _, data in items if isinstance(data, dict)),
+        )
         for index, data in items:
             try:
                 results[index] = candidate_upsert(
@@ -147,6 +158,7 @@ def sessions_append(
     request_id: str = "",
 ) -> int:
     """Append new sightings; returns how many were new (0 queues nothing)."""
+    lock_timeout_set()
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     before = candidate.sessions.count()
     if not _sessions_add(candidate=candidate, sessions=sessions):
@@ -187,6 +199,7 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
     here (candidates.storage_cleanup); a repeated erasure queues it again while it is pending.
     The candidates it was linked to are reassessed (one hop, capped).
     """
+    lock_timeout_set()
     candidate = (
         Candidate.objects.select_for_update(of=("self",))
         .filter(pk=candidate_id, client=client)
@@ -221,9 +234,9 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
         request_id=request_id,
         detail={"linked_reassessed": len(linked)},
     )
-    pipeline.assessment_request_many(
-        candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP], trigger=Assessment.Trigger.LINK
-    )
+    free, busy = linked_lock(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP])
+    pipeline.assessment_request_many(candidate_ids=free, trigger=Assessment.Trigger.LINK)
+    linked_reassess_after_commit(candidate_ids=busy)
     return True
 
 
@@ -242,7 +255,9 @@ def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:
     # clients own, only a few are queued now; the others get a pending assessment that the
     # sweep queues after its grace period, so one client's batch cannot flood the workers
     # with everyone else's candidates.
-    linked = linked[: settings.VETTING_LINK_REASSESS_CAP]
+    # Candidates another transaction holds are reassessed after commit (candidates.locks).
+    linked, busy = linked_lock(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP])
+    linked_reassess_after_commit(candidate_ids=busy)
     others = set(
         Candidate.objects.filter(pk__in=linked)
         .exclude(client_id=candidate.client_id)
