@@ -177,16 +177,20 @@ def _quota_take(*, client_id: UUID, size: int) -> None:
         raise StorageQuotaExceeded(quota)
 
 
-def image_delete(*, image: Image | None, client_id: UUID | None = None) -> None:
+def image_delete(
+    *, image: Image | None, client_id: UUID | None = None, keep_file: bool = False
+) -> str:
     """Delete the row now and its file once the transaction commits (a rollback keeps both);
-    the bytes go back to `client_id`'s quota."""
+    the bytes go back to `client_id`'s quota. With `keep_file` the caller deletes the file (an
+    erasure's durable job). Returns the file's name."""
     if image is None:
-        return
+        return ""
     name = image.file.name
     image.delete()
     if client_id is not None and image.size:
         ApiClient.objects.filter(pk=client_id).update(
             storage_bytes=Greatest(F("storage_bytes") - image.size, 0)
         )
-    if name:
+    if name and not keep_file:
         transaction.on_commit(lambda: default_storage.delete(name))
+    return name

@@ -545,6 +545,22 @@ class Tombstone(models.Model):
         return f"Erased {self.id}"
 
 
+class ErasureCleanup(models.Model):
+    """The files of an erased candidate still to delete: written in the erasure's transaction,
+    so the job commits with the erasure; done by a task queued after commit, or by the storage
+    sweep if that task was lost or failed (candidates.erasure)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    candidate_id = models.UUIDField(db_index=True, help_text="The erased candidate (a tombstone)")
+    files = models.JSONField(default=list, help_text="Storage names still to delete")
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Cleanup of erased {self.candidate_id}"
+
+
 class IdempotencyRecord(models.Model):
     client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)

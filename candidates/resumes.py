@@ -174,11 +174,13 @@ def resume_store(*, decoded: DecodedResume) -> ResumeFile:
     return row
 
 
-def resume_delete(*, resume: ResumeFile | None) -> None:
-    """Delete the row now and its file once the transaction commits (a rollback keeps both)."""
+def resume_delete(*, resume: ResumeFile | None, keep_file: bool = False) -> str:
+    """Delete the row now and its file once the transaction commits (a rollback keeps both);
+    with `keep_file` the caller deletes the file. Returns the file's name."""
     if resume is None:
-        return
+        return ""
     name = resume.file.name
     resume.delete()
-    if name:
+    if name and not keep_file:
         transaction.on_commit(lambda: default_storage.delete(name))
+    return name

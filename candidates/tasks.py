@@ -5,7 +5,7 @@ from uuid import UUID
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from candidates import pipeline, webhooks
+from candidates import pipeline, storage_cleanup, webhooks
 from candidates.api.idempotency import idempotency_prune
 from candidates.rules import services as rules_services
 
@@ -39,6 +39,16 @@ def webhook_deliver_task(event_id: str) -> None:
 @shared_task(ignore_result=True, soft_time_limit=60, time_limit=90)
 def webhook_sweep_task() -> int:
     return webhooks.webhook_sweep()
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
+def erasure_cleanup_task(cleanup_id: str) -> None:
+    storage_cleanup.erasure_cleanup_run(cleanup_id=UUID(cleanup_id))
+
+
+@shared_task(ignore_result=True, soft_time_limit=120, time_limit=180)
+def storage_sweep_task() -> int:
+    return storage_cleanup.storage_sweep()
 
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=120, time_limit=180)

@@ -22,7 +22,7 @@ from uuid import UUID
 from django.utils import timezone
 
 from candidates import metrics, tasks, webhook_http
-from candidates.models import ApiClient, WebhookAttempt, WebhookEvent
+from candidates.models import ApiClient, Tombstone, WebhookAttempt, WebhookEvent
 from links.queueing import enqueue, enqueue_on_commit
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,8 @@ def webhook_event_create(
     """Record an event for the client's webhook (if it has one) and queue it after commit."""
     if not client.webhook_url or not client.is_active:  # a deactivated client gets nothing
         return None
+    if candidate_id is not None and Tombstone.objects.filter(pk=candidate_id).exists():
+        return None  # erased: no event may carry its data again (candidate.erased carries ids)
     now = timezone.now()
     event_id = "evt_" + secrets.token_hex(12)
     body = json.dumps(

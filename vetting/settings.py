@@ -373,6 +373,18 @@ CELERY_TASK_ROUTES = {
 # The sweep re-queues a pending assessment only if it was never queued (the broker refused it)
 # or was queued longer ago than this (the broker may have lost it).
 VETTING_REQUEUE_SECONDS = env_int("VETTING_REQUEUE_SECONDS", 600)
+# Erased candidates' files still to delete, and orphaned files (written by a transaction that
+# rolled back in a process that was killed): beat's storage sweep (candidates.storage_cleanup).
+# A file no row names is deleted once older than the grace period, which must exceed the
+# longest write transaction.
+VETTING_ORPHAN_GRACE_SECONDS = env_int("VETTING_ORPHAN_GRACE_SECONDS", 3600)
+CELERY_BEAT_SCHEDULE["storage-sweep"] = {
+    "task": "candidates.tasks.storage_sweep_task",
+    "schedule": env_int("VETTING_SWEEP_SECONDS", 60),
+}
+# How long a write waits for a candidate's row lock before answering 503 `unavailable`
+# (candidates.locks; PostgreSQL only).
+VETTING_LOCK_TIMEOUT_MS = env_int("VETTING_LOCK_TIMEOUT_MS", 5000)
 # /metrics answers only with `Authorization: Bearer <this>`; unset, it is 404.
 VETTING_METRICS_TOKEN = env_str("VETTING_METRICS_TOKEN")
 MIDDLEWARE.insert(1, "candidates.metrics.MetricsMiddleware")  # right after the request id

@@ -25,6 +25,12 @@ from candidates.images import (
     images_removed_on_error,
 )
 from candidates.linking import candidate_links_sync
+from candidates.locks import (
+    candidates_lock_by_external_id,
+    linked_lock,
+    linked_reassess_after_commit,
+    lock_timeout_set,
+)
 from candidates.models import (
     ApiClient,
     Assessment,
@@ -41,6 +47,7 @@ from candidates.services.history import (
     contact_snapshot,
 )
 from candidates.services.reviews import audit_record, audit_redact_free_text
+from candidates.storage_cleanup import erasure_cleanup_record, erasure_cleanup_retrigger
 from checks.countries import claimed_country, iban_country
 from checks.identifiers import last4
 from checks.mrz import mrz_ingest
@@ -93,6 +100,7 @@ def candidate_upsert(
     are upserted by number key. Only a real change syncs link keys and queues reassessments.
     """
     with images_removed_on_error(), transaction.atomic():
+        lock_timeout_set()
         candidate, created = _candidate_lock_or_create(client=client, data=data)
         new_sessions = _sessions_new(candidate=candidate, sessions=data.get("sessions") or [])
         before = None if created else contact_snapshot(candidate)
@@ -127,6 +135,10 @@ def candidates_batch_upsert(
     """Upsert each (index, data) in order, each in its own savepoint: one failure blocks none."""
     results: dict[int, UpsertResult | CandidateInvalid] = {}
     with transaction.atomic():
+        candidates_lock_by_external_id(
+            client=client,
+            external_ids=(data.get("external_id") for _, data in items if isinstance(data, dict)),
+        )
         for index, data in items:
             try:
                 results[index] = candidate_upsert(
@@ -146,6 +158,7 @@ def sessions_append(
     request_id: str = "",
 ) -> int:
     """Append new sightings; returns how many were new (0 queues nothing)."""
+    lock_timeout_set()
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     before = candidate.sessions.count()
     if not _sessions_add(candidate=candidate, sessions=sessions):
@@ -181,10 +194,12 @@ def candidate_reassess(
 def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = "") -> bool:
     """Erase the client's candidate; True if it existed or was already erased (a tombstone).
 
-    Personal data, images (files after commit), link keys, assessments with their signals and the
-    stored idempotent responses about it go; a Tombstone and an audit event stay. The candidates
-    it was linked to are reassessed (one hop, capped).
+    Personal data, images, link keys, assessments with their signals and the stored idempotent
+    responses about it go; a Tombstone and an audit event stay. Files go by a durable job written
+    here (candidates.storage_cleanup); a repeated erasure queues it again while it is pending.
+    The candidates it was linked to are reassessed (one hop, capped).
     """
+    lock_timeout_set()
     candidate = (
         Candidate.objects.select_for_update(of=("self",))
         .filter(pk=candidate_id, client=client)
@@ -192,7 +207,10 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
         .first()
     )
     if candidate is None:
-        return Tombstone.objects.filter(pk=candidate_id, client=client).exists()
+        if not Tombstone.objects.filter(pk=candidate_id, client=client).exists():
+            return False
+        erasure_cleanup_retrigger(candidate_id=candidate_id)  # files still pending: again
+        return True
     linked = [pk for pk in link_keys_erase(candidate_id=candidate.pk) if pk != candidate.pk]
     images = [candidate.photo] + [d.image for d in candidate.documents.select_related("image")]
     resume = candidate.resume_file
@@ -201,9 +219,9 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
         client=client,
     ).delete()
     candidate.delete()
-    for image in images:
-        image_delete(image=image, client_id=client.pk)
-    resume_delete(resume=resume)
+    files = [image_delete(image=i, client_id=client.pk, keep_file=True) for i in images]
+    files.append(resume_delete(resume=resume, keep_file=True))
+    erasure_cleanup_record(candidate_id=candidate_id, files=files)  # a durable, retried job
     Tombstone.objects.create(id=candidate_id, client=client)
     audit_redact_free_text(candidate_id=candidate_id)
     _notify_erased(
@@ -216,9 +234,9 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
         request_id=request_id,
         detail={"linked_reassessed": len(linked)},
     )
-    pipeline.assessment_request_many(
-        candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP], trigger=Assessment.Trigger.LINK
-    )
+    free, busy = linked_lock(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP])
+    pipeline.assessment_request_many(candidate_ids=free, trigger=Assessment.Trigger.LINK)
+    linked_reassess_after_commit(candidate_ids=busy)
     return True
 
 
@@ -237,7 +255,9 @@ def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:
     # clients own, only a few are queued now; the others get a pending assessment that the
     # sweep queues after its grace period, so one client's batch cannot flood the workers
     # with everyone else's candidates.
-    linked = linked[: settings.VETTING_LINK_REASSESS_CAP]
+    # Candidates another transaction holds are reassessed after commit (candidates.locks).
+    linked, busy = linked_lock(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP])
+    linked_reassess_after_commit(candidate_ids=busy)
     others = set(
         Candidate.objects.filter(pk__in=linked)
         .exclude(client_id=candidate.client_id)

@@ -1,0 +1,92 @@
+"""Candidate row locks: a bounded wait, a fixed order, and no wait at all for linked candidates.
+
+A write locks its own candidate, then marks the candidates it is linked to for reassessment,
+which writes their rows too. Two writes to linked candidates A and B would each hold one and wait
+for the other: a deadlock. So:
+
+- every write waits at most VETTING_LOCK_TIMEOUT_MS for a row (PostgreSQL `SET LOCAL
+  lock_timeout`); a timeout is an OperationalError and the API answers 503 `unavailable` with
+  `Retry-After`, which the client retries;
+- a write that locks several candidates of its own (a batch) locks them first, in pk order;
+- linked candidates are locked in pk order with SKIP LOCKED: one another transaction holds (a
+  concurrent write, an assessment being stored) is reassessed right after this commit instead,
+  when this write holds nothing, so nobody waits for a row while holding one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+
+from candidates import pipeline
+from candidates.models import ApiClient, Assessment, Candidate
+
+log = logging.getLogger(__name__)
+
+
+def lock_timeout_set() -> None:
+    """In the current transaction, wait at most VETTING_LOCK_TIMEOUT_MS for any lock."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return  # SQLite locks the whole database; it has no row locks to order
+    milliseconds = int(settings.VETTING_LOCK_TIMEOUT_MS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = '{milliseconds}ms'")
+
+
+def candidates_lock_by_external_id(*, client: ApiClient, external_ids: Iterable[str]) -> None:
+    """Before a write that touches several of the client's candidates: lock those that exist,
+    in pk order, so two such writes never hold one each and wait for the other."""
+    wanted = sorted({e for e in external_ids if isinstance(e, str)})
+    if not wanted:
+        return
+    lock_timeout_set()
+    list(
+        Candidate.objects.select_for_update(of=("self",))
+        .filter(client=client, external_id__in=wanted)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def linked_lock(*, candidate_ids: list[UUID]) -> tuple[list[UUID], list[UUID]]:
+    """Lock the linked candidates free now, in pk order, without waiting. Returns (locked,
+    busy), each in the order given; busy ones are reassessed after commit
+    (`linked_reassess_after_commit`)."""
+    if not candidate_ids or connection.vendor != "postgresql":
+        return list(candidate_ids), []
+    locked = set(
+        Candidate.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk__in=candidate_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [pk for pk in candidate_ids if pk in locked], [
+        pk for pk in candidate_ids if pk not in locked
+    ]
+
+
+def linked_reassess_after_commit(*, candidate_ids: list[UUID]) -> None:
+    """Request these linked candidates' reassessment once this transaction has committed and
+    released its locks; then waiting for another write's lock deadlocks nobody."""
+    if candidate_ids:
+        ids = list(candidate_ids)
+        transaction.on_commit(lambda: _linked_reassess_now(candidate_ids=ids))
+
+
+def _linked_reassess_now(*, candidate_ids: list[UUID]) -> None:
+    try:
+        with transaction.atomic():
+            lock_timeout_set()
+            ordered = list(
+                Candidate.objects.select_for_update(of=("self",))
+                .filter(pk__in=candidate_ids)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            pipeline.assessment_request_many(candidate_ids=ordered, trigger=Assessment.Trigger.LINK)
+    except DatabaseError:  # the change itself is committed; the client must not see an error
+        log.warning("Could not request reassessment of %d linked candidates", len(candidate_ids))
