@@ -15,7 +15,7 @@ from uuid import UUID
 
 from django.db import transaction
 
-from candidates.models import Candidate, Image
+from candidates.models import Candidate, Document, Image
 from checks.links.kinds import LinkKind
 from links.index import LinkIndex
 from links.keys import DocumentKeyFacts, Key, LinkFacts, image_keys
@@ -46,11 +46,16 @@ def candidate_image_keys_sync(*, candidate_id: UUID) -> list[Key]:
     """Fingerprint the candidate's images that have no keys yet, then write their keys in one
     short transaction under the candidate's row lock; return the keys added and removed (for
     `link_keys_holders`, after commit). Decoding happens before the transaction."""
-    candidate = Candidate.objects.filter(pk=candidate_id).first()
-    if candidate is None:
-        return []
-    facts = link_facts(candidate)
-    if not facts.photo_id and not any(d.image_id for d in facts.documents):
+    photo_id = Candidate.objects.filter(pk=candidate_id).values_list("photo_id", flat=True)
+    document_images = Document.objects.filter(candidate_id=candidate_id, image__isnull=False)
+    facts = LinkFacts(  # only what image keys are derived from: two small queries
+        photo_id=photo_id.first(),
+        documents=tuple(
+            DocumentKeyFacts(label="", number_key="", number_last4="", image_id=image_id)
+            for image_id in document_images.values_list("image_id", flat=True)
+        ),
+    )
+    if not facts.photo_id and not facts.documents:
         return []
     existing = set(_image_keys_stored(candidate_id))
     fresh = image_keys(facts, existing, open_image=image_open)
