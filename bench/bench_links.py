@@ -36,13 +36,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from candidates.linking import CandidateLinkIndex  # noqa: E402
 from candidates.models import ApiClient, Candidate  # noqa: E402
 from checks.base import Context, Subject  # noqa: E402
 from checks.links.check import BAND_KINDS, LinkCheck  # noqa: E402
 from checks.links.exact import EXACT_CODES  # noqa: E402
 from checks.links.images import bands as image_bands  # noqa: E402
 from checks.links.images import portrait_bands  # noqa: E402
-from links.index import LinkIndex, _union_sql  # noqa: E402
+from links.index import _union_sql  # noqa: E402
 from links.models import LinkKey  # noqa: E402
 
 TEMPLATES = [hashlib.sha256(f"template{t}".encode()).hexdigest()[:32] for t in range(5)]
@@ -98,7 +99,28 @@ def _keys(i: int, cid: str, rng: random.Random, ring: dict) -> list[tuple[str, s
         keys += _portrait_keys(keys[-1][1], ring["portrait"] if in_ring else None, rng)
     if rng.random() < 0.2:
         keys += [("resume_band", f"b{b}:{_hex(rng, 16)}", "") for b in range(32)]
+    keys += _people_keys(i, rng, ring, in_ring)
     ring["n"] = ring.get("n", 0) - 1
+    return keys
+
+
+def _people_keys(i: int, rng: random.Random, ring: dict, in_ring: bool) -> list:
+    """v1.1: every candidate's external id; 10 % a reference among 2 000 managers (Zipf: the
+    best known is named by thousands at 1M); 60 % a payout holder (their own name; the ring's
+    is one third party); 5 % referred by an earlier candidate; 20 % a resume author."""
+    client = ring["client"]
+    keys = [("external_id", f"{client}:b-{i}", "")]
+    if rng.random() < 0.1:
+        manager = min(int(rng.paretovariate(1.1)), 2000)
+        keys.append(("reference_email", f"manager{manager}@example.org", "reference ma***"))
+    if in_ring:
+        keys.append(("payout_holder", f"JOHN SMITH{ring['phone']}", "payout holder"))
+    elif rng.random() < 0.6:
+        keys.append(("payout_holder_self", f"BENCH PERSON{i}", "payout holder"))
+    if i and rng.random() < 0.05:
+        keys.append(("referred_by", f"{client}:b-{rng.randrange(i)}", "referred by"))
+    if rng.random() < 0.2:
+        keys.append(("resume_author", f"AUTHOR PERSON{i}", "resume author"))
     return keys
 
 
@@ -183,7 +205,7 @@ def load(n: int, client: ApiClient, chunk: int = 50_000) -> None:
 
 
 def _load(have: int, n: int, client: ApiClient, chunk: int) -> None:
-    rng, ring = random.Random(have * 7 + 1), {}
+    rng, ring = random.Random(have * 7 + 1), {"client": str(client.id)}
     now = datetime.now(UTC).isoformat()
     for start in range(have, n, chunk):
         t0 = time.perf_counter()
@@ -220,7 +242,7 @@ def measure(sample: int) -> tuple[float, float, float, float, int, list[float]]:
     rng = random.Random(3)
     wanted = [f"b-{k}" for k in rng.sample(range(10_000), sample)]
     picked = list(Candidate.objects.filter(external_id__in=wanted).values_list("id", "resume_text"))
-    check, index, params = LinkCheck(), LinkIndex(), LinkCheck.Params()
+    check, index, params = LinkCheck(), CandidateLinkIndex(), LinkCheck.Params()
     now = datetime.now(UTC)
     for cid, text in picked[:20]:  # warm caches the way a running worker has them
         check.run(

@@ -31,6 +31,11 @@ class CandidateLinkIndex(LinkIndex):
             Candidate.objects.filter(pk__in=list(candidate_ids)).values_list("id", "resume_text")
         )
 
+    def risk_levels(self, candidate_ids: Iterable[UUID]) -> dict[UUID, str]:
+        return dict(
+            Candidate.objects.filter(pk__in=list(candidate_ids)).values_list("id", "risk_level")
+        )
+
 
 _IMAGE_KINDS = [k.value for k in LinkKind if k.startswith(("photo_", "document_image_"))]
 
@@ -101,7 +106,25 @@ def link_facts(c: Candidate) -> LinkFacts:
         ),
         photo_id=c.photo_id,
         resume_text=c.resume_text,
+        **_v11_facts(c),
     )
+
+
+def _v11_facts(c: Candidate) -> dict:
+    metadata = c.resume_file.metadata if c.resume_file_id and c.resume_file else {}
+    return {
+        "full_name": c.full_name,
+        "payout_holder": c.payout_account_holder,
+        "payout_email_key": c.payout_account_email_key,
+        "payout_email_last4": c.payout_account_email_last4,
+        "payout_wallet_key": c.payout_wallet_key,
+        "payout_wallet_last4": c.payout_wallet_last4,
+        "references": tuple(r for r in (c.references or []) if isinstance(r, dict)),
+        "client_id": str(c.client_id),
+        "external_id": c.external_id,
+        "referred_by_external_id": str((c.referred_by or {}).get("external_id") or ""),
+        "resume_authors": tuple(str(metadata.get(k) or "") for k in ("author", "last_modified_by")),
+    }
 
 
 def image_open(image_id: UUID) -> AbstractContextManager[BinaryIO]:

@@ -159,6 +159,10 @@ class LinkLookup(Protocol):
 
     def resume_texts(self, candidate_ids: Iterable[UUID]) -> dict[UUID, str]: ...
 
+    def risk_levels(self, candidate_ids: Iterable[UUID]) -> dict[UUID, str]:
+        """The candidates' current risk level ("" before their first assessment)."""
+        ...
+
 
 @dataclass(slots=True)
 class Context:

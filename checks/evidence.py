@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-Unit = str  # "", "minutes", "utc_offset", "bits", "km", "km/h", "share", "hours", "candidates"
+Unit = str  # "", "utc_offset", "hour_range", "bits", "km", "km/h", "share", "candidates"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,8 @@ def evidence_lines(fields: Mapping[str, Field], evidence: Any) -> list[EvidenceL
 
 
 def _values(fields: Mapping[str, Field], value: Any, unit: Unit) -> tuple[str, ...]:
+    if unit == "hour_range" and isinstance(value, list | tuple) and len(value) == 2:
+        return (f"{value[0]:02d}:00 to {value[1]:02d}:00",)
     if isinstance(value, list | tuple):
         return tuple(_item(fields, v, unit) for v in value if not _empty(v))
     if isinstance(value, dict):  # keys are field names (declared) or data (a country code)

@@ -60,7 +60,7 @@ class TimezoneCheck(Check):
         "claimed_offsets_minutes": Field("Claimed location's offsets", "utc_offset"),
         "mismatched": Field("Sessions that disagree (count)"),
         "judged": Field("Sessions with a time zone or offset"),
-        "night_hours": Field("Night hours (local)", "hours"),
+        "night_hours": Field("Night hours (local)", "hour_range"),
         "night_sessions": Field("Sessions at night"),
         "examples": Field("Night sessions (UTC)"),
         "source": Field("Source"),

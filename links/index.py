@@ -67,6 +67,9 @@ class LinkIndex:
     def resume_texts(self, candidate_ids: Iterable[UUID]) -> dict[UUID, str]:
         raise NotImplementedError("the candidates layer reads resume texts")
 
+    def risk_levels(self, candidate_ids: Iterable[UUID]) -> dict[UUID, str]:
+        raise NotImplementedError("the candidates layer reads risk levels")
+
 
 def _fetch(pairs: list[Pair], exclude: UUID | None, limit: int, after: UUID | None) -> list:
     """Raw SQL: one UNION ALL of per-value subqueries, each an ordered index range scan with its

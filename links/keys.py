@@ -9,6 +9,7 @@ until `image_keys` is called with one (the worker does, as the assessment's firs
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from uuid import UUID
 
 from checks.countries import to_alpha2
 from checks.links import images, resume
+from checks.links.identities import author_key, holder_is_own, holder_key
 from checks.links.kinds import LinkKind
 from checks.links.normalise import (
     address_display,
@@ -58,6 +60,18 @@ class LinkFacts:
     documents: tuple[DocumentKeyFacts, ...] = ()
     photo_id: UUID | None = None
     resume_text: str = field(default="", repr=False)
+    # v1.1
+    full_name: str = ""
+    payout_holder: str = ""
+    payout_email_key: str = ""
+    payout_email_last4: str = ""
+    payout_wallet_key: str = ""
+    payout_wallet_last4: str = ""
+    references: tuple[dict[str, Any], ...] = ()
+    client_id: str = ""  # scopes external ids: a referral joins candidates of one client
+    external_id: str = ""
+    referred_by_external_id: str = ""
+    resume_authors: tuple[str, ...] = ()  # the resume file's author and last-modified-by
 
 
 def candidate_keys(
@@ -70,7 +84,16 @@ def candidate_keys(
             keys.add((LinkKind.DOCUMENT, doc.number_key, f"{doc.label} ****{doc.number_last4}"))
     keys |= image_keys(facts, existing, open_image=open_image)
     keys |= {(LinkKind.RESUME_BAND, band, "") for band in resume.bands(facts.resume_text)}
-    return {(str(k), v, d) for k, v, d in keys}
+    keys |= _people_keys(facts)
+    return {(str(k), bounded_value(v), d[:200]) for k, v, d in keys}
+
+
+def bounded_value(value: str) -> str:
+    """LinkKey.value holds 128 characters: longer values (a long external id or name) are
+    replaced by their SHA-256, which joins the same values all the same."""
+    if len(value) <= 128:
+        return value
+    return "sha256:" + hashlib.sha256(value.encode()).hexdigest()
 
 
 def _contact_keys(facts: LinkFacts) -> set[Key]:
@@ -89,6 +112,49 @@ def _contact_keys(facts: LinkFacts) -> set[Key]:
             keys.add((LinkKind.ADDRESS, key, address_display(address)))
     if facts.payout_account_key:
         keys.add((LinkKind.PAYOUT, facts.payout_account_key, f"account ****{facts.payout_last4}"))
+    return keys
+
+
+def _people_keys(facts: LinkFacts) -> set[Key]:
+    keys = _payout_handle_keys(facts) | _reference_keys(facts)
+    holder = holder_key(facts.payout_holder)
+    if holder:
+        own = holder_is_own(facts.full_name, facts.payout_holder)
+        kind = LinkKind.PAYOUT_HOLDER_SELF if own else LinkKind.PAYOUT_HOLDER
+        keys.add((kind, holder, f"payout holder {holder.title()}"))
+    if facts.client_id and facts.external_id:
+        keys.add((LinkKind.EXTERNAL_ID, f"{facts.client_id}:{facts.external_id}", ""))
+    if facts.client_id and facts.referred_by_external_id:
+        value = f"{facts.client_id}:{facts.referred_by_external_id}"
+        keys.add((LinkKind.REFERRED_BY, value, "referred by the same candidate"))
+    for raw in facts.resume_authors:
+        author = author_key(raw)
+        if author:
+            keys.add((LinkKind.RESUME_AUTHOR, author, f"resume author {author.title()}"))
+    return keys
+
+
+def _payout_handle_keys(facts: LinkFacts) -> set[Key]:
+    keys: set[Key] = set()
+    if facts.payout_email_key:
+        shown = f"platform account ****{facts.payout_email_last4}"
+        keys.add((LinkKind.PAYOUT_EMAIL, facts.payout_email_key, shown))
+    if facts.payout_wallet_key:
+        shown = f"wallet ****{facts.payout_wallet_last4}"
+        keys.add((LinkKind.PAYOUT_WALLET, facts.payout_wallet_key, shown))
+    return keys
+
+
+def _reference_keys(facts: LinkFacts) -> set[Key]:
+    """A reference's phone and mailbox, normalised like the candidate's own contact."""
+    keys: set[Key] = set()
+    for ref in facts.references:
+        phone = phone_key(str(ref.get("phone") or ""), facts.claimed_country)
+        if phone:
+            keys.add((LinkKind.REFERENCE_PHONE, phone, f"reference phone {phone_display(phone)}"))
+        mailbox = mailbox_key(str(ref.get("email") or ""))
+        if mailbox:
+            keys.add((LinkKind.REFERENCE_EMAIL, mailbox, f"reference {mailbox_display(mailbox)}"))
     return keys
 
 

@@ -24,6 +24,17 @@ from links.services import link_backlog_add
 # Quads are verified per pair by the check, and the portrait row only records that the image was
 # looked at: keyed by image id, neither says who else to reassess.
 _NO_REASSESS = (LinkKind.DOCUMENT_IMAGE_QUADS, LinkKind.DOCUMENT_IMAGE_PORTRAIT)
+# Values whose holders under another kind read them too: a reference's phone is someone's own
+# phone, a candidate's external id is what its referrals name, a holder's own name is what
+# others are paid to.
+_ALSO = {
+    LinkKind.REFERENCE_PHONE: LinkKind.PHONE,
+    LinkKind.PHONE: LinkKind.REFERENCE_PHONE,
+    LinkKind.REFERENCE_EMAIL: LinkKind.EMAIL,
+    LinkKind.EMAIL: LinkKind.REFERENCE_EMAIL,
+    LinkKind.EXTERNAL_ID: LinkKind.REFERRED_BY,
+    LinkKind.PAYOUT_HOLDER_SELF: LinkKind.PAYOUT_HOLDER,
+}
 
 
 def link_keys_sync(
@@ -84,6 +95,7 @@ def _other_holders(candidate_id: UUID, keys: Iterable[Key]) -> list[UUID]:
     keys = list(keys)
     cap = settings.VETTING_LINK_REASSESS_CAP
     pairs: list[Pair] = [(k, v) for k, v, _ in keys if k not in _NO_REASSESS]
+    pairs += [(_ALSO[k], v) for k, v in pairs if k in _ALSO]
     if not pairs or cap <= 0:
         return []
     own_hash = {k: d.rsplit(":", 1)[-1] for k, _, d in keys if k in REASSESS_PREFILTER_BITS}

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from django.db.models import Q, Subquery
+
 from candidates.dashboard import pictures
 from candidates.models import (
     Candidate,
@@ -22,7 +24,10 @@ from candidates.models import (
 )
 from candidates.subject import vendor_record
 from checks.evidence import EvidenceLine, evidence_lines
+from checks.links.kinds import LinkKind
 from checks.registry import code_info, evidence_fields_for
+from links.keys import bounded_value
+from links.models import LinkKey
 
 _RELATED_FIELDS = (
     "id",
@@ -65,6 +70,8 @@ class Detail:
     session_times: list[Any]
     contact_changes: list[dict[str, Any]] = field(default_factory=list)
     vendor_record: tuple[int, int] | None = None  # the vendor's other (assessed, flagged)
+    referrer: Candidate | None = None  # who referred this candidate (same client)
+    referrals: list[Candidate] = field(default_factory=list)  # whom this candidate referred
 
 
 def candidate_detail(*, candidate_id: UUID) -> Detail | None:
@@ -98,7 +105,27 @@ def candidate_detail(*, candidate_id: UUID) -> Detail | None:
         session_times=list(candidate.sessions.values_list("seen_at", flat=True)),
         contact_changes=contact_timeline(candidate),
         vendor_record=vendor_record(candidate),
+        **referral_chain(candidate),
     )
+
+
+REFERRALS_SHOWN = 50
+
+
+def referral_chain(candidate: Candidate) -> dict[str, Any]:
+    """The candidate's referrer and the candidates it referred, in one query: referrals are
+    found through the `referred_by` link keys (an index range scan), never a scan of profiles."""
+    own = bounded_value(f"{candidate.client_id}:{candidate.external_id}")
+    referred = LinkKey.objects.filter(kind=LinkKind.REFERRED_BY, value=own).values("candidate_id")[
+        :REFERRALS_SHOWN
+    ]
+    by = str((candidate.referred_by or {}).get("external_id") or "")
+    query = Q(pk__in=Subquery(referred))
+    if by:
+        query |= Q(client_id=candidate.client_id, external_id=by)
+    found = list(Candidate.objects.filter(query).only(*_RELATED_FIELDS).order_by("full_name"))
+    referrer = next((c for c in found if by and c.external_id == by), None)
+    return {"referrer": referrer, "referrals": [c for c in found if c is not referrer]}
 
 
 TIMELINE_LIMIT = 100

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checks.base import RELATED_CAP, Check, Code, Context, Finding, Subject
+from checks.base import RELATED_CAP, Check, Code, Context, Finding, Holders, Subject
 from checks.evidence import Field
 from checks.guidance import (
     DOJ_LAPTOP_FARMS,
@@ -19,13 +19,15 @@ from checks.guidance import (
     FBI_2025_CROSS_CHECK,
     FBI_2025_DOCUMENTS,
     JOINT_2022_LOGINS,
+    JOINT_2022_PAYMENT,
     JOINT_2022_SHARED_PAYMENT,
     JOINT_2022_TEMPLATES,
 )
-from checks.links import images
+from checks.links import images, people
 from checks.links.allowlist import allowlist_entry, allowlist_pairs
 from checks.links.cluster import cluster_finding
 from checks.links.exact import EXACT_CODES, exact_findings
+from checks.links.household import household_apply
 from checks.links.kinds import BAND_KINDS, LinkKind
 from checks.links.near import ids, image_findings, merge, resume_findings
 from checks.params import param
@@ -48,6 +50,8 @@ class LinkCheck(Check):
         "size": Field("Cluster size", "candidates"),
         "capped": Field("Walk stopped at its cap"),
         "max_depth": Field("Hops walked at most"),
+        "referrer": Field("Referrer"),
+        "own": Field("The candidate's own contact"),
     }
     codes = {
         "link.phone_shared": Code(
@@ -100,6 +104,31 @@ class LinkCheck(Check):
         "link.resume_duplicate": Code(
             "Resume text is a near-duplicate of another candidate's",
             35,
+            "medium",
+            JOINT_2022_TEMPLATES,
+        ),
+        "link.reference_shared": Code(
+            "A reference's phone or email is the candidate's own, another candidate's own "
+            "contact, or a linked candidate's reference",
+            35,
+            "medium",
+            FBI_2025_CROSS_CHECK,
+        ),
+        "link.payout_holder_shared": Code(
+            "Paid to the same holder, not the candidate, as other candidates",
+            45,
+            "high",
+            JOINT_2022_PAYMENT,
+        ),
+        "link.referral_ring": Code(
+            "Referred by a candidate linked to this one or assessed high or critical",
+            40,
+            "high",
+            FBI_2025_CROSS_CHECK,
+        ),
+        "link.resume_metadata_shared": Code(
+            "Resume file written or last saved by the same named person as other candidates'",
+            30,
             "medium",
             JOINT_2022_TEMPLATES,
         ),
@@ -156,26 +185,26 @@ class LinkCheck(Check):
         cluster_max_depth: int = param(3, "Hops walked from the candidate", min=1, max=10)
         cluster_node_cap: int = param(100, "Most candidates visited per walk", min=1, max=10000)
         cluster_fanout: int = param(20, "Most neighbours followed per candidate", min=1, max=1000)
+        payout_holder_min_others: int = param(
+            1, "Other candidates paid to the same third-party holder before it counts", min=1
+        )
+        resume_author_max_holders: int = param(
+            20,
+            "A resume author named on more candidates' files than this is a template's, "
+            "not a person's",
+            min=1,
+        )
+        household_enabled: bool = param(
+            True,
+            "Two candidates sharing a home address and its network are a household: their "
+            "home, network and a payout account held by one of them do not link them",
+        )
 
     def run(self, subject: Subject, params: Params, ctx: Context) -> list[Finding]:
         index = ctx.links
         if index is None:
             return []
-        own = [(k, v, d) for _c, k, v, d in index.keys_of([subject.id])]
-        blocked = index.allowlisted([(k, v) for k, v, _ in own if k in EXACT_CODES])
-        blocked |= allowlist_pairs(params.allowlist)  # the rule set's own, versioned list
-        own = [key for key in own if (key[0], key[1]) not in blocked]
-        if not params.ip_subnet_enabled:
-            own = [key for key in own if key[0] != LinkKind.IP_NET]
-        exact = index.holders_many(
-            [(k, v) for k, v, _ in own if k in EXACT_CODES], exclude=subject.id, limit=RELATED_CAP
-        )
-        bands = index.holders_many(
-            [(k, v) for k, v, _ in own if k in BAND_KINDS],
-            exclude=subject.id,
-            limit=params.band_fetch_limit,
-            count=False,
-        )
+        own, exact, bands = self._lookups(subject, params, index)
         by_ip = {
             cid for (k, _v), (rows, _t) in exact.items() if k == LinkKind.IP for cid, _ in rows
         }
@@ -184,12 +213,63 @@ class LinkCheck(Check):
         near |= resume_findings(own, bands, index, subject.resume_text, params)
         for code, finding in near.items():
             found[code] = merge(found.get(code), finding)
-        direct = ids(
-            f
-            for code, f in found.items()
-            if code not in ("link.ip_shared", "link.ip_subnet_shared")
-        )
+        found |= _people_findings(own, exact, found, params)
+        if params.household_enabled:
+            found = household_apply(subject, own, exact, found)
+        direct = ids(f for code, f in found.items() if code not in _WEAK)
         cluster = cluster_finding(subject.id, direct, index, params)
         if cluster is not None:
             found[cluster.code] = cluster
+        referral = _referral(own, exact, direct | ids([cluster] if cluster else []), index)
+        if referral is not None:
+            found[referral.code] = referral
         return sorted(found.values(), key=lambda f: f.code)
+
+    @staticmethod
+    def _lookups(subject: Subject, params: Params, index) -> tuple[list, Holders, Holders]:
+        """The subject's keys less allowlisted values; holders of its exact and people values
+        (one query) and of its bands (one query)."""
+        own = [(k, v, d) for _c, k, v, d in index.keys_of([subject.id])]
+        extra = people.lookup_pairs(own)
+        exact_pairs = [(k, v) for k, v, _ in own if k in EXACT_CODES]
+        blocked = index.allowlisted(list(dict.fromkeys(exact_pairs + extra)))
+        blocked |= allowlist_pairs(params.allowlist)  # the rule set's own, versioned list
+        own = [key for key in own if (key[0], key[1]) not in blocked]
+        if not params.ip_subnet_enabled:
+            own = [key for key in own if key[0] != LinkKind.IP_NET]
+        exact_pairs = [(k, v) for k, v, _ in own if k in EXACT_CODES]
+        exact = index.holders_many(
+            exact_pairs + [p for p in extra if p not in blocked],
+            exclude=subject.id,
+            limit=RELATED_CAP,
+        )
+        bands = index.holders_many(
+            [(k, v) for k, v, _ in own if k in BAND_KINDS],
+            exclude=subject.id,
+            limit=params.band_fetch_limit,
+            count=False,
+        )
+        return own, exact, bands
+
+
+# IPs alone join nobody into a group (a VPN egress, a carrier's NAT).
+_WEAK = ("link.ip_shared", "link.ip_subnet_shared")
+
+
+def _people_findings(own, exact: Holders, found: dict[str, Finding], params) -> dict:
+    linked = ids(f for code, f in found.items() if code not in _WEAK)
+    candidates = [
+        people.reference_finding(own, exact, linked),
+        people.holder_finding(own, exact, params.payout_holder_min_others),
+        people.resume_author_finding(own, exact, params.resume_author_max_holders),
+    ]
+    return {f.code: f for f in candidates if f is not None}
+
+
+def _referral(own, exact: Holders, linked: set, index) -> Finding | None:
+    """One more query, only for a referred candidate whose referrer is not linked to it."""
+    referrer = people.referrer_of(own, exact)
+    if referrer is None:
+        return None
+    level = "" if referrer in linked else index.risk_levels([referrer]).get(referrer, "")
+    return people.referral_finding(referrer, linked, level)

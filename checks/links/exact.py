@@ -14,6 +14,8 @@ EXACT_CODES: dict[str, tuple[str, str]] = {
     LinkKind.EMAIL: ("link.email_shared", "mailbox"),
     LinkKind.ADDRESS: ("link.address_shared", "address"),
     LinkKind.PAYOUT: ("link.payout_shared", "payout account"),
+    LinkKind.PAYOUT_EMAIL: ("link.payout_shared", "payout account"),
+    LinkKind.PAYOUT_WALLET: ("link.payout_shared", "payout account"),
     LinkKind.DOCUMENT: ("link.document_number_shared", "document number"),
     LinkKind.IP: ("link.ip_shared", "session IP"),
     LinkKind.IP_NET: ("link.ip_subnet_shared", "session network"),
@@ -46,7 +48,12 @@ def exact_findings(
             if kind in ALLOWLIST_BY_KEY:  # what an admin pastes into the allowlist
                 shown["allowlist_key"] = value
             by_kind.setdefault(kind, []).append((shown, rows, total))
-    return {EXACT_CODES[kind][0]: _finding(kind, shared) for kind, shared in by_kind.items()}
+    # Several kinds may raise one code (a bank account, a platform email, a wallet): one finding.
+    by_code: dict[str, tuple[str, list]] = {}
+    for kind, shared in by_kind.items():
+        _first, entries = by_code.setdefault(EXACT_CODES[kind][0], (kind, []))
+        entries.extend(shared)
+    return {code: _finding(kind, shared) for code, (kind, shared) in by_code.items()}
 
 
 def _shown(kind: str, display: str) -> str:

@@ -69,3 +69,8 @@ def test_every_check_declares_labels_for_the_keys_its_cases_write():
         for finding in findings:
             if finding.code == code:
                 assert set(finding.evidence) <= set(check.evidence_fields), code
+
+
+def test_night_hours_read_as_a_clock_range():
+    lines = _lines("timezone.off_hours_activity", {"night_hours": [0, 6], "night_sessions": 3})
+    assert lines["Night hours (local)"] == ("00:00 to 06:00",)
