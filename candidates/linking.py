@@ -1,5 +1,10 @@
 """The candidates side of link detection: hands the links layer plain facts about a candidate,
-opens its images, reads resume texts for the resume check, and reassesses what links asks for."""
+opens its images, reads resume texts for the resume check, and reassesses what links asks for.
+
+A write syncs the keys without decoding an image (`candidate_links_sync`); the worker
+fingerprints the images that have no keys yet as the assessment's first step
+(`candidate_image_keys_sync`), so a request never pays for decoding.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,14 @@ from contextlib import AbstractContextManager
 from typing import BinaryIO
 from uuid import UUID
 
-from candidates.models import Candidate, Image
+from django.db import transaction
+
+from candidates.models import Candidate, Document, Image
+from checks.links.kinds import LinkKind
 from links.index import LinkIndex
-from links.keys import DocumentKeyFacts, LinkFacts
-from links.sync import link_keys_sync
+from links.keys import DocumentKeyFacts, Key, LinkFacts, image_keys
+from links.models import LinkKey
+from links.sync import link_keys_apply, link_keys_sync
 
 
 class CandidateLinkIndex(LinkIndex):
@@ -28,10 +37,51 @@ class CandidateLinkIndex(LinkIndex):
         )
 
 
+_IMAGE_KINDS = [k.value for k in LinkKind if k.startswith(("photo_", "document_image_"))]
+
+
 def candidate_links_sync(*, candidate: Candidate) -> list[UUID]:
-    """Recompute the candidate's link keys; the other holders of its old and new values."""
-    return link_keys_sync(
-        candidate_id=candidate.pk, facts=link_facts(candidate), open_image=image_open
+    """Recompute the candidate's link keys without decoding images (the keys of images it keeps
+    stay, those of images it dropped go, a new image's come from the worker); the other holders
+    of its old and new values."""
+    return link_keys_sync(candidate_id=candidate.pk, facts=link_facts(candidate))
+
+
+def candidate_image_keys_sync(*, candidate_id: UUID) -> list[Key]:
+    """Fingerprint the candidate's images that have no keys yet, then write their keys in one
+    short transaction under the candidate's row lock; return the keys added and removed (for
+    `link_keys_holders`, after commit). Decoding happens before the transaction."""
+    photo_id = Candidate.objects.filter(pk=candidate_id).values_list("photo_id", flat=True)
+    document_images = Document.objects.filter(candidate_id=candidate_id, image__isnull=False)
+    facts = LinkFacts(  # only what image keys are derived from: two small queries
+        photo_id=photo_id.first(),
+        documents=tuple(
+            DocumentKeyFacts(label="", number_key="", number_last4="", image_id=image_id)
+            for image_id in document_images.values_list("image_id", flat=True)
+        ),
+    )
+    if not facts.photo_id and not facts.documents:
+        return []
+    existing = set(_image_keys_stored(candidate_id))
+    fresh = image_keys(facts, existing, open_image=image_open)
+    if fresh <= existing:
+        return []
+    with transaction.atomic():
+        # A write changing the candidate meanwhile is either before (its facts are read here)
+        # or after (its sync keeps or drops these keys by the images it then has).
+        locked = Candidate.objects.select_for_update(of=("self",)).filter(pk=candidate_id).first()
+        if locked is None:
+            return []
+        return link_keys_apply(
+            candidate_id=candidate_id, facts=link_facts(locked), fingerprints=fresh
+        )
+
+
+def _image_keys_stored(candidate_id: UUID) -> list[Key]:
+    return list(
+        LinkKey.objects.filter(candidate_id=candidate_id, kind__in=_IMAGE_KINDS).values_list(
+            "kind", "value", "display"
+        )
     )
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from candidates import hooks, metrics, probing, tasks
 from candidates.broker import queue_depths
-from candidates.linking import CandidateLinkIndex
+from candidates.linking import CandidateLinkIndex, candidate_image_keys_sync
 from candidates.models import Assessment, Candidate, Signal
 from candidates.services import reviews
 from candidates.subject import subject_load
@@ -32,6 +32,7 @@ from checks.base import Context
 from checks.models import RuleSet
 from checks.rulesets import ruleset_active_snapshot
 from links.queueing import enqueue
+from links.sync import link_keys_holders
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,30 @@ def assessment_request_many(
     if enqueue:
         transaction.on_commit(lambda: assessment_enqueue_many(assessment_ids=ids, trigger=trigger))
     return len(ids)
+
+
+def assessment_request_linked(*, client_id: UUID, candidate_ids: list[UUID]) -> None:
+    """One hop, capped: the periodic sweep of stale links picks up the rest. Of the holders other
+    clients own, only a few are queued now; the others get a pending assessment that the sweep
+    queues after its grace period, so one client's batch cannot flood the workers with everyone
+    else's candidates."""
+    linked = candidate_ids[: settings.VETTING_LINK_REASSESS_CAP]
+    if not linked:
+        return
+    others = set(
+        Candidate.objects.filter(pk__in=linked)
+        .exclude(client_id=client_id)
+        .values_list("pk", flat=True)
+    )
+    foreign = [pk for pk in linked if pk in others]
+    now = settings.VETTING_LINK_REASSESS_OTHER_CLIENTS_CAP
+    assessment_request_many(
+        candidate_ids=[pk for pk in linked if pk not in others] + foreign[:now],
+        trigger=Assessment.Trigger.LINK,
+    )
+    assessment_request_many(
+        candidate_ids=foreign[now:], trigger=Assessment.Trigger.LINK, enqueue=False
+    )
 
 
 def reassess_linked(*, candidate_ids: list[UUID], trigger: str, **_kwargs) -> int:
@@ -155,6 +180,7 @@ def assessment_run(*, assessment_id: UUID) -> None:
         return
     try:
         started = time.monotonic()
+        _image_keys_refresh(candidate_id=assessment.candidate_id)
         subject = subject_load(candidate_id=assessment.candidate_id)
         if subject is None:  # erased meanwhile
             return
@@ -176,6 +202,20 @@ def assessment_run(*, assessment_id: UUID) -> None:
     except Exception as exc:  # a bug or bad data: retried a bounded number of times
         log.exception("Assessment %s failed (attempt %s)", assessment_id, assessment.attempts)
         assessment_fault(assessment=assessment, error=f"{type(exc).__name__}: {exc}")
+
+
+def _image_keys_refresh(*, candidate_id: UUID) -> None:
+    """The assessment's first step: key the images a write left unkeyed (the request does not
+    decode them), so the link check below sees them, and reassess the other holders of the
+    image values that changed. Holders are looked up after the keys are committed."""
+    changed = candidate_image_keys_sync(candidate_id=candidate_id)
+    if not changed:
+        return
+    with transaction.atomic():
+        linked = link_keys_holders(candidate_id=candidate_id, keys=changed)
+        client_id = Candidate.objects.values_list("client_id", flat=True).filter(pk=candidate_id)
+        if linked and client_id:
+            assessment_request_linked(client_id=client_id[0], candidate_ids=linked)
 
 
 def _claim_release(*, assessment_id: UUID) -> None:

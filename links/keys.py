@@ -3,6 +3,8 @@
 The caller (candidates) hands over `LinkFacts` and a way to open an image file; nothing here reads
 the candidate models. Image-derived keys carry "img:<image id>" in `display`, so a sync reuses
 them without decoding the image again while the candidate keeps the same photo or document image.
+Without an opener nothing is decoded: the keys of images kept are kept, a new image gets none
+until `image_keys` is called with one (the worker does, as the assessment's first step).
 """
 
 from __future__ import annotations
@@ -80,8 +82,7 @@ def candidate_keys(
     for doc in facts.documents:
         if doc.number_key:
             keys.add((LinkKind.DOCUMENT, doc.number_key, f"{doc.label} ****{doc.number_last4}"))
-    image_ids = [d.image_id for d in facts.documents if d.image_id]
-    keys |= _image_keys(facts.photo_id, image_ids, list(existing), open_image)
+    keys |= image_keys(facts, existing, open_image=open_image)
     keys |= {(LinkKind.RESUME_BAND, band, "") for band in resume.bands(facts.resume_text)}
     keys |= _people_keys(facts)
     return {(str(k), bounded_value(v), d[:200]) for k, v, d in keys}
@@ -167,6 +168,16 @@ def _ip_keys(raw_ips: Iterable[str]) -> set[Key]:
     return keys
 
 
+def image_keys(
+    facts: LinkFacts, existing: Iterable[Key], *, open_image: ImageOpener | None
+) -> set[Key]:
+    """The keys of the candidate's photo and document images: reused from `existing`, and with an
+    opener, fingerprinted for images that have none (or a document image keyed before the
+    portrait step)."""
+    image_ids = [d.image_id for d in facts.documents if d.image_id]
+    return _image_keys(facts.photo_id, image_ids, list(existing), open_image)
+
+
 def _image_keys(
     photo_id: UUID | None,
     document_image_ids: list[UUID],
@@ -183,7 +194,9 @@ def _image_keys(
             if k[0].startswith(prefix + "_")
             and (k[2].startswith(f"img:{image_id}") or k[1] == str(image_id))
         }
-        if reused and (prefix == "photo" or any(k[0] == _PORTRAIT for k in reused)):
+        # Without an opener a portrait-less image keeps its keys; the worker's next pass adds it.
+        complete = prefix == "photo" or any(k[0] == _PORTRAIT for k in reused)
+        if reused and (complete or open_image is None):
             keys |= reused
         elif open_image is not None:
             keys |= _fingerprint_keys(image_id, prefix, open_image)

@@ -41,13 +41,27 @@ def link_keys_sync(
     *, candidate_id: UUID, facts: LinkFacts, open_image: ImageOpener | None = None
 ) -> list[UUID]:
     """Recompute the candidate's LinkKey rows; return the other holders of old and new values."""
+    changed = link_keys_apply(candidate_id=candidate_id, facts=facts, open_image=open_image)
+    return _other_holders(candidate_id, changed)
+
+
+def link_keys_apply(
+    *,
+    candidate_id: UUID,
+    facts: LinkFacts,
+    open_image: ImageOpener | None = None,
+    fingerprints: Iterable[Key] = (),
+) -> list[Key]:
+    """Write the candidate's LinkKey rows; return the keys removed and added. `fingerprints` are
+    image keys computed beforehand (outside the transaction: decoding is slow), reused like
+    stored ones for the images the candidate still has."""
     existing = {
         (k, v, d): pk
         for pk, k, v, d in LinkKey.objects.filter(candidate_id=candidate_id).values_list(
             "id", "kind", "value", "display"
         )
     }
-    wanted = candidate_keys(facts, existing, open_image=open_image)
+    wanted = candidate_keys(facts, [*existing, *fingerprints], open_image=open_image)
     removed = [key for key in existing if key not in wanted]
     added = [key for key in wanted if key not in existing]
     if removed:
@@ -57,7 +71,14 @@ def link_keys_sync(
         batch_size=500,
         ignore_conflicts=True,
     )
-    return _other_holders(candidate_id, removed + added)
+    return removed + added
+
+
+def link_keys_holders(*, candidate_id: UUID, keys: Iterable[Key]) -> list[UUID]:
+    """The other holders of `keys` to reassess (capped; the rest to the backlog): call inside
+    a transaction, after the one that wrote the keys committed, so that of two candidates
+    keyed at the same time at least one sees the other."""
+    return _other_holders(candidate_id, keys)
 
 
 def link_keys_erase(*, candidate_id: UUID) -> list[UUID]:

@@ -56,6 +56,7 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
         database_url = _database_url()
     queue = celery_app.conf.task_default_queue
     log = tmp_path_factory.mktemp("worker") / "worker.log"
+    media = tmp_path_factory.mktemp("media")  # where a test and the worker share stored images
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -72,11 +73,12 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
             "--loglevel=INFO",  # every queue of this run (VETTING_QUEUE is their prefix)
         ],
         cwd=ROOT,
-        env=_env(queue, database_url),
+        env=_env(queue, database_url, MEDIA_ROOT=str(media)),
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
     proc.log = log
+    proc.media_root = media
     yield proc
     proc.terminate()
     try:
@@ -209,3 +211,40 @@ def test_a_simulation_and_a_rescore_run_on_a_real_worker(queue, worker):
     new.refresh_from_db()
     progress = services.rescore_progress(new)
     assert progress.finished and progress.done == progress.total == 3
+
+
+def test_a_photo_posted_twice_is_keyed_by_the_worker_and_flags_both(
+    queue, worker, settings, api_client_factory
+):
+    """The request stores the photo without keying it; the worker fingerprints it, keys it and
+    reassesses the earlier holder, so both candidates carry link.photo_duplicate."""
+    from django.test import Client
+
+    from links.models import LinkKey
+    from tests.api.conftest import data_uri
+
+    settings.MEDIA_ROOT = str(worker.media_root)
+    _client, key = api_client_factory(name="ats-worker")
+    http, headers = Client(), {"Authorization": f"Bearer {key}"}
+    photo = data_uri("PNG", (64, 80), (40, 90, 160))
+    ids = []
+    for n in range(2):
+        body = {"external_id": f"dup-{n}", "full_name": f"Person {n} Doe", "photo": photo}
+        response = http.post(
+            "/api/v1/candidates/", body, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 201, response.content[:300]
+        ids.append(response.json()["id"])
+    first, second = ids
+
+    def flagged(mine: str, theirs: str) -> bool:
+        latest = Assessment.objects.filter(candidate_id=mine).order_by("-seq").first()
+        if latest is None or latest.status != "completed":
+            return False
+        signal = Signal.objects.filter(assessment=latest, code="link.photo_duplicate").first()
+        return signal is not None and [r["id"] for r in signal.related_candidates] == [theirs]
+
+    assert _wait_for(lambda: flagged(second, first) and flagged(first, second)), (
+        worker.log.read_text()[-3000:]
+    )
+    assert LinkKey.objects.filter(kind="photo_sha", candidate_id__in=ids).count() == 2

@@ -2,7 +2,8 @@
 
 Each runs in one transaction, writes an audit event, keeps the candidate's link keys in step and
 queues the reassessments its change calls for (the candidate's own, and one hop of linked
-candidates, capped).
+candidates, capped). Images are not decoded here: a new image is fingerprinted, and the holders
+of its values reassessed, by the worker as the assessment's first step (candidates.pipeline).
 """
 
 from __future__ import annotations
@@ -251,27 +252,10 @@ def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:
     pipeline.assessment_request(candidate=candidate, trigger=trigger)
     if not linked:
         return
-    # One hop, capped: the periodic sweep of stale links picks up the rest. Of the holders other
-    # clients own, only a few are queued now; the others get a pending assessment that the
-    # sweep queues after its grace period, so one client's batch cannot flood the workers
-    # with everyone else's candidates.
     # Candidates another transaction holds are reassessed after commit (candidates.locks).
     linked, busy = linked_lock(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP])
     linked_reassess_after_commit(candidate_ids=busy)
-    others = set(
-        Candidate.objects.filter(pk__in=linked)
-        .exclude(client_id=candidate.client_id)
-        .values_list("pk", flat=True)
-    )
-    foreign = [pk for pk in linked if pk in others]
-    now = settings.VETTING_LINK_REASSESS_OTHER_CLIENTS_CAP
-    pipeline.assessment_request_many(
-        candidate_ids=[pk for pk in linked if pk not in others] + foreign[:now],
-        trigger=Assessment.Trigger.LINK,
-    )
-    pipeline.assessment_request_many(
-        candidate_ids=foreign[now:], trigger=Assessment.Trigger.LINK, enqueue=False
-    )
+    pipeline.assessment_request_linked(client_id=candidate.client_id, candidate_ids=linked)
 
 
 def _candidate_lock_or_create(*, client: ApiClient, data: dict[str, Any]) -> tuple[Candidate, bool]:

@@ -163,15 +163,15 @@ def test_a_rephotographed_page_under_another_name_fires_and_honest_holders_do_no
 
 @pytest.mark.django_db
 def test_portrait_keys_are_written_once_and_backfilled_on_the_next_sync():
-    from candidates.linking import candidate_links_sync, image_open
+    from candidates.linking import candidate_image_keys_sync, candidate_links_sync, image_open
     from links.keys import candidate_keys
     from links.models import LinkKey
-    from tests.links.helpers import add_document, candidate, stored_image
+    from tests.links.helpers import add_document, candidate, stored_image, synced
 
     person = candidate()
     image = stored_image(page(6), "JPEG", 90)
     add_document(person, number_key="k-6", image=image)
-    candidate_links_sync(candidate=person)
+    synced(person)
     rows = LinkKey.objects.filter(candidate=person, kind__startswith="document_image_portrait")
     kinds = sorted(rows.values_list("kind", flat=True))
     assert kinds.count("document_image_portrait_band") == 32
@@ -192,21 +192,24 @@ def test_portrait_keys_are_written_once_and_backfilled_on_the_next_sync():
     )
     candidate_keys(link_facts(person), existing, open_image=counting_open)
     assert opened == [], "a keyed image is not decoded again"
-    # Keys written before the portrait step: the next sync decodes the image once and adds them.
+    # Keys written before the portrait step: a write keeps the others without decoding, and the
+    # worker's next pass decodes the image once and adds them.
     rows.delete()
     candidate_links_sync(candidate=person)
+    assert not rows.exists()
+    assert LinkKey.objects.filter(candidate=person, kind="document_image_quads").exists()
+    candidate_image_keys_sync(candidate_id=person.pk)
     assert rows.filter(kind="document_image_portrait_band").count() == 32
 
 
 @pytest.mark.django_db
 def test_a_document_image_without_a_page_is_marked_and_gets_no_portrait_bands():
-    from candidates.linking import candidate_links_sync
     from links.models import LinkKey
-    from tests.links.helpers import add_document, candidate, stored_image
+    from tests.links.helpers import add_document, candidate, stored_image, synced
 
     person = candidate()
     add_document(person, number_key="k-7", image=stored_image(face_photo(7, (300, 380))))
-    candidate_links_sync(candidate=person)
+    synced(person)
     kinds = list(
         LinkKey.objects.filter(
             candidate=person, kind__startswith="document_image_portrait"

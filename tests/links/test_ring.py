@@ -2,7 +2,7 @@
 
 import pytest
 
-from candidates.linking import CandidateLinkIndex, candidate_links_sync, image_open, link_facts
+from candidates.linking import CandidateLinkIndex, image_open, link_facts
 from candidates.models import Candidate, Document
 from candidates.services import candidate_upsert, review_decide
 from candidates.subject import subject_load
@@ -12,7 +12,7 @@ from checks.rulesets import ruleset_active_snapshot
 from links.keys import candidate_keys
 from links.models import LinkKey
 from tests.factories import ApiClientFactory
-from tests.links.helpers import stored_image
+from tests.links.helpers import stored_image, synced
 from tests.links.synthetic import TRANSFORMS, jpeg, passport
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +113,7 @@ def test_a_fraud_ring_ranks_above_a_thousand_honest_candidates():
     honest, ring = _honest(client, 1000), _ring(client)
     _bulk_keys(honest)  # as a bulk import would; the ring arrives through the normal sync
     for person in ring:
-        candidate_links_sync(candidate=person)
+        synced(person)
     rules, index = ruleset_active_snapshot(), CandidateLinkIndex()
     scores = {}
     for person in honest + ring:

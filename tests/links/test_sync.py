@@ -3,11 +3,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from candidates.linking import candidate_links_sync
+from candidates.linking import candidate_image_keys_sync, candidate_links_sync
 from candidates.models import Session
 from links.models import LinkKey, LinkReassessBacklog
 from links.services import SWEEP_IDLE_SECONDS, link_sweep
-from links.sync import link_keys_erase
+from links.sync import link_keys_erase, link_keys_holders
 from tests.links.helpers import add_document, candidate, stored_image, synced
 from tests.links.synthetic import jpeg, passport, portrait
 
@@ -51,7 +51,7 @@ def test_sync_stores_normalised_keys_for_every_linkable_value():
         candidate=c, ip="73.54.120.18", seen_at=datetime.now(UTC), kind="application"
     )
     add_document(c, number_key="d" * 64, image=stored_image(passport(1)))
-    candidate_links_sync(candidate=c)
+    synced(c)
     keys = _keys(c)
     assert keys["phone"] == {"+13142000100"}
     assert keys["email"] == {"annaeriksson@gmail.com"}
@@ -89,14 +89,14 @@ def test_sync_returns_holders_of_old_and_new_values_and_drops_stale_keys():
 
 
 def test_image_keys_are_reused_while_the_image_stays(django_assert_max_num_queries):
-    c = candidate(photo=stored_image(portrait(2)))
-    candidate_links_sync(candidate=c)
+    c = synced(candidate(photo=stored_image(portrait(2))))
     before = set(LinkKey.objects.filter(candidate=c).values_list("id", flat=True))
     c.phone = "+1 314 200 0111"
     c.save()
     candidate_links_sync(candidate=c)
     c.photo.file.delete(save=False)  # decoding again would now fail: the keys must be reused
     candidate_links_sync(candidate=c)
+    assert candidate_image_keys_sync(candidate_id=c.pk) == []  # nothing to fingerprint
     after = set(
         LinkKey.objects.filter(candidate=c, kind__startswith="photo").values_list("id", flat=True)
     )
@@ -108,7 +108,9 @@ def test_near_duplicate_photo_holder_is_returned_a_different_face_is_not():
     twin = synced(candidate(photo=stored_image(face)))
     stranger = synced(candidate(photo=stored_image(portrait(6, (300, 380)))))
     copy = candidate(photo=stored_image(jpeg(face), "JPEG", 95))
-    others = set(candidate_links_sync(candidate=copy))
+    assert candidate_links_sync(candidate=copy) == []  # the write does not decode the photo
+    changed = candidate_image_keys_sync(candidate_id=copy.pk)  # the worker does
+    others = set(link_keys_holders(candidate_id=copy.pk, keys=changed))
     assert twin.pk in others and stranger.pk not in others
 
 
