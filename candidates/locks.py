@@ -9,8 +9,9 @@ for the other: a deadlock. So:
   `Retry-After`, which the client retries;
 - a write that locks several candidates of its own (a batch) locks them first, in pk order;
 - linked candidates are locked in pk order with SKIP LOCKED: one another transaction holds (a
-  concurrent write, an assessment being stored) is reassessed right after this commit instead,
-  when this write holds nothing, so nobody waits for a row while holding one.
+  concurrent write, an assessment being stored) gets a durable backlog row instead, worked off
+  by a task after this commit (and by the link sweep if that task is lost), when this write
+  holds nothing, so nobody waits for a row while holding one.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 
-from candidates import pipeline
-from candidates.models import ApiClient, Assessment, Candidate
+from candidates.models import ApiClient, Candidate
+from links.services import link_backlog_add_candidates
 
 log = logging.getLogger(__name__)
 
@@ -69,24 +70,10 @@ def linked_lock(*, candidate_ids: list[UUID]) -> tuple[list[UUID], list[UUID]]:
     ]
 
 
-def linked_reassess_after_commit(*, candidate_ids: list[UUID]) -> None:
+def linked_reassess_after_commit(*, candidate_ids: list[UUID], changed: UUID) -> None:
     """Request these linked candidates' reassessment once this transaction has committed and
-    released its locks; then waiting for another write's lock deadlocks nobody."""
+    released its locks; then waiting for another write's lock deadlocks nobody. The request is a
+    durable backlog row written now (no lock on the busy candidates needed), queued after commit
+    and swept if its task is lost."""
     if candidate_ids:
-        ids = list(candidate_ids)
-        transaction.on_commit(lambda: _linked_reassess_now(candidate_ids=ids))
-
-
-def _linked_reassess_now(*, candidate_ids: list[UUID]) -> None:
-    try:
-        with transaction.atomic():
-            lock_timeout_set()
-            ordered = list(
-                Candidate.objects.select_for_update(of=("self",))
-                .filter(pk__in=candidate_ids)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            pipeline.assessment_request_many(candidate_ids=ordered, trigger=Assessment.Trigger.LINK)
-    except DatabaseError:  # the change itself is committed; the client must not see an error
-        log.warning("Could not request reassessment of %d linked candidates", len(candidate_ids))
+        link_backlog_add_candidates(candidate_ids=list(candidate_ids), exclude=changed)

@@ -24,6 +24,16 @@ from links.queueing import enqueue, enqueue_on_commit
 from links.signals import reassess_requested
 
 SWEEP_IDLE_SECONDS = 120  # a row untouched this long lost its task (broker down, worker died)
+# A backlog row for one candidate (value: its id), not a value's holders: a linked candidate that
+# another transaction held when the change was written, so it could not be marked then.
+ONE_CANDIDATE = "candidate"
+
+
+def link_backlog_add_candidates(*, candidate_ids: list[UUID], exclude: UUID) -> None:
+    """Inside the change's transaction: remember candidates to reassess once their rows are
+    free. The rows are durable, so a process dying after the commit loses nothing."""
+    for candidate_id in candidate_ids:
+        link_backlog_add(pair=(ONE_CANDIDATE, str(candidate_id)), after=None, exclude=exclude)
 
 
 def link_backlog_add(*, pair: Pair, after: UUID | None, exclude: UUID) -> None:
@@ -45,6 +55,10 @@ def link_reassess_page(*, backlog_id: int) -> int:
         )
         if row is None:  # done, or another worker holds it
             return 0
+        if row.kind == ONE_CANDIDATE:
+            count = link_reassess_request(candidate_ids=[UUID(row.value)])
+            row.delete()
+            return count
         found = LinkIndex().holders_many(
             [(row.kind, row.value)], exclude=row.exclude, limit=cap, after=row.after, count=False
         )

@@ -237,7 +237,7 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
     )
     free, busy = linked_lock(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP])
     pipeline.assessment_request_many(candidate_ids=free, trigger=Assessment.Trigger.LINK)
-    linked_reassess_after_commit(candidate_ids=busy)
+    linked_reassess_after_commit(candidate_ids=busy, changed=candidate_id)
     return True
 
 
@@ -254,7 +254,7 @@ def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:
         return
     # Candidates another transaction holds are reassessed after commit (candidates.locks).
     linked, busy = linked_lock(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP])
-    linked_reassess_after_commit(candidate_ids=busy)
+    linked_reassess_after_commit(candidate_ids=busy, changed=candidate.pk)
     pipeline.assessment_request_linked(client_id=candidate.client_id, candidate_ids=linked)
 
 

@@ -134,3 +134,31 @@ def test_a_write_that_cannot_get_its_lock_in_time_answers_503_and_the_retry_succ
         holder.join(30)
     retried = Api(api.key, api.client).post(URL, _person("held", "Held Persona"))
     assert retried.status_code == 200 and Candidate.objects.get(pk=cid).full_name == "Held Persona"
+
+
+def test_a_busy_linked_candidate_is_kept_as_a_durable_backlog_row(api):
+    """The reassessment of a linked candidate that was locked by someone else is a row written
+    with the change: if the task queued after commit never runs, the link sweep still does it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from candidates.locks import linked_reassess_after_commit
+    from links.models import LinkReassessBacklog
+    from links.services import ONE_CANDIDATE, SWEEP_IDLE_SECONDS, link_sweep
+
+    a = Api(api.key, api.client).post(URL, _person("busy-a", "Anna Busy")).json()["id"]
+    b = Api(api.key, api.client).post(URL, _person("busy-b", "Bert Busy")).json()["id"]
+    before = _link_assessments(b)
+    with transaction.atomic():
+        linked_reassess_after_commit(candidate_ids=[b], changed=a)
+        connection.run_on_commit.clear()  # the process dies before its after-commit hand-off
+    row = LinkReassessBacklog.objects.get()
+    assert (row.kind, row.value) == (ONE_CANDIDATE, str(b))
+    assert _link_assessments(b) == before
+
+    idle = timezone.now() - timedelta(seconds=SWEEP_IDLE_SECONDS + 1)
+    LinkReassessBacklog.objects.update(updated_at=idle)
+    assert link_sweep() == 1
+    assert _link_assessments(b) == before + 1
+    assert not LinkReassessBacklog.objects.exists()
