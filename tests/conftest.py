@@ -11,6 +11,8 @@ import pytest
 # tests read the queue from the Celery app, so both stay in step either way.
 os.environ.setdefault("VETTING_QUEUE", f"test-{uuid.uuid4().hex[:12]}")
 
+from tests.factories import ApiClientFactory
+from tests.webhook_receiver import WEBHOOK_SECRET, Receiver
 from vetting.celery import app as celery_app
 
 
@@ -39,3 +41,24 @@ def api_client_factory(db):
         return client, key
 
     return make
+
+
+@pytest.fixture
+def loopback_webhooks(settings):
+    """These receivers speak plain HTTP on 127.0.0.1, which production refuses
+    (tests/test_webhook_destinations.py): DEBUG and the operator's setting allow it here."""
+    settings.DEBUG = True
+    settings.VETTING_WEBHOOK_ALLOW_PRIVATE = True
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.server.shutdown()
+    r.server.server_close()
+
+
+@pytest.fixture
+def hooked(receiver, loopback_webhooks):
+    return ApiClientFactory(webhook_url=receiver.url, webhook_secret=WEBHOOK_SECRET)

@@ -10,29 +10,9 @@ from django.db import transaction
 from candidates import pipeline, webhooks
 from candidates.models import WebhookEvent
 from candidates.services import candidate_erase, review_decide
-from tests.factories import ApiClientFactory, CandidateFactory
-from tests.test_webhooks import Receiver
+from tests.factories import CandidateFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _loopback_receivers(settings):
-    """The receiver listens on loopback: allowed here as in tests/test_webhooks.py."""
-    settings.DEBUG = True
-    settings.VETTING_WEBHOOK_ALLOW_PRIVATE = True
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.server.shutdown()
-
-
-@pytest.fixture
-def hooked(receiver):
-    return ApiClientFactory(webhook_url=receiver.url, webhook_secret="whsec_outbox")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("loopback_webhooks")]
 
 
 def test_the_event_is_written_with_the_assessment_before_anything_runs_on_commit(

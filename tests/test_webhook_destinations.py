@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from candidates import webhooks
 from candidates.models import WebhookAttempt, WebhookEvent
 from tests.factories import ApiClientFactory
-from tests.test_webhooks import Receiver
+from tests.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.django_db
 

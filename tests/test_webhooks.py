@@ -3,9 +3,7 @@
 import hashlib
 import hmac
 import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
@@ -14,52 +12,9 @@ from candidates import webhooks
 from candidates.models import WebhookAttempt, WebhookEvent
 from candidates.services import candidate_erase, review_decide
 from tests.factories import ApiClientFactory, CandidateFactory
+from tests.webhook_receiver import WEBHOOK_SECRET
 
-pytestmark = pytest.mark.django_db
-
-
-class Receiver:
-    """Collects POSTs; answers each with the next status code in `codes` (then 200)."""
-
-    def __init__(self):
-        self.received: list[dict] = []
-        self.codes: list[int] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append({"headers": dict(self.headers), "body": body})
-                self.send_response(receiver.codes.pop(0) if receiver.codes else 200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/vetting"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-@pytest.fixture(autouse=True)
-def _loopback_receivers(settings):
-    """These receivers speak plain HTTP on 127.0.0.1, which production refuses
-    (tests/test_webhook_destinations.py): DEBUG and the operator's setting allow it here."""
-    settings.DEBUG = True
-    settings.VETTING_WEBHOOK_ALLOW_PRIVATE = True
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.server.shutdown()
-
-
-@pytest.fixture
-def hooked(receiver):
-    client = ApiClientFactory(webhook_url=receiver.url, webhook_secret="whsec_test_secret")
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("loopback_webhooks")]
 
 
 def _verify(received: dict, secret: str) -> dict:
@@ -80,7 +35,7 @@ def test_a_completed_assessment_is_posted_signed(
     candidate = CandidateFactory(client=hooked, phone="12")
     with django_capture_on_commit_callbacks(execute=True):
         pipeline.assessment_request(candidate=candidate, trigger="upsert")
-    events = [_verify(r, "whsec_test_secret") for r in receiver.received]
+    events = [_verify(r, WEBHOOK_SECRET) for r in receiver.received]
     completed = [e for e in events if e["type"] == "assessment.completed"]
     assert len(completed) == 1
     event = completed[0]
@@ -148,7 +103,7 @@ def test_a_decision_sends_review_updated(hooked, receiver, django_capture_on_com
         review_decide(
             candidate=candidate, status="escalated", note="ask for a video call", user=None
         )
-    event = _verify(receiver.received[-1], "whsec_test_secret")
+    event = _verify(receiver.received[-1], WEBHOOK_SECRET)
     assert event["type"] == "review.updated"
     assert event["data"]["review"]["status"] == "escalated"
 
