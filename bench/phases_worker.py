@@ -76,15 +76,16 @@ def has_scope(ctx: Ctx) -> bool:
 
 def breakdown(ctx: Ctx, candidates: int) -> dict:
     """Assessment rows per candidate by scope (all 'full' where there is no scope column), and
-    the mean and median time each scope took in the worker (started_at → assessed_at), plus
+    the mean and median time the completed ones took in the worker (started_at → assessed_at),
+    plus
     the worker CPU of each task recorded by bench.worker_app, joined to its assessment."""
     scope = "scope" if has_scope(ctx) else "'full'"
+    took = "extract(epoch FROM assessed_at - started_at)::float * 1000"
+    done = "FILTER (WHERE status = 'completed')"
     rows = ctx.stack.sql(
-        f"SELECT {scope}, count(*), "
-        "avg(extract(epoch FROM assessed_at - started_at)) * 1000, "
-        "percentile_cont(0.5) WITHIN GROUP "
-        "(ORDER BY extract(epoch FROM assessed_at - started_at)) * 1000 "
-        "FROM candidates_assessment WHERE status = 'completed' GROUP BY 1"
+        f"SELECT {scope}, count(*), avg({took}) {done}, "
+        f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {took}) {done} "
+        "FROM candidates_assessment GROUP BY 1"
     )
     out: dict = {"has_scope": scope == "scope", "scopes": {}}
     total = _count(ctx, "SELECT count(*) FROM candidates_assessment")

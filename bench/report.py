@@ -78,7 +78,8 @@ def _settled(data: dict, name: str, budget: str) -> Figure:
     late = sum(data.get("timed_out", []))
     note = ""
     if late:
-        note = f"not settled within {data['timeout_s']:.0f} s in {late} of {len(data['settled_s'])}"
+        runs = len(data["settled_s"])
+        note = f"not settled {data['timeout_s']:.0f} s after the last POST in {late} of {runs}"
         note += " runs: a lower bound"
     return Figure(
         name, summary(data["settled_s"]), "s", budget=budget, note=note, higher_is_better=False
@@ -354,7 +355,7 @@ def ceiling_figures(raw: dict) -> list[Figure]:
 
 def scale_figures(raw: dict) -> list[Figure]:
     out = []
-    links = raw.get("links") or []
+    links = sorted(raw.get("links") or [], key=lambda r: r["size"])
     if links:
         base = links[0]
         base_stat = _iqr(base["ms"])
@@ -440,14 +441,16 @@ def charts(raw: dict, out_dir: Path, stem: str) -> list[Path]:
             )
         ax.axhline(1000, color="tab:red", linestyle=":", label="budget: p99 < 1 s at 50 %")
         ax.set(
-            xlabel="offered load (POST/s); points at 50 % and 90 % of capacity",
+            xlabel="offered load (POST/s); points at "
+            + ", ".join(f"{level} %" for level in steady)
+            + " of capacity",
             ylabel="ms (median of runs; bars: min-max)",
             title="Latency vs load",
         )
         ax.set_ylim(bottom=0)
         ax.legend(fontsize=8)
         written.append(_save(fig, out_dir / f"{stem}-latency-vs-load.png"))
-    links = raw.get("links")
+    links = sorted(raw.get("links") or [], key=lambda r: r["size"])
     if links:
         fig, ax = plt.subplots(figsize=(6, 4))
         sizes = [r["size"] for r in links]
