@@ -242,7 +242,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     procs = Procs()
     atexit.register(procs.stop_all)
-    install_stop_handlers(procs, (args.max_minutes or (20 if args.quick else 90)) * 60)
+    install_stop_handlers(procs, (args.max_minutes or (30 if args.quick else 90)) * 60)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     stack = Stack(procs, base, args.db_prefix + mode, ROOT / "var" / f"bench-{stamp}")
     meta = {"mode": mode, "started": stamp, "machine": machine(), "command": " ".join(sys.argv)}
@@ -273,8 +273,12 @@ def main() -> int:
     for name, error in errors.items():
         print(f"FAILED {name}: {error}")
     (args.out / f"bench-{mode}.json").write_text(figures_json(figures, meta))
-    for path in report.charts(raw, args.out, f"bench-{mode}"):
-        print(f"chart: {path}")
+    try:
+        for path in report.charts(raw, args.out, f"bench-{mode}"):
+            print(f"chart: {path}")
+    except ImportError as exc:  # the table and JSON are already out; say why there is no chart
+        errors["charts"] = f"{exc} (matplotlib is in requirements.lock: `make install`)"
+        print(f"FAILED charts: {errors['charts']}")
     print(
         f"results: {args.out / f'bench-{mode}.json'}; "
         f"{meta['minutes']} min; load average {meta['loadavg_end']}"
