@@ -64,8 +64,9 @@ beat: install  ## the periodic sweep that re-queues pending assessments
 
 # The suite starts its own deployment (private redis-server, gunicorn, Celery) on 127.0.0.1 and
 # its own vetting_bench_* databases on TEST_DATABASE_URL's server; see docs/benchmarks.md. It
-# needs no shared Redis, so it does not depend on `services`.
-bench: install  ## the benchmark suite (BENCH_ARGS=--quick: CI size, under ten minutes)
+# needs no shared Redis, so it does not depend on `services`. The full mode keeps the 1M
+# databases (vetting_bench_links_1m, vetting_bench_dashboard_1m) and reuses them next time.
+bench: install  ## the benchmark suite (BENCH_ARGS=--quick: CI size; full: 1M stored, at most 90 min)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run_all.py $(BENCH_ARGS)
 
 services:  ## start local PostgreSQL and Redis if installed but stopped

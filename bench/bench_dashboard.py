@@ -36,6 +36,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench import seed  # noqa: E402
 from candidates.dashboard.queue import QueueFilters, queue_page  # noqa: E402
 from candidates.models import ApiClient, Candidate  # noqa: E402
 from candidates.roles import RECRUITERS  # noqa: E402
@@ -75,39 +76,69 @@ def level_for(score: int) -> str:
     return [name for floor, name in LEVELS if score >= floor][-1]
 
 
-def load(n: int, clients: list[ApiClient], chunk: int = 100_000) -> None:
+TABLES = ("candidates_candidate", "candidates_assessment", "candidates_signal")
+ASSESS_COLS = (
+    "id,candidate_id,seq,status,trigger,risk_score,"
+    "risk_level,ruleset_version,requested_at,assessed_at,attempts,error"
+)
+SIGNAL_COLS = (
+    "assessment_id,code,check_name,score,contribution,"
+    "severity,message,evidence,related_candidates,related_count"
+)
+
+
+def load(n: int, clients: list[ApiClient], chunk: int = 100_000) -> float:
+    """Grow the database to `n` candidates (secondary indexes dropped for a big load and built
+    once after it, like bench_links); returns the seconds it took. run_all.py's reuse marker
+    is removed first and written only after the load, the rebuild and VACUUM finished."""
+    from candidates.models import Assessment, Signal
+
+    t0 = time.perf_counter()
     rng = random.Random(7)
     have = Candidate.objects.count()
-    ids: list[str] = []
-    for start in range(have, n, chunk):
-        cands, assess, sigs = io.StringIO(), io.StringIO(), io.StringIO()
-        for i in range(start, min(start + chunk, n)):
-            _row(i, rng, clients, ids, cands, assess, sigs)
-        # One transaction: candidate and assessment reference each other (deferred FKs).
-        with transaction.atomic(), connection.cursor() as cur:
-            raw = cur.cursor  # psycopg2's cursor, for COPY
-            for table, cols, buf in (
-                (
-                    "candidates_assessment",
-                    "id,candidate_id,seq,status,trigger,risk_score,"
-                    "risk_level,ruleset_version,requested_at,assessed_at,attempts,error",
-                    assess,
-                ),
-                ("candidates_candidate", _CAND_COLS, cands),
-                (
-                    "candidates_signal",
-                    "assessment_id,code,check_name,score,contribution,"
-                    "severity,message,evidence,related_candidates,related_count",
-                    sigs,
-                ),
-            ):
-                buf.seek(0)
-                raw.copy_expert(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)", buf)
-        print(f"  loaded {min(start + chunk, n):,}", flush=True)
+    if have >= n:
+        return 0.0
     with connection.cursor() as cur:
-        cur.execute(
-            "ANALYZE candidates_candidate; ANALYZE candidates_assessment; ANALYZE candidates_signal"
-        )
+        seed.unmark(cur, "dashboard")
+        restore = seed.drop_secondary_indexes(cur, TABLES) if n - have > 50_000 else []
+    ids: list[str] = []
+    try:
+        for start in range(have, n, chunk):
+            bufs = io.StringIO(), io.StringIO(), io.StringIO()
+            # QUOTE_ALL: in PostgreSQL's CSV an unquoted empty field is NULL, a quoted one "".
+            writers = [csv.writer(b, quoting=csv.QUOTE_ALL) for b in bufs]
+            for i in range(start, min(start + chunk, n)):
+                _row(i, rng, clients, ids, *writers)
+            cands, assess, sigs = bufs
+            # One transaction: candidate and assessment reference each other (deferred FKs).
+            with transaction.atomic(), connection.cursor() as cur:
+                raw = cur.cursor  # psycopg2's cursor, for COPY
+                raw.execute("SET LOCAL synchronous_commit = off")
+                # Generated ids are consistent by construction: skip the per-row FK triggers.
+                raw.execute("SET LOCAL session_replication_role = replica")
+                undo = seed.fill_unknown_columns(raw, Assessment, ASSESS_COLS)
+                undo += seed.fill_unknown_columns(raw, Candidate, _CAND_COLS)
+                undo += seed.fill_unknown_columns(raw, Signal, SIGNAL_COLS)
+                for table, cols, buf in (
+                    ("candidates_assessment", ASSESS_COLS, assess),
+                    ("candidates_candidate", _CAND_COLS, cands),
+                    ("candidates_signal", SIGNAL_COLS, sigs),
+                ):
+                    buf.seek(0)
+                    raw.copy_expert(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)", buf)
+                for sql in undo:
+                    raw.execute(sql)
+            print(f"  loaded {min(start + chunk, n):,}", flush=True)
+    finally:
+        if restore:
+            with connection.cursor() as cur:
+                seed.restore_indexes(cur, restore)
+    with connection.cursor() as cur:  # VACUUM: the visibility map index-only scans need
+        for table in TABLES:
+            cur.execute(f"VACUUM (ANALYZE) {table}")
+        took = time.perf_counter() - t0
+        seed.mark(cur, "dashboard", n, took)
+    return took
 
 
 _CAND_COLS = (
@@ -120,17 +151,7 @@ _CAND_COLS = (
 )
 
 
-def _row(
-    i: int,
-    rng: random.Random,
-    clients: list[ApiClient],
-    ids: list[str],
-    cands: io.StringIO,
-    assess: io.StringIO,
-    sigs: io.StringIO,
-) -> None:
-    # QUOTE_ALL: in PostgreSQL's CSV an unquoted empty field is NULL, a quoted one is "".
-    cw, aw, sw = (csv.writer(b, quoting=csv.QUOTE_ALL) for b in (cands, assess, sigs))
+def _row(i: int, rng: random.Random, clients: list[ApiClient], ids: list[str], cw, aw, sw) -> None:
     cid, aid = str(uuid.uuid4()), str(uuid.uuid4())
     first, last = rng.choice(FIRST), rng.choice(LAST)
     created = START + timedelta(seconds=rng.randrange(365 * 86400))
@@ -179,7 +200,12 @@ def _row(
     aw.writerow([aid, cid, 1, "completed", "upsert", score, level, 1, ts, ts, 1, ""])
     total = max(sum(points), 1)
     for code, p in zip(codes, points, strict=True):
-        others = rng.sample(ids[-5000:], k=min(2, len(ids))) if code.startswith("link.") else []
+        recent = len(ids) - max(0, len(ids) - 5000)  # two of the last 5000 loaded
+        others = (
+            [ids[-1 - k] for k in rng.sample(range(recent), k=min(2, recent))]
+            if code.startswith("link.")
+            else []
+        )
         related = [{"id": o, "shared": code[5:]} for o in others]
         sw.writerow(
             [

@@ -36,6 +36,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench import seed  # noqa: E402
 from candidates.linking import CandidateLinkIndex  # noqa: E402
 from candidates.models import ApiClient, Candidate  # noqa: E402
 from checks.base import Context, Subject  # noqa: E402
@@ -155,53 +156,32 @@ def _portrait_keys(
 TABLES = ("candidates_candidate", "candidates_linkkey")
 
 
-def _drop_secondary_indexes() -> list[str]:
-    """Drop the tables' unique constraints and indexes (not primary keys); return the SQL that
-    recreates them. Building an index once after COPY is many times faster than maintaining it
-    row by row, which is what keeps the 1M load within minutes on two cores."""
-    restore: list[str] = []
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
-            "FROM pg_constraint WHERE contype = 'u' AND conrelid::regclass::text = ANY(%s)",
-            [list(TABLES)],
-        )
-        for table, name, definition in cur.fetchall():
-            cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-            restore.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-        cur.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
-            "AND indexname NOT LIKE '%%_pkey'",
-            [list(TABLES)],
-        )
-        for name, definition in cur.fetchall():
-            cur.execute(f'DROP INDEX "{name}"')
-            restore.append(definition)
-    return restore
-
-
-def _restore(statements: list[str]) -> None:
+def load(n: int, client: ApiClient, chunk: int = 50_000) -> float:
+    """Grow the database to `n` candidates; returns the seconds it took. The marker that lets
+    run_all.py reuse the database is removed first and written only after the load, the index
+    rebuild and VACUUM all finished (an interrupted load is never reused)."""
     t0 = time.perf_counter()
-    with connection.cursor() as cur:
-        cur.execute("SET maintenance_work_mem = '512MB'")
-        for sql in statements:
-            cur.execute(sql)
-    print(f"  rebuilt {len(statements)} indexes in {time.perf_counter() - t0:.0f}s", flush=True)
-
-
-def load(n: int, client: ApiClient, chunk: int = 50_000) -> None:
     have = Candidate.objects.count()
+    if have >= n:
+        return 0.0
+    with connection.cursor() as cur:
+        seed.unmark(cur, "links")
     if n - have > 50_000:
-        restore = _drop_secondary_indexes()
+        with connection.cursor() as cur:
+            restore = seed.drop_secondary_indexes(cur, TABLES)
         try:
             _load(have, n, client, chunk)
         finally:
-            _restore(restore)
+            with connection.cursor() as cur:
+                seed.restore_indexes(cur, restore)
     else:
         _load(have, n, client, chunk)
     with connection.cursor() as cur:  # VACUUM sets the visibility map index-only scans need
         cur.execute("VACUUM (ANALYZE) candidates_linkkey")
-        cur.execute("ANALYZE candidates_candidate")
+        cur.execute("VACUUM (ANALYZE) candidates_candidate")
+        took = time.perf_counter() - t0
+        seed.mark(cur, "links", n, took)
+    return took
 
 
 def _load(have: int, n: int, client: ApiClient, chunk: int) -> None:
@@ -224,12 +204,16 @@ def _load(have: int, n: int, client: ApiClient, chunk: int) -> None:
             raw.execute("SET LOCAL synchronous_commit = off")
             # Generated ids are consistent by construction: skip the per-row FK triggers.
             raw.execute("SET LOCAL session_replication_role = replica")
+            undo = seed.fill_unknown_columns(raw, Candidate, CAND_COLS)
+            undo += seed.fill_unknown_columns(raw, LinkKey, "candidate_id,kind,value,display")
             for table, cols, buf in (
                 ("candidates_candidate", CAND_COLS, cands),
                 ("candidates_linkkey", "candidate_id,kind,value,display", keys),
             ):
                 buf.seek(0)
                 raw.copy_expert(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)", buf)
+            for sql in undo:
+                raw.execute(sql)
         print(
             f"  loaded {min(start + chunk, n):,} ({time.perf_counter() - t0:.1f}s/chunk)",
             flush=True,
@@ -342,9 +326,7 @@ def main() -> None:
         )
         return
     for size in [int(s) for s in args.sizes.split(",")]:
-        t0 = time.perf_counter()
-        load(size, client)
-        loaded = time.perf_counter() - t0
+        loaded = load(size, client)
         rows = LinkKey.objects.count()
         mean, p50, p95, queries, signals, times = measure(args.sample)
         results.append((size, rows, loaded, mean, p50, p95, queries, signals))

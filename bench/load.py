@@ -26,7 +26,11 @@ class Sample:
 
 def post(port: int, path: str, body: dict, key: str, timeout: float = 60.0) -> Sample:
     data = json.dumps(body).encode()
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {key}"}
+    headers = {
+        "Content-Type": "application/json",
+        "Authorization": f"Bearer {key}",
+        "X-Forwarded-Proto": "https",  # the TLS-terminating proxy's header (bench/stack.py)
+    }
     wall, t0 = time.time(), time.perf_counter()
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:

@@ -37,14 +37,23 @@ class Sizes:
     steady_seconds: float
     noop_n: int
     lib_n: int
+    campus_n: int  # the campus/VPN import's candidates
+    campus_group: int  # candidates per shared network in it
+    campus_reps: int
+    campus_timeout: float  # seconds it may take to settle before it is recorded as not settled
+    queries_n: int  # single POSTs whose queries are counted
 
     @classmethod
     def quick(cls) -> Sizes:
-        return cls(3, 4, 600, 60, 30, 300, 40, 3, 60, 10, 60, 2000)
+        return cls(3, 4, 600, 60, 30, 300, 40, 3, 60, 10, 60, 2000, 300, 30, 1, 90, 10)
 
     @classmethod
     def full(cls) -> Sizes:
-        return cls(5, 15, 20_000, 1000, 300, 10_000, 600, 4, 600, 30, 1000, 20_000)
+        # Bounded for ~45-60 min on 2 cores with the 1M databases kept (docs/benchmarks.md):
+        # 3 repeats, 2 of the 2.6k campus import, each import cut off at its time limit.
+        return cls(
+            3, 15, 20_000, 600, 200, 10_000, 600, 4, 300, 30, 500, 20_000, 2600, 40, 2, 240, 30
+        )
 
 
 @dataclass
@@ -59,7 +68,7 @@ class Ctx:
 
 
 def small_body(tag: str, i: int) -> dict:
-    from bench_api import batch_item  # the honest candidate bench_api already posts
+    from bench.bench_api import batch_item  # the honest candidate bench_api already posts
 
     return batch_item(i % 10_000, f"{tag}-{i // 10_000}")
 
@@ -87,6 +96,78 @@ def ring_payloads(honest_n: int, copies: int) -> list[dict]:
         people += [{**p, "external_id": f"{p['external_id']}-c{c}"} for p in fraud_rings(now)]
     # Interleave rings with honest people, as an ATS's history would be ordered.
     return [people[(k * 7919) % len(people)] for k in range(len(people))]
+
+
+def campus_payloads(n: int, group: int, tag: str = "campus") -> list[dict]:
+    """`n` honest candidates (bench_api's: own phone, mailbox, passport, address), 40 % of them
+    in groups of `group` that share a network: half the groups a campus network (each member
+    its own address in one /24), half a corporate VPN egress (every member the same IP). Nobody
+    shares anything else, so every link these networks make is between honest people."""
+    shared = int(n * 0.4) // group * group
+    people = []
+    for i in range(n):
+        body = small_body(tag, i)
+        if i < shared:
+            g, member = divmod(i, group)
+            ip = f"128.{100 + g}.7.{member + 2}" if g % 2 == 0 else f"198.{18 + g}.{g}.23"
+            body["sessions"] = [{**body["sessions"][0], "ip": ip}]
+        people.append(body)
+    # Interleaved, as an HR system's history would be ordered (7919 is prime: a permutation).
+    return [people[(k * 7919) % n] for k in range(n)]
+
+
+# Queries per request ------------------------------------------------------------------------
+
+
+def queries_per_post(ctx: Ctx) -> dict[str, list]:
+    """SQL statements per single POST (a new candidate, no images; with a photo) and per item of
+    a batch of 50, counted with Django's CaptureQueriesContext around a test-client request in
+    this process: the same settings, middleware, views and database as gunicorn's workers, and
+    every statement sent on the connection counted (savepoints included). No worker runs: what
+    the request queues is not in it."""
+    from django.db import connection, connections
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    stack, n = ctx.stack, ctx.sizes.queries_n
+    stack.reset()
+    client = Client(HTTP_HOST="127.0.0.1")
+    headers = {"Authorization": f"Bearer {ctx.key}", "X-Forwarded-Proto": "https"}
+    pool = photos(n, 90_000)
+    out: dict[str, list] = {"post": [], "post_images": [], "batch_item": []}
+    variants = {
+        "post": (URL, lambda i: small_body("q", i)),
+        "post_images": (URL, lambda i: {**small_body("qi", i), "photo": pool[i]}),
+    }
+    try:
+        for name, (path, make) in variants.items():
+            for i in range(n):
+                with CaptureQueriesContext(connection) as cq:
+                    response = client.post(
+                        path, make(i), content_type="application/json", headers=headers
+                    )
+                if response.status_code not in (200, 201):
+                    raise RuntimeError(f"POST answered {response.status_code}")
+                out[name].append(len(cq.captured_queries))
+                if i == n - 1:
+                    out[f"{name}_sql"] = [q["sql"][:160] for q in cq.captured_queries]
+        for rep in range(3):
+            items = [small_body(f"qb{rep}", i) for i in range(50)]
+            with CaptureQueriesContext(connection) as cq:
+                response = client.post(
+                    BATCH_URL,
+                    {"candidates": items},
+                    content_type="application/json",
+                    headers=headers,
+                )
+            if response.status_code != 200:
+                raise RuntimeError(f"batch answered {response.status_code}")
+            out["batch_item"].append(len(cq.captured_queries) / 50)
+    finally:
+        connections.close_all()  # nothing of this process may hold the database open
+        stack.redis_flush()
+    ctx.raw["queries"] = out
+    return out
 
 
 # Library ceilings -------------------------------------------------------------------------

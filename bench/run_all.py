@@ -87,43 +87,80 @@ def phase(name: str, errors: dict, fn, *args, **kwargs):
     return result
 
 
-def scale_scripts(base: str, quick: bool, keep: bool, raw: dict, errors: dict, out: Path) -> None:
-    """bench_links and bench_dashboard as they are, each in its own throwaway database: small
-    sizes in quick mode, 10k/100k/1M stored candidates in full mode. The full mode also runs
-    bench_api (list filters and GET at 1M, in a database of its own) and bench_checks, and
-    keeps their Markdown output in the JSON."""
-    links_sizes = "10000,30000" if quick else "10000,100000,1000000"
-    dash = "30000" if quick else "1000000"
+def _size_name(n: int) -> str:
+    return f"{n // 1_000_000}m" if n % 1_000_000 == 0 else f"{n // 1000}k"
+
+
+def scale_scripts(args, raw: dict, errors: dict) -> None:
+    """bench_links and bench_dashboard as they are, each size in a database of its own
+    (`<prefix>links_10k`, ..., `<prefix>dashboard_1m`): 10k/30k in quick mode, 10k/100k/1M
+    stored candidates in full mode. The full mode also runs bench_api (list filters and GET
+    at 1M, in the dashboard's database: the same generator) and bench_checks, and keeps their
+    Markdown output in the JSON. With --keep-data a database is reused when its marker
+    (bench/seed.py) says it holds a complete load of the current generator at that size, and
+    loaded afresh otherwise; each script migrates it to the current schema first."""
+    quick, base = args.quick, args.base
+    links_sizes = (10_000, 30_000) if quick else (10_000, 100_000, 1_000_000)
+    dash = 30_000 if quick else 1_000_000
+    sample = "100" if quick else "300"
     runs = [
         (
             "links",
             "bench_links.py",
-            "links",
-            ["--sizes", links_sizes, "--sample", "100" if quick else "300", "--no-explain"],
-        ),
+            ("links", size),
+            ["--sizes", str(size), "--sample", sample, "--no-explain"],
+        )
+        for size in links_sizes
+    ]
+    runs.append(
         (
             "dashboard",
             "bench_dashboard.py",
-            "dashboard",
-            ["--candidates", dash, "--runs", "10" if quick else "30"],
-        ),
-    ]
+            ("dashboard", dash),
+            ["--candidates", str(dash), "--runs", "10" if quick else "30"],
+        )
+    )
     if not quick:
         runs += [
-            ("api", "bench_api.py", "api", ["--candidates", dash, "--runs", "30"]),
+            (
+                "api",
+                "bench_api.py",
+                ("dashboard", dash),
+                ["--candidates", str(dash), "--runs", "30"],
+            ),
             ("checks", "bench_checks.py", None, ["3000"]),
         ]
     created: set[str] = set()
     try:
         for key, script, db, extra in runs:
-            _scale_script(key, script, db, extra, base, keep, created, raw, errors, out)
+            _scale_script(key, script, db, extra, args, created, raw, errors)
     finally:
-        for name in created if not keep else ():
+        for name in created if not args.keep_data else ():
             database_drop(base, name)
 
 
-def _scale_script(key, script, db, extra, base, keep, created, raw, errors, out) -> None:
-    target, t0 = out / f"{key}.tmp", time.monotonic()
+def _reusable(base: str, name: str, kind: str, size: int) -> dict | None:
+    """The database's load marker if it holds a complete, current load of `size`."""
+    import psycopg2
+
+    from bench import seed
+
+    try:
+        conn = psycopg2.connect(db_url(base, name))
+    except psycopg2.OperationalError:
+        return None  # no such database
+    try:
+        with conn.cursor() as cur:
+            found = seed.marked(cur, kind)
+    finally:
+        conn.close()
+    if found and found["version"] == seed.VERSIONS[kind] and found["size"] == size:
+        return found
+    return None
+
+
+def _scale_script(key, script, db, extra, args, created, raw, errors) -> None:
+    target, t0 = args.out / f"{key}.tmp", time.monotonic()
     print(f"-- {script} {' '.join(extra)} ...", flush=True)
     env = {
         **os.environ,
@@ -133,11 +170,15 @@ def _scale_script(key, script, db, extra, base, keep, created, raw, errors, out)
     }
     try:
         if db:
-            name = f"vetting_bench_{db}"
+            kind, size = db
+            name = f"{args.db_prefix}{kind}_{_size_name(size)}"
             if name not in created:
-                database_create(base, name, fresh=not keep)
+                kept = _reusable(args.base, name, kind, size) if args.keep_data else None
+                print(f"   {name}: {'reused, loaded ' + kept['loaded_at'] if kept else 'fresh'}")
+                database_create(args.base, name, fresh=kept is None)
                 created.add(name)
-            env["DATABASE_URL"] = db_url(base, name)
+                raw.setdefault("databases", {})[name] = kept or "loaded in this run"
+            env["DATABASE_URL"] = db_url(args.base, name)
         structured = key in ("links", "dashboard")
         argv = [sys.executable, str(HERE / script), *extra]
         done = subprocess.run(
@@ -147,46 +188,77 @@ def _scale_script(key, script, db, extra, base, keep, created, raw, errors, out)
             capture_output=True,
             text=True,
         )
-        if structured:
+        if key == "links":
+            raw.setdefault("links", []).extend(json.loads(target.read_text()))
+        elif structured:
             raw[key] = json.loads(target.read_text())
         else:
             raw.setdefault("reports", {})[script] = done.stdout
     except (subprocess.CalledProcessError, OSError, ValueError) as exc:
-        errors[script] = f"{exc} {getattr(exc, 'stderr', '') or ''}"[-2000:]
+        errors[f"{script} {' '.join(extra)}"] = f"{exc} {getattr(exc, 'stderr', '') or ''}"[-2000:]
     finally:
         target.unlink(missing_ok=True)
-    print(f"   {script}: {time.monotonic() - t0:.0f} s", flush=True)
+    took = time.monotonic() - t0
+    raw.setdefault("scale_seconds", {})[f"{script} {' '.join(extra)}"] = took
+    print(f"   {script}: {took:.0f} s", flush=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="CI size (under ten minutes)")
     parser.add_argument("--max-minutes", type=float, help="stop everything after this long")
-    parser.add_argument("--keep-data", action="store_true", help="keep the vetting_bench_* dbs")
-    parser.add_argument("--skip-scale", action="store_true", help="skip bench_links/dashboard")
+    parser.add_argument(
+        "--keep-data",
+        action=argparse.BooleanOptionalAction,
+        help="keep the scale scripts' databases and reuse them when their load is complete and "
+        "current (default: on in full mode, off in quick mode)",
+    )
+    parser.add_argument("--skip-scale", action="store_true", help="skip the scale scripts")
+    parser.add_argument(
+        "--only-scale", action="store_true", help="only the scale scripts (e.g. to load 1M ahead)"
+    )
+    parser.add_argument(
+        "--db-prefix",
+        default="vetting_bench_",
+        help="prefix of every database the bench creates (must start with vetting_bench_)",
+    )
+    parser.add_argument(
+        "--only",
+        type=lambda v: frozenset(v.split(",")),
+        default=frozenset(),
+        help=f"run only these of the deployment's phases: {','.join(PHASES)}",
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results")
     args = parser.parse_args()
+    if args.only - set(PHASES):
+        sys.exit(f"unknown phases: {sorted(args.only - set(PHASES))}")
     base = os.environ.get("DATABASE_URL") or sys.exit("DATABASE_URL must name a PostgreSQL server")
+    if not args.db_prefix.startswith("vetting_bench_"):
+        sys.exit("--db-prefix must start with vetting_bench_ (never anyone else's database)")
+    args.base = base
+    if args.keep_data is None:
+        args.keep_data = not args.quick
     mode = "quick" if args.quick else "full"
     args.out.mkdir(parents=True, exist_ok=True)
     procs = Procs()
     atexit.register(procs.stop_all)
-    install_stop_handlers(procs, (args.max_minutes or (20 if args.quick else 360)) * 60)
+    install_stop_handlers(procs, (args.max_minutes or (30 if args.quick else 90)) * 60)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    stack = Stack(procs, base, mode, ROOT / "var" / f"bench-{stamp}")
+    stack = Stack(procs, base, args.db_prefix + mode, ROOT / "var" / f"bench-{stamp}")
     meta = {"mode": mode, "started": stamp, "machine": machine(), "command": " ".join(sys.argv)}
     raw: dict = {}
     errors: dict = {}
     t0 = time.monotonic()
     try:
-        run_stack_phases(stack, mode, raw, errors)
+        if not args.only_scale:
+            run_stack_phases(stack, mode, raw, errors, args.only)
         if not args.skip_scale:
-            scale_scripts(base, args.quick, args.keep_data, raw, errors, args.out)
+            scale_scripts(args, raw, errors)
     except (KeyboardInterrupt, BenchTimeout) as exc:  # still report what was measured
         errors["interrupted"] = f"{type(exc).__name__}: {exc}"
     finally:
         quiet_cleanup()
-        stack.down(keep_db=args.keep_data)
+        stack.down()
         procs.stop_all()
     meta.update(
         minutes=round((time.monotonic() - t0) / 60, 1),
@@ -201,8 +273,12 @@ def main() -> int:
     for name, error in errors.items():
         print(f"FAILED {name}: {error}")
     (args.out / f"bench-{mode}.json").write_text(figures_json(figures, meta))
-    for path in report.charts(raw, args.out, f"bench-{mode}"):
-        print(f"chart: {path}")
+    try:
+        for path in report.charts(raw, args.out, f"bench-{mode}"):
+            print(f"chart: {path}")
+    except ImportError as exc:  # the table and JSON are already out; say why there is no chart
+        errors["charts"] = f"{exc} (matplotlib is in requirements.lock: `make install`)"
+        print(f"FAILED charts: {errors['charts']}")
     print(
         f"results: {args.out / f'bench-{mode}.json'}; "
         f"{meta['minutes']} min; load average {meta['loadavg_end']}"
@@ -217,7 +293,13 @@ def quiet_cleanup() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
-def run_stack_phases(stack: Stack, mode: str, raw: dict, errors: dict) -> None:
+PHASES = ("libraries", "noop", "post", "queries", "workers", "ring", "copy", "campus", "steady")
+PHASES += ("memory",)
+
+
+def run_stack_phases(
+    stack: Stack, mode: str, raw: dict, errors: dict, only: frozenset[str] = frozenset()
+) -> None:
     from bench.phases import Sizes
 
     stack.up()
@@ -231,12 +313,19 @@ def run_stack_phases(stack: Stack, mode: str, raw: dict, errors: dict) -> None:
     ctx = phases.Ctx(
         stack, stack.api_key("bench"), Sizes.quick() if mode == "quick" else Sizes.full(), raw
     )
-    phase("library ceilings", errors, phases.libraries, ctx)
-    phase("no-op Celery ceiling", errors, phases.noop, ctx)
-    phase("single POST vs bare create", errors, phases.single_post, ctx)
-    phase("assessments per worker process", errors, pw.worker_rates, ctx)
-    phase("ring-heavy batch import", errors, pw.ring_import, ctx)
-    phase("PostgreSQL COPY ceiling", errors, pw.copy_ceiling, ctx)
+
+    def run(key: str, name: str, fn, *args) -> None:
+        if not only or key in only:
+            phase(name, errors, fn, ctx, *args)
+
+    run("libraries", "library ceilings", phases.libraries)
+    run("noop", "no-op Celery ceiling", phases.noop)
+    run("post", "single POST vs bare create", phases.single_post)
+    run("queries", "queries per POST", phases.queries_per_post)
+    run("workers", "assessments per worker process", pw.worker_rates)
+    run("ring", "ring-heavy batch import", pw.ring_import)
+    run("copy", "PostgreSQL COPY ceiling", pw.copy_ceiling)
+    run("campus", "campus/VPN import", pw.campus_import)
     sp, wr = raw.get("single_post"), raw.get("worker_rates")
     if sp and wr:
         from bench.harness import summary
@@ -247,8 +336,8 @@ def run_stack_phases(stack: Stack, mode: str, raw: dict, errors: dict) -> None:
         )
         raw["capacity_per_s"] = capacity
         levels = (0.5, 0.9) if mode == "quick" else (0.25, 0.5, 0.75, 0.9)
-        phase("steady load", errors, pw.steady, ctx, capacity, levels)
-    phase("worker memory", errors, pw.worker_memory, ctx)
+        run("steady", "steady load", pw.steady, capacity, levels)
+    run("memory", "worker memory", pw.worker_memory)
     stack.workers_stop()
 
 

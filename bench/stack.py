@@ -69,9 +69,9 @@ def database_drop(base_url: str, name: str) -> None:
 class Stack:
     """Start with `up()`, stop with `down()` (also from the suite's `finally`)."""
 
-    def __init__(self, procs: Procs, base_db_url: str, name: str, logs: Path) -> None:
+    def __init__(self, procs: Procs, base_db_url: str, db_name: str, logs: Path) -> None:
         self.procs, self.base, self.logs = procs, base_db_url, logs
-        self.db_name = f"vetting_bench_{name}"
+        self.db_name = db_name
         self.db_url = ""
         self.redis_port = free_port()
         self.web_port = free_port()
@@ -97,6 +97,9 @@ class Stack:
             "VETTING_API_RATE": "100000000/min",  # time the API, not the throttle
             "MEDIA_ROOT": str(self.media),
             "LOG_LEVEL": "WARNING",
+            # As docker-compose.yml deploys it: behind a TLS-terminating proxy, which the load
+            # generator plays by sending X-Forwarded-Proto (else every request is redirected).
+            "VETTING_BEHIND_PROXY": "1",
             **extra,
         }
 
@@ -190,8 +193,9 @@ class Stack:
                     "--without-mingle",
                     "--without-heartbeat",
                     "--loglevel=WARNING",
-                    "-Q",
-                    self.queue,
+                    # No -Q: every queue of the settings' task_queues (assessments, reassessment,
+                    # webhooks and the default one, all named after VETTING_QUEUE), as a
+                    # production worker that serves them all.
                     "-n",
                     f"{name}@bench",
                 ],

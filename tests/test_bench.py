@@ -122,6 +122,62 @@ def test_ring_heavy_payloads_repeat_the_rings_under_new_ids():
     assert {i.rsplit("-c", 1)[1] for i in ring_members} == {"0", "1", "2"}
 
 
+def test_campus_payloads_share_networks_and_nothing_else():
+    items = phases.campus_payloads(100, 10)
+    ips = [p["sessions"][0]["ip"] for p in items]
+    nets = [ip.rsplit(".", 1)[0] for ip in ips]
+    shared_nets = {n for n in nets if nets.count(n) > 1}
+    # 40 of 100 in four networks of ten: two campus /24s (distinct hosts), two VPN egress IPs.
+    assert sum(nets.count(n) for n in shared_nets) == 40 and len(shared_nets) == 4
+    assert len({ip for ip in ips if ips.count(ip) > 1}) == 2
+    for field in ("external_id", "email", "phone"):
+        assert len({p[field] for p in items}) == 100
+
+
+def _import_run(full: float, links: float | None) -> dict:
+    scopes = {"full": {"per_candidate": full, "wall_mean_ms": 100.0, "wall_p50_ms": 90.0}}
+    if links is not None:
+        scopes["links"] = {"per_candidate": links, "wall_mean_ms": 15.0, "wall_p50_ms": 12.0}
+    cpu = {"full": {"n": 9, "mean_ms": 40.0}, "links": {"n": 9, "mean_ms": 10.0}}
+    return {"has_scope": links is not None, "scopes": scopes, "task_cpu": cpu}
+
+
+def test_imports_split_full_assessments_from_link_only_refreshes():
+    ring = {
+        "accepted_per_s": [100.0],
+        "settled_s": [12.0],
+        "timed_out": [False],
+        "timeout_s": 60,
+        "per_candidate": [3.0],
+        "breakdown": [_import_run(1.1, 1.9)],
+        "candidates": [76],
+    }
+    campus = {**ring, "settled_s": [90.0], "timed_out": [True], "candidates": [2600]}
+    campus["per_candidate"] = [5.0]
+    campus |= {"group": 40, "shared": 1040, "breakdown": [_import_run(5.0, None)]}
+    raw = {
+        "ring_import": ring,
+        "campus_import": campus,
+        "queries": {"post": [7, 7, 9], "post_images": [8], "batch_item": [1.5]},
+    }
+    by_name = {f.name: f for f in report.all_figures(raw)}
+    full = by_name["full assessments per candidate in that import"]
+    assert (full.value.median, full.met) == (1.1, True)
+    assert by_name["link-only refreshes per candidate in that import"].value.median == 1.9
+    wall = by_name[
+        "link-only refresh vs full assessment, worker time (started→assessed), that import"
+    ]
+    assert (wall.ratio, wall.met) == (0.15, True)
+    cpu = by_name["link-only refresh vs full assessment, worker CPU per task, that import"]
+    assert (cpu.ratio, cpu.met) == (0.25, False)
+    # No scope column: every row counts as full, and a timed-out import is a lower bound.
+    total = by_name["assessments per candidate in the campus/VPN import [lower bound: not settled]"]
+    assert (total.value.median, total.met) == (5.0, False)
+    settled = by_name["that import settled, 2,600 candidates"]
+    assert settled.met is False and "not settled 60 s after the last POST" in settled.note
+    assert by_name["SQL statements per single POST, no images"].value.median == 7
+
+
 def test_only_bench_databases_are_ever_dropped():
     with pytest.raises(AssertionError):
         stack.database_drop("postgres://postgres@127.0.0.1:5432/postgres", "vetting")
