@@ -1,9 +1,9 @@
 """The HR-facing API's writes: upsert, batch, sessions, reassess, erase.
 
-Each runs in one transaction, writes an audit event, keeps the candidate's link keys in step and
-queues the reassessments its change calls for (the candidate's own, and one hop of linked
-candidates, capped). Images are not decoded here: a new image is fingerprinted, and the holders
-of its values reassessed, by the worker as the assessment's first step (candidates.pipeline).
+Each runs in one transaction, writes an audit event and requests the candidate's own
+assessment. Link keys are not derived here and images not decoded: the worker's first step of
+the assessment keys the candidate and reassesses the other holders of the values that changed
+(candidates.pipeline). Erasure drops the keys here, since they go with the candidate.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from candidates.images import (
     image_store,
     images_removed_on_error,
 )
-from candidates.linking import candidate_links_sync
 from candidates.locks import (
     candidates_lock_by_external_id,
     linked_lock,
@@ -248,14 +247,9 @@ def _notify_erased(*, candidate_id: UUID, client_id: UUID, external_id: str) -> 
 
 
 def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:
-    linked = [pk for pk in candidate_links_sync(candidate=candidate) if pk != candidate.pk]
+    """The candidate's own assessment only: its first step, in the worker, keys the candidate
+    and reassesses the holders of the values that changed (candidates.pipeline)."""
     pipeline.assessment_request(candidate=candidate, trigger=trigger)
-    if not linked:
-        return
-    # Candidates another transaction holds are reassessed after commit (candidates.locks).
-    linked, busy = linked_lock(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP])
-    linked_reassess_after_commit(candidate_ids=busy, changed=candidate.pk)
-    pipeline.assessment_request_linked(client_id=candidate.client_id, candidate_ids=linked)
 
 
 def _candidate_lock_or_create(*, client: ApiClient, data: dict[str, Any]) -> tuple[Candidate, bool]:
