@@ -75,7 +75,7 @@ class LinkIndex:
             allowed = listed if n == 0 else []
             if not chunk and not allowed:
                 continue
-            sql, params = _union_sql(chunk, exclude, None, allowlist=allowed)
+            sql, params = _lookup_sql(chunk, exclude, allowed)
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 rows = cursor.fetchall()
@@ -149,23 +149,16 @@ def _fetch(pairs: list[Pair], exclude: UUID | None, limit: int, after: UUID | No
     because compiling hundreds of ORM branches cost more than running them."""
     rows: list = []
     for start in range(0, len(pairs), 200):  # keep each statement a sane size
-        chunk = [(pair, limit) for pair in pairs[start : start + 200]]
-        sql, params = _union_sql(chunk, exclude, after)
+        sql, params = _union_sql(pairs[start : start + 200], exclude, limit, after)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows.extend(cursor.fetchall())
-    return [(kind, value, _uuid(cid), display) for kind, value, cid, display, _b in rows]
+    return [(kind, value, _uuid(cid), display) for kind, value, cid, display in rows]
 
 
 def _union_sql(
-    branches: list[tuple[Pair, int]],
-    exclude: UUID | None,
-    after: UUID | None,
-    *,
-    allowlist: list[Pair] | None = None,
+    pairs: list[Pair], exclude: UUID | None, limit: int, after: UUID | None
 ) -> tuple[str, list]:
-    """Rows (kind, value, candidate, display, branch number); with `allowlist`, one more branch
-    of the allowlist table's matching rows, numbered -1."""
     table = connection.ops.quote_name(LinkKey._meta.db_table)
     where, extra = "kind = %s AND value = %s", []
     if exclude is not None:
@@ -174,6 +167,27 @@ def _union_sql(
     if after is not None:
         where += " AND candidate_id > %s"
         extra.append(_db_uuid(after))
+    # Only the table name, an int and placeholders are interpolated; values are parameters.
+    select = "SELECT kind, value, candidate_id, display FROM " + table  # noqa: S608
+    order = f" ORDER BY candidate_id LIMIT {int(limit)}) AS h{{i}}"
+    branch = "SELECT * FROM (" + select + " WHERE " + where + order  # noqa: S608
+    sql = " UNION ALL ".join(branch.format(i=i) for i in range(len(pairs)))
+    params: list = []
+    for kind, value in pairs:
+        params.extend([kind, value, *extra])
+    return sql, params
+
+
+def _lookup_sql(
+    branches: list[tuple[Pair, int]], exclude: UUID | None, allowlist: list[Pair]
+) -> tuple[str, list]:
+    """`_union_sql` with a LIMIT per branch and its number as a fifth column, plus a branch of
+    the allowlist table's rows matching `allowlist`, numbered -1."""
+    table = connection.ops.quote_name(LinkKey._meta.db_table)
+    where, extra = "kind = %s AND value = %s", []
+    if exclude is not None:
+        where += " AND candidate_id <> %s"
+        extra.append(_db_uuid(exclude))
     # Only table names and ints are interpolated; values are parameters.
     select = "SELECT kind, value, candidate_id, display FROM " + table  # noqa: S608
     parts, params = [], []
