@@ -20,10 +20,11 @@ from tests.posting import payload, post
 
 pytestmark = pytest.mark.django_db
 
-# The claim (5 with its BEGIN and COMMIT), the image-keys step (3), the subject (1), the rule
-# set (1), the link lookups (1) and the cluster walk's one hop (1), the store (7 with its BEGIN,
-# COMMIT and the webhook client's lookup).
-RUN_QUERIES = 19
+# The claim (5 with its savepoint or BEGIN/COMMIT), the keys step (9: images, then the whole key
+# set re-derived under the candidate's lock), the subject (1), the rule set (1), the link
+# lookups (1) and the cluster walk's one hop (1), the store (7 with its savepoint or
+# BEGIN/COMMIT and the webhook client's lookup).
+RUN_QUERIES = 25
 
 
 def _b64(img, fmt: str = "JPEG") -> str:
