@@ -24,6 +24,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
@@ -60,8 +61,8 @@ def _run(n: int, reuse: bool) -> float:
             "--without-mingle",
             "--without-heartbeat",
             "--loglevel=WARNING",
-            "-Q",
-            os.environ["VETTING_QUEUE"],
+            "-Q",  # the assessments wait in their own queue (settings.VETTING_QUEUES)
+            ",".join(settings.VETTING_QUEUE_NAMES),
         ],
         cwd=ROOT,
         env=env,

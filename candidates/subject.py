@@ -1,13 +1,27 @@
-"""Loading a candidate into the read-only `Subject` the checks see: a fixed number of queries."""
+"""Loading a candidate into the read-only `Subject` the checks see: one query, two when the
+candidate names a vendor, whatever it holds.
+
+The candidate's row comes with its sessions, documents, observations, contact changes and link
+keys aggregated as JSON by correlated subqueries in the same statement (PostgreSQL `json_agg`,
+SQLite `json_group_array`), so an assessment pays one round trip for them, not one per
+relation, and builds no model instance for a child row. `subject_from` builds the same subject
+from a prefetched model instance (the rule simulation loads candidates a chunk at a time).
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
 from uuid import UUID
 
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, TextField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from candidates.models import Candidate
+from candidates.models import Candidate, ContactChange, Document, Observation, Session
 from checks.base import (
     ContactChangeFacts,
     DocumentFacts,
@@ -15,31 +29,138 @@ from checks.base import (
     SessionFacts,
     Subject,
 )
+from links.models import LinkKey
 
 FLAGGED_LEVELS = ("high", "critical")
 
+# The candidate's own columns a subject reads (resume_file__metadata through its one join).
+_COLUMNS = (
+    "id",
+    "client_id",
+    "full_name",
+    "email",
+    "phone",
+    "date_of_birth",
+    "nationality",
+    "claimed_location",
+    "home_address",
+    "shipping_address",
+    "payout_account_holder",
+    "payout_bank_country",
+    "payout_iban_country",
+    "payout_routing_number",
+    "payout_account_key",
+    "payout_account_last4",
+    "payout_iban_last4",
+    "has_payout",
+    "resume_text",
+    "photo_id",
+    "stage",
+    "vendor",
+    "vendor_key",
+    "payout_method",
+    "referred_by",
+    "references",
+    "resume_file__metadata",
+    "risk_level",
+)
+
+# Per relation: its model and the columns each row brings as a JSON array, the sort key last
+# (rows are put in the model's order here, not by the aggregate: SQLite before 3.44 cannot order
+# one). ("json", c): a JSON column, which SQLite stores as text; ("present", c): a JSON value
+# that is neither SQL NULL nor JSON null.
+_RELATIONS: dict[str, tuple[type, tuple]] = {
+    "sessions": (
+        Session,
+        ("ip", "seen_at", "kind", "user_agent", "timezone", "utc_offset_minutes", "id"),
+    ),
+    "documents": (
+        Document,
+        (
+            "kind",
+            "issuing_country",
+            "number_key",
+            "number_last4",
+            "expires_on",
+            "mrz",
+            ("json", "mrz_facts"),
+            "image_id",
+            "created_at",
+            "id",
+        ),
+    ),
+    "observations": (Observation, ("code", "note", "created_at", "id")),
+    "contact_changes": (ContactChange, ("field", "changed_at", "stage", ("present", "old"), "id")),
+    "link_keys": (LinkKey, ("kind", "value", "display")),
+}
+_SQL = {
+    "postgresql": {
+        "rows": "json_agg(json_build_array({}))::text",
+        "json": "{}",
+        "present": "({0} IS NOT NULL AND jsonb_typeof({0}) <> 'null')",
+    },
+    "sqlite": {
+        "rows": "json_group_array(json_array({}))",
+        "json": "json({})",
+        "present": "({0} IS NOT NULL AND json_type({0}) <> 'null')",
+    },
+}
+
 
 def subject_load(*, candidate_id: UUID) -> Subject | None:
-    candidate = (
+    row = (
         Candidate.objects.filter(pk=candidate_id)
-        .select_related("resume_file")
-        .prefetch_related("sessions", "documents", "observations", "contact_changes")
+        .annotate(**{f"_{name}": _aggregated(name) for name in _RELATIONS})
+        .values(*_COLUMNS, *(f"_{name}" for name in _RELATIONS))
         .first()
     )
-    if candidate is None:
+    if row is None:
         return None
-    return subject_from(candidate, vendor_record=vendor_record(candidate))
+    record = _vendor_record(
+        client_id=row["client_id"], vendor_key=row["vendor_key"], risk_level=row["risk_level"]
+    )
+    return _subject(row, vendor_record=record)
+
+
+def _aggregated(relation: str) -> RawSQL:
+    """(SELECT <the rows as one JSON array> FROM <relation> WHERE candidate_id = <outer>.id):
+    one index scan on the relation's candidate column, in the candidate's own statement."""
+    model, columns = _RELATIONS[relation]
+    sql = _SQL[connection.vendor]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    parts = [
+        sql[c[0]].format(f"{table}.{quote(c[1])}")
+        if isinstance(c, tuple)
+        else f"{table}.{quote(c)}"
+        for c in columns
+    ]
+    outer = quote(Candidate._meta.db_table)
+    # Only model metadata is interpolated: no value from outside reaches this SQL.
+    query = (
+        f"(SELECT {sql['rows'].format(', '.join(parts))} FROM {table} "  # noqa: S608
+        f"WHERE {table}.{quote('candidate_id')} = {outer}.{quote('id')})"
+    )
+    return RawSQL(query, (), output_field=TextField())  # noqa: S611  (no outside values)
 
 
 def vendor_record(candidate: Candidate) -> tuple[int, int] | None:
+    return _vendor_record(
+        client_id=candidate.client_id,
+        vendor_key=candidate.vendor_key,
+        risk_level=candidate.risk_level,
+    )
+
+
+def _vendor_record(*, client_id: UUID, vendor_key: str, risk_level: str) -> tuple[int, int] | None:
     """The vendor's other assessed candidates of the same client, and how many are high or
     critical: counts per level straight off `cand_client_vendor` (an index-only scan; the
     candidate's own level is taken off afterwards rather than filtered, which would need the
     table), never a row per candidate."""
-    if not candidate.vendor_key:
+    if not vendor_key:
         return None
     levels = dict(
-        Candidate.objects.filter(client_id=candidate.client_id, vendor_key=candidate.vendor_key)
+        Candidate.objects.filter(client_id=client_id, vendor_key=vendor_key)
         .exclude(risk_level="")
         .values_list("risk_level")
         .annotate(n=Count("*"))
@@ -47,10 +168,93 @@ def vendor_record(candidate: Candidate) -> tuple[int, int] | None:
     )
     assessed = sum(levels.values())
     flagged = sum(levels.get(level, 0) for level in FLAGGED_LEVELS)
-    if candidate.risk_level:  # the candidate itself, as last assessed
+    if risk_level:  # the candidate itself, as last assessed
         assessed -= 1
-        flagged -= candidate.risk_level in FLAGGED_LEVELS
+        flagged -= risk_level in FLAGGED_LEVELS
     return max(assessed, 0), max(flagged, 0)
+
+
+def _subject(row: Mapping[str, Any], *, vendor_record: tuple[int, int] | None) -> Subject:
+    """The subject from `subject_load`'s row: the same values `subject_from` gives for the
+    candidate (tests/test_subject_load.py compares the two)."""
+    sessions = sorted(_rows(row["_sessions"]), key=lambda r: (_when(r[1]), r[6]))
+    documents = sorted(_rows(row["_documents"]), key=lambda r: (_when(r[8]), UUID(r[9])))
+    observations = sorted(_rows(row["_observations"]), key=lambda r: (_when(r[2]), r[3]))
+    changes = sorted(_rows(row["_contact_changes"]), key=lambda r: (_when(r[1]), r[4]))
+    return Subject(
+        id=row["id"],
+        full_name=row["full_name"],
+        now=timezone.now(),
+        email=row["email"],
+        phone=row["phone"],
+        date_of_birth=row["date_of_birth"],
+        nationality=row["nationality"],
+        claimed_location=row["claimed_location"] or {},
+        home_address=row["home_address"] or {},
+        shipping_address=row["shipping_address"] or {},
+        payout_account_holder=row["payout_account_holder"],
+        payout_bank_country=row["payout_bank_country"],
+        payout_iban_country=row["payout_iban_country"],
+        payout_routing_number=row["payout_routing_number"],
+        payout_account_key=row["payout_account_key"],
+        payout_account_last4=row["payout_account_last4"] or row["payout_iban_last4"],
+        has_payout=row["has_payout"],
+        sessions=tuple(
+            SessionFacts(
+                ip=ip,
+                seen_at=_when(seen_at),
+                kind=kind,
+                user_agent=user_agent,
+                timezone=tz,
+                utc_offset_minutes=offset,
+            )
+            for ip, seen_at, kind, user_agent, tz, offset, _id in sessions
+        ),
+        documents=tuple(
+            DocumentFacts(
+                kind=kind,
+                issuing_country=country,
+                number_key=number_key,
+                number_last4=last4,
+                expires_on=date.fromisoformat(expires) if expires else None,
+                mrz=mrz,
+                mrz_facts=facts or {},
+                image_id=UUID(image_id) if image_id else None,
+            )
+            for kind, country, number_key, last4, expires, mrz, facts, image_id, _at, _id in (
+                documents
+            )
+        ),
+        observations=tuple(
+            ObservationFacts(code=code, note=note, created_at=_when(at))
+            for code, note, at, _id in observations
+        ),
+        resume_text=row["resume_text"],
+        photo_id=row["photo_id"],
+        stage=row["stage"],
+        vendor=row["vendor"],
+        payout_method=row["payout_method"],
+        referred_by=row["referred_by"] or {},
+        references=tuple(row["references"] or ()),
+        resume_metadata=row["resume_file__metadata"] or {},
+        vendor_record=vendor_record,
+        contact_changes=tuple(
+            ContactChangeFacts(field=f, changed_at=_when(at), stage=stage, replaced=bool(replaced))
+            for f, at, stage, replaced, _id in changes
+        ),
+        link_keys=tuple((k, v, d) for k, v, d in _rows(row["_link_keys"])),
+    )
+
+
+def _rows(aggregated: str | None) -> list[list]:
+    return json.loads(aggregated) if aggregated else []  # no rows: NULL on PostgreSQL
+
+
+def _when(value: str) -> datetime:
+    """A timestamp as JSON gives it: ISO 8601 with its offset from PostgreSQL, naive UTC text
+    from SQLite (how Django stores it there)."""
+    parsed = datetime.fromisoformat(value)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def subject_from(c: Candidate, *, vendor_record: tuple[int, int] | None = None) -> Subject:

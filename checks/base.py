@@ -18,7 +18,7 @@ points and severity: checks never decide weights.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar, Protocol
@@ -119,6 +119,9 @@ class Subject:
     contact_changes: tuple[ContactChangeFacts, ...] = ()
     # The vendor's other candidates of the same client: (assessed, assessed high or critical)
     vendor_record: tuple[int, int] | None = None
+    # The candidate's own link keys (kind, value, display) as the links layer stored them, read
+    # with the rest of the subject; None when not loaded (the link check then asks the index).
+    link_keys: tuple[tuple[str, str, str], ...] | None = None
 
     @property
     def claimed_country(self) -> str:
@@ -147,6 +150,24 @@ class LinkLookup(Protocol):
         count: bool = True,
     ) -> Holders:
         """{(kind, value): ([(candidate, display)...] up to `limit`, total count)}."""
+        ...
+
+    def holders_lookup(
+        self,
+        groups: Sequence[tuple[Iterable[Pair], int, bool]],
+        *,
+        exclude: UUID | None,
+        allowlist: Iterable[Pair] = (),
+    ) -> tuple[list[Holders], set[Pair]]:
+        """`holders_many` for each (pairs, limit, count) group, and which `allowlist` pairs the
+        allowlist table holds (left out of the answers), in one query."""
+        ...
+
+    def holders_of_keys(
+        self, candidate_ids: Iterable[UUID], kinds: Iterable[str], *, limit: int
+    ) -> Holders:
+        """The holders (up to `limit`, uncounted) of every value of `kinds` the candidates hold,
+        allowlisted values left out: one query on PostgreSQL."""
         ...
 
     def keys_of(

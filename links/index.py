@@ -7,17 +7,23 @@ Every lookup is an index range scan on LinkKey (kind, value, candidate) with a L
 does not grow with the table: a value held by 100 000 candidates costs as much as one held by 60.
 Several values are looked up in one UNION ALL query, each branch with its own LIMIT (PostgreSQL
 and SQLite alike). Counts stop at COUNT_CAP.
+
+An assessment asks twice at most per step (docs/links.md): `holders_lookup` answers the holders
+of all of a candidate's values and which of them are allowlisted in one statement, and
+`holders_of_keys` the holders of every value a set of candidates holds (the cluster walk's next
+hop), in one statement on PostgreSQL (a LATERAL join per value, each with its LIMIT), three
+on SQLite, whose queries are function calls in the same process rather than round trips.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 from django.db import connection
 from django.db.models import Q
 
-from checks.base import Pair
+from checks.base import Holders, Pair
 from links.models import LinkAllowlist, LinkKey
 
 COUNT_CAP = 10_000  # related_count stops here: "10000" reads as "10 000 or more"
@@ -45,6 +51,72 @@ class LinkIndex:
                 total = _count(pair, exclude)
             result[pair] = (rows[:limit], total)
         return result
+
+    def holders_lookup(
+        self,
+        groups: Sequence[tuple[Iterable[Pair], int, bool]],
+        *,
+        exclude: UUID | None,
+        allowlist: Iterable[Pair] = (),
+    ) -> tuple[list[Holders], set[Pair]]:
+        """Per (pairs, limit, count) group what `holders_many` answers, and which of the
+        `allowlist` pairs the allowlist table holds, in one statement. An allowlisted pair is
+        left out of the groups' answers (and never counted)."""
+        listed = list(dict.fromkeys(allowlist))
+        groups = [(list(dict.fromkeys(pairs)), limit, count) for pairs, limit, count in groups]
+        branches = list(
+            dict.fromkeys((pair, limit + 1) for pairs, limit, _count in groups for pair in pairs)
+        )
+        found: dict[tuple[Pair, int], list[tuple[UUID, str]]] = {b: [] for b in branches}
+        blocked: set[Pair] = set()
+        # Statements of a sane size: 200 values each, the allowlist asked in the first.
+        chunks = [branches[start : start + 200] for start in range(0, len(branches), 200)]
+        for n, chunk in enumerate(chunks or [[]]):
+            allowed = listed if n == 0 else []
+            if not chunk and not allowed:
+                continue
+            sql, params = _lookup_sql(chunk, exclude, allowed)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+            for kind, value, cid, display, branch in rows:
+                if branch < 0:  # an allowlist row
+                    blocked.add((kind, value))
+                else:
+                    found[chunk[branch]].append((_uuid(cid), display))
+        answers: list[Holders] = []
+        for pairs, limit, count in groups:
+            answer: Holders = {}
+            for pair in pairs:
+                if pair in blocked:
+                    continue
+                rows = found[(pair, limit + 1)]
+                total = len(rows)
+                if total > limit and count:
+                    total = _count(pair, exclude)
+                answer[pair] = (rows[:limit], total)
+            answers.append(answer)
+        return answers, blocked
+
+    def holders_of_keys(
+        self, candidate_ids: Iterable[UUID], kinds: Iterable[str], *, limit: int
+    ) -> Holders:
+        """The holders (up to `limit`, not counted; the total says `limit + 1` when there are
+        more) of every value of `kinds` that the candidates hold, allowlisted values left out:
+        `keys_of`, `allowlisted` and `holders_many(exclude=None, count=False)` in one."""
+        ids, kinds = list(candidate_ids), list(kinds)
+        if not ids or not kinds:
+            return {}
+        if connection.vendor != "postgresql":
+            pairs = {(kind, value) for _c, kind, value, _d in self.keys_of(ids, kinds)}
+            pairs -= self.allowlisted(pairs)
+            return self.holders_many(pairs, exclude=None, limit=limit, count=False)
+        found: dict[Pair, list[tuple[UUID, str]]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(*_neighbours_sql(ids, kinds, limit + 1))
+            for kind, value, cid, display in cursor.fetchall():
+                found.setdefault((kind, value), []).append((_uuid(cid), display))
+        return {pair: (rows[:limit], len(rows)) for pair, rows in found.items()}
 
     def keys_of(
         self, candidate_ids: Iterable[UUID], kinds: Iterable[str] | None = None
@@ -104,6 +176,55 @@ def _union_sql(
     for kind, value in pairs:
         params.extend([kind, value, *extra])
     return sql, params
+
+
+def _lookup_sql(
+    branches: list[tuple[Pair, int]], exclude: UUID | None, allowlist: list[Pair]
+) -> tuple[str, list]:
+    """`_union_sql` with a LIMIT per branch and its number as a fifth column, plus a branch of
+    the allowlist table's rows matching `allowlist`, numbered -1."""
+    table = connection.ops.quote_name(LinkKey._meta.db_table)
+    where, extra = "kind = %s AND value = %s", []
+    if exclude is not None:
+        where += " AND candidate_id <> %s"
+        extra.append(_db_uuid(exclude))
+    # Only table names and ints are interpolated; values are parameters.
+    select = "SELECT kind, value, candidate_id, display FROM " + table  # noqa: S608
+    parts, params = [], []
+    for i, ((kind, value), limit) in enumerate(branches):
+        parts.append(
+            f"SELECT h{i}.*, {i} FROM ({select} WHERE {where} "  # noqa: S608
+            f"ORDER BY candidate_id LIMIT {int(limit)}) AS h{i}"
+        )
+        params.extend([kind, value, *extra])
+    if allowlist:
+        # NULL candidate and display: PostgreSQL types them from the branches before this one.
+        allowed = connection.ops.quote_name(LinkAllowlist._meta.db_table)
+        match = " OR ".join(["(kind = %s AND value = %s)"] * len(allowlist))
+        parts.append(f"SELECT kind, value, NULL, NULL, -1 FROM {allowed} WHERE {match}")  # noqa: S608
+        params.extend(x for pair in allowlist for x in pair)
+    return " UNION ALL ".join(parts), params
+
+
+def _neighbours_sql(ids: list[UUID], kinds: list[str], limit: int) -> tuple[str, list]:
+    """PostgreSQL: the candidates' distinct values of `kinds` (their candidate_id index), each
+    joined LATERAL to its first `limit` holders (an index-only range scan of
+    linkkey_holders_cover per value), allowlisted values dropped by an anti-join."""
+    table = connection.ops.quote_name(LinkKey._meta.db_table)
+    allowed = connection.ops.quote_name(LinkAllowlist._meta.db_table)
+    id_marks, kind_marks = ", ".join(["%s"] * len(ids)), ", ".join(["%s"] * len(kinds))
+    # Only table names and an int are interpolated; ids and kinds are parameters.
+    sql = (
+        f"SELECT k.kind, k.value, h.candidate_id, h.display FROM "  # noqa: S608
+        f"(SELECT DISTINCT kind, value FROM {table} "
+        f"WHERE candidate_id IN ({id_marks}) AND kind IN ({kind_marks})) AS k "
+        f"CROSS JOIN LATERAL (SELECT candidate_id, display FROM {table} AS x "
+        f"WHERE x.kind = k.kind AND x.value = k.value "
+        f"ORDER BY x.candidate_id LIMIT {int(limit)}) AS h "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {allowed} AS a "
+        f"WHERE a.kind = k.kind AND a.value = k.value)"
+    )
+    return sql, [*(_db_uuid(i) for i in ids), *kinds]
 
 
 _UUID_FIELD = LinkKey._meta.get_field("candidate").target_field

@@ -2,8 +2,9 @@
 
 All lookups go through `ctx.links` (the `LinkLookup` protocol of checks.base) and read the
 candidate's own keys as the links layer stored them. Allowlisted values never produce a signal.
-Query count per assessment is fixed: own keys, allowlist, exact holders, band holders, quads,
-resume texts, plus the bounded cluster walk (docs/links.md).
+Query count per assessment is fixed: the holders of every own value with the allowlist's verdict
+(one query; the own keys come with the subject), quads, resume texts, plus the bounded cluster
+walk, one query per hop (docs/links.md).
 """
 
 from __future__ import annotations
@@ -228,27 +229,31 @@ class LinkCheck(Check):
     @staticmethod
     def _lookups(subject: Subject, params: Params, index) -> tuple[list, Holders, Holders]:
         """The subject's keys less allowlisted values; holders of its exact and people values
-        (one query) and of its bands (one query)."""
-        own = [(k, v, d) for _c, k, v, d in index.keys_of([subject.id])]
+        and of its bands, and the allowlist table's verdict on them, in one query."""
+        if subject.link_keys is not None:
+            own = list(subject.link_keys)
+        else:
+            own = [(k, v, d) for _c, k, v, d in index.keys_of([subject.id])]
         extra = people.lookup_pairs(own)
         exact_pairs = [(k, v) for k, v, _ in own if k in EXACT_CODES]
-        blocked = index.allowlisted(list(dict.fromkeys(exact_pairs + extra)))
-        blocked |= allowlist_pairs(params.allowlist)  # the rule set's own, versioned list
+        versioned = allowlist_pairs(params.allowlist)  # the rule set's own, versioned list
+        wanted = [
+            p
+            for p in dict.fromkeys(exact_pairs + extra)
+            if p not in versioned and (params.ip_subnet_enabled or p[0] != LinkKind.IP_NET)
+        ]
+        (exact, bands), blocked = index.holders_lookup(
+            [
+                (wanted, RELATED_CAP, True),
+                ([(k, v) for k, v, _ in own if k in BAND_KINDS], params.band_fetch_limit, False),
+            ],
+            exclude=subject.id,
+            allowlist=dict.fromkeys(exact_pairs + extra),
+        )
+        blocked |= versioned
         own = [key for key in own if (key[0], key[1]) not in blocked]
         if not params.ip_subnet_enabled:
             own = [key for key in own if key[0] != LinkKind.IP_NET]
-        exact_pairs = [(k, v) for k, v, _ in own if k in EXACT_CODES]
-        exact = index.holders_many(
-            exact_pairs + [p for p in extra if p not in blocked],
-            exclude=subject.id,
-            limit=RELATED_CAP,
-        )
-        bands = index.holders_many(
-            [(k, v) for k, v, _ in own if k in BAND_KINDS],
-            exclude=subject.id,
-            limit=params.band_fetch_limit,
-            count=False,
-        )
         return own, exact, bands
 
 

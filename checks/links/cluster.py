@@ -2,8 +2,9 @@
 
 The walk starts from the subject's direct links (exact and verified near-duplicates, not IPs),
 then follows exact keys (CLUSTER_KINDS) at most `max_depth` hops from the subject, fetching at most
-`fanout` holders per value and stopping at `node_cap` members. Cost: at most
-3 * (max_depth - 1) queries, each an index range scan with a LIMIT, whatever the table size.
+`fanout` holders per value and stopping at `node_cap` members. Cost: at most max_depth - 1
+queries on PostgreSQL (a hop's keys, their holders and the allowlist in one), each holder lookup
+an index range scan with a LIMIT, whatever the table size.
 A cluster that hits the cap is reported as "at least" that size.
 """
 
@@ -38,15 +39,14 @@ def cluster_finding(subject_id: UUID, direct: set[UUID], index, params) -> Findi
 def _walk(subject_id: UUID, direct: set[UUID], index, params) -> tuple[set[UUID], bool]:
     members = {subject_id} | set(direct)
     frontier = set(direct)
+    versioned = allowlist_pairs(params.allowlist)
     for _ in range(params.cluster_max_depth - 1):
         if not frontier or len(members) >= params.cluster_node_cap:
             break
-        pairs = {(kind, value) for _c, kind, value, _d in index.keys_of(frontier, CLUSTER_KINDS)}
-        pairs -= index.allowlisted(pairs) | allowlist_pairs(params.allowlist)
-        found = index.holders_many(pairs, exclude=None, limit=params.cluster_fanout, count=False)
+        found = index.holders_of_keys(frontier, CLUSTER_KINDS, limit=params.cluster_fanout)
         frontier = set()
-        for rows, total in found.values():
-            if total > params.cluster_fanout:
+        for pair, (rows, total) in found.items():
+            if pair in versioned or total > params.cluster_fanout:
                 continue
             for cid, _d in rows:
                 if cid not in members:
