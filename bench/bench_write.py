@@ -35,8 +35,12 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--batch-candidates", type=int, default=500)
+    parser.add_argument("--batch-reps", type=int, default=3)
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL") or sys.exit("DATABASE_URL must name a PostgreSQL server")
+    # As docker-compose.yml deploys it, behind a TLS-terminating proxy: else production's
+    # settings redirect every plain-HTTP request of the load generator to HTTPS.
+    os.environ.setdefault("VETTING_BEHIND_PROXY", "1")
     procs = Procs()
     atexit.register(procs.stop_all)
     install_stop_handlers(procs, 30 * 60)
@@ -81,7 +85,7 @@ def main() -> int:
             )
         ratios = [p / b for p, b in zip(rates["post"], rates["bare"], strict=True) if b]
         batch_rates = []
-        for rep in range(args.reps):
+        for rep in range(args.batch_reps):
             stack.reset()
             items = [phases.small_body(f"batch{rep}", i) for i in range(args.batch_candidates)]
             took = post_batches(phases.Ctx(stack, key, phases.Sizes.quick()), items)
