@@ -19,6 +19,7 @@ from candidates.models import (
     Assessment,
     AuditEvent,
     Candidate,
+    ErasureCleanup,
     Observation,
     ReviewDecision,
     Signal,
@@ -221,3 +222,14 @@ class WebhookEventAdmin(ReadOnlyAdmin):
     search_fields = ("id",)
     show_full_result_count = False
     inlines = (WebhookAttemptInline,)
+
+
+@admin.register(ErasureCleanup)
+class ErasureCleanupAdmin(ReadOnlyAdmin):
+    """Files of erased candidates still to delete: a row here that keeps its attempts growing
+    means storage refuses the deletion (its last error says why); the storage sweep retries it."""
+
+    list_display = ("candidate_id", "created_at", "attempts", "last_error")
+    search_fields = ("candidate_id",)
+    readonly_fields = ("candidate_id", "files", "attempts", "last_error", "created_at")
+    show_full_result_count = False

@@ -90,6 +90,14 @@ def test_the_demo_loads_candidates_and_prints_logins(embedded):
     out = embedded["seed_output"]
     assert "Demo candidates: 25 loaded now" in out
     assert "recruiter" in out and embedded["demo_key"].startswith("vk_")
+    # The demo recruiter decided a few through the review service: the queue shows both kinds.
+    assert "Recruiter decisions recorded: " in out
+    for status in ("escalated", "cleared"):
+        code, body = _call(
+            f"{embedded['base']}/api/v1/candidates/?review_status={status}",
+            key=embedded["demo_key"],
+        )
+        assert code == 200 and body["results"], status
 
 
 def test_the_readme_walk_through_works_on_the_embedded_defaults(embedded):

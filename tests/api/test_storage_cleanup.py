@@ -6,6 +6,7 @@ import os
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import transaction
 
@@ -53,8 +54,8 @@ def test_the_task_queued_after_commit_deletes_the_files(api, django_capture_on_c
     assert not ErasureCleanup.objects.exists()
 
 
-def test_a_job_whose_storage_fails_is_kept_and_retried(
-    api, monkeypatch, django_capture_on_commit_callbacks
+def test_a_job_whose_storage_fails_is_kept_retried_and_shown_to_the_operator(
+    api, client, monkeypatch, django_capture_on_commit_callbacks
 ):
     cid, files = _post_with_images(api)
     real_delete = FileSystemStorage.delete
@@ -72,6 +73,13 @@ def test_a_job_whose_storage_fails_is_kept_and_retried(
     with django_capture_on_commit_callbacks(execute=True):  # a repeated DELETE: tried again
         assert api.delete(f"{URL}{cid}/").status_code == 204
     assert ErasureCleanup.objects.get(candidate_id=cid).attempts == 2
+
+    # The operator sees the stuck job and why, in the admin.
+    operator = get_user_model().objects.create_superuser("op", "op@example.com", "pw-op-123!")
+    client.force_login(operator)
+    page = client.get("/admin/candidates/erasurecleanup/")
+    assert page.status_code == 200
+    assert cid in page.text and "storage unavailable" in page.text
 
     monkeypatch.setattr(FileSystemStorage, "delete", real_delete)  # storage is back
     assert storage_cleanup.storage_sweep() >= 1

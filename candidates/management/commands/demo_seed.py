@@ -16,9 +16,10 @@ from django.db import transaction
 from candidates.api.serializers import CandidateIn
 from candidates.api_clients import api_client_create, api_client_rotate_key
 from candidates.demo import demo_payloads
-from candidates.models import ApiClient, Candidate
+from candidates.models import ApiClient, Candidate, ReviewDecision
 from candidates.roles import ROLE_GROUPS
 from candidates.services import candidate_upsert
+from candidates.services.reviews import review_decide
 
 DEMO_CLIENT = "demo-ats"
 DEMO_USERS = [  # (username, password, role or None for the superuser)
@@ -27,6 +28,10 @@ DEMO_USERS = [  # (username, password, role or None for the superuser)
     ("rules", "vetting-rules", "rules_admin"),
     ("auditor", "vetting-auditor", "auditor"),
 ]
+
+# What a recruiter writes; the signals and scores they decide on come from the pipeline.
+DEMO_ESCALATION_NOTE = "Asked the candidate for a live video call with the passport shown."
+DEMO_CLEARANCE_NOTE = "Identity confirmed on a video call; references answered."
 
 
 class Command(BaseCommand):
@@ -45,11 +50,14 @@ class Command(BaseCommand):
         else:
             key = api_client_rotate_key(client=client)
         loaded = self._candidates(client, count)
+        decided = self._decisions(client)
         flagged = Candidate.objects.filter(risk_level__in=("high", "critical")).count()
         self.stdout.write(
             f"Demo candidates: {loaded} loaded now, "
             f"{Candidate.objects.count()} in all, {flagged} high or critical."
         )
+        if decided:
+            self.stdout.write(f"Recruiter decisions recorded: {decided}")
         self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ as:")
         for username, password, role in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {password:<18} {role or 'superuser'}")
@@ -86,3 +94,25 @@ class Command(BaseCommand):
         if loaded:
             self.stdout.write(f"Loaded {loaded} candidates in {time.monotonic() - started:.1f}s")
         return loaded
+
+    def _decisions(self, client: ApiClient) -> int:
+        """A few decisions by the demo recruiter, through the same service the dashboard uses,
+        so the queue shows decided candidates next to open ones. Chosen by the scores the
+        pipeline gave: the two highest escalated, two of the lowest cleared. Once only."""
+        if ReviewDecision.objects.filter(candidate__client=client).exists():
+            return 0
+        recruiter = get_user_model().objects.get(username="recruiter")
+        assessed = Candidate.objects.filter(client=client, risk_score__isnull=False)
+        picks = [
+            (c, Candidate.ReviewStatus.ESCALATED, DEMO_ESCALATION_NOTE)
+            for c in assessed.filter(risk_level__in=("high", "critical")).order_by(
+                "-risk_score", "external_id"
+            )[:2]
+        ] + [
+            (c, Candidate.ReviewStatus.CLEARED, DEMO_CLEARANCE_NOTE)
+            for c in assessed.filter(risk_level="low").order_by("risk_score", "external_id")[:2]
+        ]
+        for candidate, status, note in picks:
+            with transaction.atomic():
+                review_decide(candidate=candidate, status=status, note=note, user=recruiter)
+        return len(picks)
