@@ -1,9 +1,9 @@
 """The candidates side of link detection: hands the links layer plain facts about a candidate,
 opens its images, reads resume texts for the resume check, and reassesses what links asks for.
 
-A write syncs the keys without decoding an image (`candidate_links_sync`); the worker
-fingerprints the images that have no keys yet as the assessment's first step
-(`candidate_image_keys_sync`), so a request never pays for decoding.
+A write derives no keys: the worker's first step of a full assessment
+(`candidate_keys_sync`) fingerprints the images that have no keys yet, then writes all the
+candidate's keys under its row lock, so a request never pays for decoding or for the link index.
 """
 
 from __future__ import annotations
@@ -42,15 +42,17 @@ _IMAGE_KINDS = [k.value for k in LinkKind if k.startswith(("photo_", "document_i
 
 def candidate_links_sync(*, candidate: Candidate) -> list[UUID]:
     """Recompute the candidate's link keys without decoding images (the keys of images it keeps
-    stay, those of images it dropped go, a new image's come from the worker); the other holders
-    of its old and new values."""
+    stay, those of images it dropped go, a new image's come from `candidate_keys_sync`); the
+    other holders of its old and new values. For tests and tools: the pipeline keys in the
+    worker (`candidate_keys_sync`)."""
     return link_keys_sync(candidate_id=candidate.pk, facts=link_facts(candidate))
 
 
-def candidate_image_keys_sync(*, candidate_id: UUID) -> list[Key]:
-    """Fingerprint the candidate's images that have no keys yet, then write their keys in one
-    short transaction under the candidate's row lock; return the keys added and removed (for
-    `link_keys_holders`, after commit). Decoding happens before the transaction."""
+def candidate_keys_sync(*, candidate_id: UUID) -> list[Key]:
+    """Bring all the candidate's link keys in step with its data: fingerprint its images that
+    have no keys yet (before any transaction: decoding is slow), then write every key in one
+    short transaction under the candidate's row lock. Returns the keys added and removed, for
+    `link_keys_holders` once this has committed."""
     photo_id = Candidate.objects.filter(pk=candidate_id).values_list("photo_id", flat=True)
     document_images = Document.objects.filter(candidate_id=candidate_id, image__isnull=False)
     facts = LinkFacts(  # only what image keys are derived from: two small queries
@@ -60,15 +62,13 @@ def candidate_image_keys_sync(*, candidate_id: UUID) -> list[Key]:
             for image_id in document_images.values_list("image_id", flat=True)
         ),
     )
-    if not facts.photo_id and not facts.documents:
-        return []
-    existing = set(_image_keys_stored(candidate_id))
-    fresh = image_keys(facts, existing, open_image=image_open)
-    if fresh <= existing:
-        return []
+    fresh: set[Key] = set()
+    if facts.photo_id or facts.documents:
+        existing = set(_image_keys_stored(candidate_id))
+        fresh = image_keys(facts, existing, open_image=image_open)
     with transaction.atomic():
         # A write changing the candidate meanwhile is either before (its facts are read here)
-        # or after (its sync keeps or drops these keys by the images it then has).
+        # or after (it requests another assessment, whose first step keys what it then has).
         locked = Candidate.objects.select_for_update(of=("self",)).filter(pk=candidate_id).first()
         if locked is None:
             return []

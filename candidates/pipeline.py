@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from candidates import hooks, metrics, probing, tasks
 from candidates.broker import queue_depths
-from candidates.linking import CandidateLinkIndex, candidate_image_keys_sync
+from candidates.linking import CandidateLinkIndex, candidate_keys_sync
+from candidates.locks import linked_lock, linked_reassess_after_commit
 from candidates.models import Assessment, Candidate, Signal
 from candidates.services import reviews
 from candidates.subject import subject_load
@@ -180,7 +181,7 @@ def assessment_run(*, assessment_id: UUID) -> None:
         return
     try:
         started = time.monotonic()
-        _image_keys_refresh(candidate_id=assessment.candidate_id)
+        _keys_refresh(candidate_id=assessment.candidate_id)
         subject = subject_load(candidate_id=assessment.candidate_id)
         if subject is None:  # erased meanwhile
             return
@@ -204,18 +205,25 @@ def assessment_run(*, assessment_id: UUID) -> None:
         assessment_fault(assessment=assessment, error=f"{type(exc).__name__}: {exc}")
 
 
-def _image_keys_refresh(*, candidate_id: UUID) -> None:
-    """The assessment's first step: key the images a write left unkeyed (the request does not
-    decode them), so the link check below sees them, and reassess the other holders of the
-    image values that changed. Holders are looked up after the keys are committed."""
-    changed = candidate_image_keys_sync(candidate_id=candidate_id)
+def _keys_refresh(*, candidate_id: UUID) -> None:
+    """The assessment's first step: bring the candidate's link keys in step with its data (the
+    write derives none, and decodes no image), so the checks below see them; then request the
+    reassessment of the other holders of the values that changed, one hop, capped. Holders are
+    looked up after the keys are committed, so that of two candidates keyed at the same time at
+    least one sees the other. Holders another transaction has locked go to the durable backlog
+    (candidates.locks), so two workers fanning out to overlapping holders never wait on each
+    other."""
+    changed = candidate_keys_sync(candidate_id=candidate_id)
     if not changed:
         return
     with transaction.atomic():
         linked = link_keys_holders(candidate_id=candidate_id, keys=changed)
         client_id = Candidate.objects.values_list("client_id", flat=True).filter(pk=candidate_id)
-        if linked and client_id:
-            assessment_request_linked(client_id=client_id[0], candidate_ids=linked)
+        if not linked or not client_id:
+            return
+        free, busy = linked_lock(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP])
+        linked_reassess_after_commit(candidate_ids=busy, changed=candidate_id)
+        assessment_request_linked(client_id=client_id[0], candidate_ids=free)
 
 
 def _claim_release(*, assessment_id: UUID) -> None:

@@ -31,7 +31,9 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     external_id = factory.Sequence(lambda n: f"ats-{n:05d}")
     full_name = "Anna Maria Eriksson"
     email = factory.Sequence(lambda n: f"anna.eriksson{n}@example.com")
-    phone = "+1 314 200 0100"
+    # Each its own phone and street: the worker keys every assessed candidate, and shared
+    # defaults would link every factory candidate to every other.
+    phone = factory.Sequence(lambda n: f"+1 314 201 {n % 10000:04d}")
     claimed_location = factory.LazyFunction(
         lambda: {
             "country": "US",
@@ -40,9 +42,9 @@ class CandidateFactory(factory.django.DjangoModelFactory):
             "timezone": "America/Chicago",
         }
     )
-    home_address = factory.LazyFunction(
-        lambda: {
-            "line1": "1 Main St",
+    home_address = factory.Sequence(
+        lambda n: {
+            "line1": f"{n + 1} Main St",
             "line2": "",
             "city": "St. Louis",
             "region": "MO",

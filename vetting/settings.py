@@ -351,7 +351,7 @@ if REDIS_URL:  # values in Redis are JSON, never pickle (vetting/cache.py)
     CACHES["default"].setdefault("OPTIONS", {})["serializer"] = "vetting.cache.JSONSerializer"
 
 # Of the candidates one write links to, those other clients own queued at once; the rest wait
-# for the assessment sweep (candidates.services.writes._reassess_with_links).
+# for the assessment sweep (candidates.pipeline.assessment_request_linked).
 VETTING_LINK_REASSESS_OTHER_CLIENTS_CAP = env_int("VETTING_LINK_REASSESS_OTHER_CLIENTS_CAP", 20)
 
 # --- Production path (issue 8): queues, re-queue marker, metrics. Kept in one block. ---

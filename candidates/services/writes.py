@@ -1,9 +1,9 @@
 """The HR-facing API's writes: upsert, batch, sessions, reassess, erase.
 
-Each runs in one transaction, writes an audit event, keeps the candidate's link keys in step and
-queues the reassessments its change calls for (the candidate's own, and one hop of linked
-candidates, capped). Images are not decoded here: a new image is fingerprinted, and the holders
-of its values reassessed, by the worker as the assessment's first step (candidates.pipeline).
+Each runs in one transaction, writes an audit event and requests the candidate's own
+assessment. Link keys are not derived here and images not decoded: the worker's first step of
+the assessment keys the candidate and reassesses the other holders of the values that changed
+(candidates.pipeline). Erasure drops the keys here, since they go with the candidate.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from candidates.images import (
     image_store,
     images_removed_on_error,
 )
-from candidates.linking import candidate_links_sync
 from candidates.locks import (
     linked_lock,
     linked_reassess_after_commit,
@@ -302,15 +301,13 @@ class _Write:
         return UpsertResult(candidate=candidate, created=created, changed=changed)
 
     def _store(self) -> None:
-        now = timezone.now()
+        now, trigger = timezone.now(), Assessment.Trigger.UPSERT
+        # In external_id order: two writes creating the same ones wait, never deadlock.
         new = sorted(
             (s for s in self.states.values() if s.new), key=lambda s: s.candidate.external_id
         )
         assessments = [
-            pipeline.assessment_request_new(
-                candidate=s.candidate, trigger=Assessment.Trigger.UPSERT
-            )
-            for s in new
+            pipeline.assessment_request_new(candidate=s.candidate, trigger=trigger) for s in new
         ]
         try:  # first, so that a concurrent create of the same external_id fails before the rest
             Candidate.objects.bulk_create([s.candidate for s in new])
@@ -325,12 +322,8 @@ class _Write:
         )
         ContactChange.objects.bulk_create(self.changes)
         AuditEvent.objects.bulk_create(self.events)
-        pipeline.assessments_new_save(assessments=assessments, trigger=Assessment.Trigger.UPSERT)
-        _reassess(
-            created=[s.candidate for s in new],
-            updated=[s.candidate for s in updated],
-            trigger=Assessment.Trigger.UPSERT,
-        )
+        pipeline.assessments_new_save(assessments=assessments, trigger=trigger)
+        _reassess(updated=[s.candidate for s in updated], trigger=trigger)
 
     def _with_children(self, result: Any) -> Any:
         if not isinstance(result, UpsertResult):
@@ -363,12 +356,10 @@ def _changed_write(states: list[_State], *, now) -> None:
         Candidate.objects.bulk_update([s.candidate for s in states], names, batch_size=500)
 
 
-def _reassess(*, created: list[Candidate], updated: list[Candidate], trigger: str) -> None:
-    """The one place a write requests assessments. A created candidate's pending assessment
-    went in with its INSERT (`pipeline.assessment_request_new`); a changed one's is requested
-    here. Until the worker derives link keys (issue 13), the write syncs them too."""
-    for candidate in created + updated:
-        _links_sync_and_fan_out(candidate=candidate)
+def _reassess(*, updated: list[Candidate], trigger: str) -> None:
+    """The one place an upsert requests the assessment of candidates it changed: only their
+    own (its first step, in the worker, keys them and reassesses the holders of the values that
+    changed). A created candidate's went in with its INSERT (`pipeline.assessment_request_new`)."""
     if len(updated) == 1:
         pipeline.assessment_request(candidate=updated[0], trigger=trigger)
     elif updated:
@@ -473,18 +464,9 @@ def _notify_erased(*, candidate_id: UUID, client_id: UUID, external_id: str) -> 
 
 
 def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:
-    _links_sync_and_fan_out(candidate=candidate)
+    """The candidate's own assessment only: its first step, in the worker, keys the candidate
+    and reassesses the holders of the values that changed (candidates.pipeline)."""
     pipeline.assessment_request(candidate=candidate, trigger=trigger)
-
-
-def _links_sync_and_fan_out(*, candidate: Candidate) -> None:
-    linked = [pk for pk in candidate_links_sync(candidate=candidate) if pk != candidate.pk]
-    if not linked:
-        return
-    # Candidates another transaction holds are reassessed after commit (candidates.locks).
-    linked, busy = linked_lock(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP])
-    linked_reassess_after_commit(candidate_ids=busy, changed=candidate.pk)
-    pipeline.assessment_request_linked(client_id=candidate.client_id, candidate_ids=linked)
 
 
 def _candidate_apply(*, candidate: Candidate, data: dict[str, Any], stored: bool) -> bool:

@@ -324,9 +324,11 @@ def test_reassess_is_202_and_history_is_newest_first(api):
 def test_related_candidates_show_external_id_only_for_own(
     api, other_api, django_capture_on_commit_callbacks
 ):
-    # Link detection spans clients; only the caller's own related candidates are named.
-    own_other = api.post(URL, {**contract_example(), "external_id": "ats-2"}).json()["id"]
-    foreign = other_api.post(URL, contract_example()).json()["id"]
+    # Link detection spans clients; only the caller's own related candidates are named. Each
+    # is keyed by its assessment (the worker's first step), so those run too.
+    capture = django_capture_on_commit_callbacks
+    own_other = _create(api, {**contract_example(), "external_id": "ats-2"}, capture).json()["id"]
+    foreign = _create(other_api, contract_example(), capture).json()["id"]
     mine = _create(
         api,
         {**contract_example(), "external_id": "ats-3"},

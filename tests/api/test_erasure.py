@@ -57,9 +57,10 @@ def test_erasure_removes_everything_personal_and_leaves_a_tombstone(
     assert_error(other_api.delete(f"{URL}{cid}/"), 404, "not_found")
 
 
-def test_erasure_reassesses_linked_candidates(api, other_api):
-    one = api.post(URL, contract_example()).json()["id"]
-    two = other_api.post(URL, contract_example()).json()["id"]  # same phone, email, ...
+def test_erasure_reassesses_linked_candidates(api, other_api, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # assessed, so keyed (the worker's)
+        one = api.post(URL, contract_example()).json()["id"]
+        two = other_api.post(URL, contract_example()).json()["id"]  # same phone, email, ...
     before = Assessment.objects.filter(candidate_id=two).count()
     assert api.delete(f"{URL}{one}/").status_code == 204
     after = Assessment.objects.filter(candidate_id=two).order_by("-seq")

@@ -10,8 +10,8 @@ import threading
 import pytest
 from django.db import connection, transaction
 
+from candidates import pipeline
 from candidates.models import Assessment, Candidate
-from candidates.services import writes
 from tests.api.conftest import Api, assert_error
 from tests.factories import contract_example
 
@@ -48,17 +48,19 @@ def _in_threads(*calls) -> list:
 def meet_after_links_sync(monkeypatch):
     """Each write pauses, holding its own candidate's lock, until the other holds its own: the
     interleaving that deadlocks when each then waits for the other's row. A write that cannot
-    get there (it waits for a lock, as ordering wants) lets the other go on after 3 s."""
+    get there (it waits for a lock, as ordering wants) lets the other go on after 3 s. (The
+    write requests its own assessment only; the linked candidates are reassessed by the
+    worker's first step after the write commits, which locks them without waiting.)"""
     barrier = threading.Barrier(2)
-    real = writes.candidate_links_sync
+    real = pipeline.assessment_request
 
-    def sync_then_meet(*, candidate):
-        linked = real(candidate=candidate)
+    def request_then_meet(**kwargs):
+        assessment = real(**kwargs)
         with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait(timeout=3)
-        return linked
+        return assessment
 
-    monkeypatch.setattr(writes, "candidate_links_sync", sync_then_meet)
+    monkeypatch.setattr(pipeline, "assessment_request", request_then_meet)
 
 
 def _link_assessments(pk) -> int:

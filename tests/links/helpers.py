@@ -5,7 +5,7 @@ from __future__ import annotations
 from PIL import Image as PILImage
 
 from candidates.images import image_store, image_verify
-from candidates.linking import candidate_image_keys_sync, candidate_links_sync
+from candidates.linking import candidate_keys_sync
 from candidates.models import Candidate, Document, Image
 from tests.links.synthetic import encode
 
@@ -33,9 +33,9 @@ def add_document(
 
 
 def synced(candidate: Candidate) -> Candidate:
-    """Keyed as after a write and its assessment's first step (which fingerprints images)."""
-    candidate_links_sync(candidate=candidate)
-    candidate_image_keys_sync(candidate_id=candidate.pk)
+    """Keyed as after a write and its assessment's first step (which keys the candidate and
+    fingerprints its images)."""
+    candidate_keys_sync(candidate_id=candidate.pk)
     return candidate
 
 

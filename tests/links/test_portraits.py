@@ -163,7 +163,7 @@ def test_a_rephotographed_page_under_another_name_fires_and_honest_holders_do_no
 
 @pytest.mark.django_db
 def test_portrait_keys_are_written_once_and_backfilled_on_the_next_sync():
-    from candidates.linking import candidate_image_keys_sync, candidate_links_sync, image_open
+    from candidates.linking import candidate_keys_sync, candidate_links_sync, image_open
     from links.keys import candidate_keys
     from links.models import LinkKey
     from tests.links.helpers import add_document, candidate, stored_image, synced
@@ -198,7 +198,7 @@ def test_portrait_keys_are_written_once_and_backfilled_on_the_next_sync():
     candidate_links_sync(candidate=person)
     assert not rows.exists()
     assert LinkKey.objects.filter(candidate=person, kind="document_image_quads").exists()
-    candidate_image_keys_sync(candidate_id=person.pk)
+    candidate_keys_sync(candidate_id=person.pk)
     assert rows.filter(kind="document_image_portrait_band").count() == 32
 
 

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from candidates.linking import candidate_image_keys_sync, candidate_links_sync
+from candidates.linking import candidate_keys_sync, candidate_links_sync
 from candidates.models import Session
 from links.models import LinkKey, LinkReassessBacklog
 from links.services import SWEEP_IDLE_SECONDS, link_sweep
@@ -96,7 +96,7 @@ def test_image_keys_are_reused_while_the_image_stays(django_assert_max_num_queri
     candidate_links_sync(candidate=c)
     c.photo.file.delete(save=False)  # decoding again would now fail: the keys must be reused
     candidate_links_sync(candidate=c)
-    assert candidate_image_keys_sync(candidate_id=c.pk) == []  # nothing to fingerprint
+    assert candidate_keys_sync(candidate_id=c.pk) == []  # nothing to fingerprint
     after = set(
         LinkKey.objects.filter(candidate=c, kind__startswith="photo").values_list("id", flat=True)
     )
@@ -109,7 +109,7 @@ def test_near_duplicate_photo_holder_is_returned_a_different_face_is_not():
     stranger = synced(candidate(photo=stored_image(portrait(6, (300, 380)))))
     copy = candidate(photo=stored_image(jpeg(face), "JPEG", 95))
     assert candidate_links_sync(candidate=copy) == []  # the write does not decode the photo
-    changed = candidate_image_keys_sync(candidate_id=copy.pk)  # the worker does
+    changed = candidate_keys_sync(candidate_id=copy.pk)  # the worker does
     others = set(link_keys_holders(candidate_id=copy.pk, keys=changed))
     assert twin.pk in others and stranger.pk not in others
 
