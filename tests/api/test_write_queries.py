@@ -71,7 +71,7 @@ def test_a_single_post_of_a_new_candidate_is_within_budget(api):
     assert verbs == [
         "SELECT candidates_apiclient",  # the API key
         "SET LOCAL lock_timeout",
-        "SELECT candidates_candidate",  # FOR UPDATE: does it exist (no)
+        "SELECT candidates_candidate",  # its id FOR UPDATE: does it exist (no)
         "INSERT candidates_candidate",  # every value, the pending assessment's id included
         "INSERT candidates_session",
         "INSERT candidates_auditevent",
