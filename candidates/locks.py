@@ -7,7 +7,8 @@ for the other: a deadlock. So:
 - every write waits at most VETTING_LOCK_TIMEOUT_MS for a row (PostgreSQL `SET LOCAL
   lock_timeout`); a timeout is an OperationalError and the API answers 503 `unavailable` with
   `Retry-After`, which the client retries;
-- a write that locks several candidates of its own (a batch) locks them first, in pk order;
+- a write locks the candidates of its own it names (one, or a batch's) first, in one statement
+  in pk order (candidates.services.writes);
 - linked candidates are locked in pk order with SKIP LOCKED: one another transaction holds (a
   concurrent write, an assessment being stored) gets a durable backlog row instead, worked off
   by a task after this commit (and by the link sweep if that task is lost), when this write
@@ -17,13 +18,12 @@ for the other: a deadlock. So:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from uuid import UUID
 
 from django.conf import settings
 from django.db import connection
 
-from candidates.models import ApiClient, Candidate
+from candidates.models import Candidate
 from links.services import link_backlog_add_candidates
 
 log = logging.getLogger(__name__)
@@ -36,21 +36,6 @@ def lock_timeout_set() -> None:
     milliseconds = int(settings.VETTING_LOCK_TIMEOUT_MS)
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL lock_timeout = '{milliseconds}ms'")
-
-
-def candidates_lock_by_external_id(*, client: ApiClient, external_ids: Iterable[str]) -> None:
-    """Before a write that touches several of the client's candidates: lock those that exist,
-    in pk order, so two such writes never hold one each and wait for the other."""
-    wanted = sorted({e for e in external_ids if isinstance(e, str)})
-    if not wanted:
-        return
-    lock_timeout_set()
-    list(
-        Candidate.objects.select_for_update(of=("self",))
-        .filter(client=client, external_id__in=wanted)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
 
 
 def linked_lock(*, candidate_ids: list[UUID]) -> tuple[list[UUID], list[UUID]]:

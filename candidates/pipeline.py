@@ -467,3 +467,39 @@ def ruleset_reassess_resume() -> bool:
         return False
     ruleset_reassess_start(version=stalled)
     return True
+
+
+def assessment_request_new(*, candidate: Candidate, trigger: str) -> Assessment:
+    """The first assessment of a candidate not stored yet, in memory: it cannot have a pending
+    one, so no row is read or bumped. Sets seq 1 and the pending status on the unsaved
+    candidate, whose INSERT then carries them; the caller saves the returned assessment with
+    `assessments_new_save` in the same transaction (the foreign keys are checked at commit)."""
+    assessment = Assessment(
+        candidate_id=candidate.pk, seq=1, trigger=trigger, queued_at=timezone.now()
+    )
+    candidate.assessment_seq = 1
+    candidate.latest_assessment = assessment
+    candidate.assessment_status = Assessment.Status.PENDING
+    return assessment
+
+
+def assessments_new_save(*, assessments: list[Assessment], trigger: str) -> None:
+    """Save the assessments `assessment_request_new` made, one statement, and queue them after
+    commit."""
+    if not assessments:
+        return
+    Assessment.objects.bulk_create(assessments)
+    ids = [a.id for a in assessments]
+    transaction.on_commit(lambda: assessment_enqueue_many(assessment_ids=ids, trigger=trigger))
+    for a in assessments:
+        log.info(
+            "assessment requested",
+            extra={"candidate_id": str(a.candidate_id), "assessment_id": str(a.id)},
+        )
+
+
+def assessments_run_inline() -> bool:
+    """Whether a queued assessment runs in the requesting process when its transaction commits
+    (embedded mode, and tests without a worker): then a response built after the commit reads
+    the finished assessment back instead of showing it pending."""
+    return bool(tasks.assess_candidate_task.app.conf.task_always_eager)

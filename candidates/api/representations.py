@@ -6,6 +6,7 @@ Plain functions over prefetched objects (see `selectors`), so rendering adds no 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from candidates.api.fields import iso
@@ -14,7 +15,19 @@ from candidates.models import Assessment, Candidate, Document, Image, Session
 from candidates.services.history import payout_public
 
 
-def candidate_detail(candidate: Candidate, *, external_ids: dict[str, str]) -> dict[str, Any]:
+def candidate_detail(
+    candidate: Candidate,
+    *,
+    external_ids: dict[str, str],
+    sessions: Iterable[Session] | None = None,
+    documents: Iterable[Document] | None = None,
+) -> dict[str, Any]:
+    """`sessions` and `documents` in their stored order, when the caller holds them (a write's
+    response); else the candidate's prefetched ones."""
+    if sessions is None:
+        sessions = candidate.sessions.all()
+    if documents is None:
+        documents = candidate.documents.all()
     return {
         **_identity(candidate),
         "email": candidate.email,
@@ -25,8 +38,8 @@ def candidate_detail(candidate: Candidate, *, external_ids: dict[str, str]) -> d
         "home_address": candidate.home_address,
         "shipping_address": candidate.shipping_address,
         "payout": _payout(candidate),
-        "sessions": [_session(s) for s in candidate.sessions.all()],
-        "documents": [_document(d) for d in candidate.documents.all()],
+        "sessions": [_session(s) for s in sessions],
+        "documents": [_document(d) for d in documents],
         "photo": _image(candidate.photo),
         "resume_text": candidate.resume_text,
         "profiles": candidate.profiles,

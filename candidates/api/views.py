@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.db import connection
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -15,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from candidates import services
+from candidates import pipeline, services
 from candidates.api import outputs as out
 from candidates.api import representations as rep
 from candidates.api import selectors, serializers
@@ -65,6 +67,23 @@ def candidate_body(request: Request, candidate_id: UUID) -> dict[str, Any]:
     return rep.candidate_detail(candidate, external_ids=external_ids)
 
 
+def _upserted_body(request: Request, result: services.UpsertResult) -> dict[str, Any]:
+    """The candidate as GET shows it, from the objects the write holds: nothing is read back
+    but the signals of its last completed assessment (a new candidate has none)."""
+    candidate = result.candidate
+    if candidate.completed_assessment_id is not None:
+        prefetch_related_objects([candidate], "completed_assessment__signals")
+    external_ids = selectors.external_ids_for(
+        client=request.user, candidate_ids=rep.related_ids(candidate)
+    )
+    return rep.candidate_detail(
+        candidate,
+        external_ids=external_ids,
+        sessions=result.sessions,
+        documents=result.documents,
+    )
+
+
 class CandidatesView(APIView):
     @extend_schema(
         request=serializers.CandidateIn,
@@ -84,8 +103,13 @@ class CandidatesView(APIView):
             )
         except services.CandidateInvalid as exc:
             raise _invalid(exc) from exc
+        if pipeline.assessments_run_inline() and not connection.in_atomic_block:
+            # Committed, and the assessment ran inline on commit: show it as it now is.
+            body = candidate_body(request, result.candidate.pk)
+        else:
+            body = _upserted_body(request, result)
         return Response(
-            candidate_body(request, result.candidate.pk),
+            body,
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
 

@@ -57,7 +57,7 @@ def contact_snapshot(candidate: Candidate) -> dict[str, tuple[Any, Any]]:
     return found
 
 
-def contact_changes_record(
+def contact_changes(
     *,
     candidate: Candidate,
     before: dict[str, tuple[Any, Any]],
@@ -65,8 +65,9 @@ def contact_changes_record(
     client: ApiClient | None,
     request_id: str,
 ) -> list[ContactChange]:
+    """The unsaved rows for what changed since `before` (the caller saves them in bulk)."""
     after = contact_snapshot(candidate)
-    rows = [
+    return [
         ContactChange(
             candidate=candidate,
             field=name,
@@ -80,4 +81,3 @@ def contact_changes_record(
         for name in after
         if before[name][0] != after[name][0]
     ]
-    return ContactChange.objects.bulk_create(rows)

@@ -14,8 +14,9 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from candidates import hooks, pipeline
 from candidates.crypto import document_number_key, payout_account_key, payout_handle_key
@@ -26,7 +27,6 @@ from candidates.images import (
     images_removed_on_error,
 )
 from candidates.locks import (
-    candidates_lock_by_external_id,
     linked_lock,
     linked_reassess_after_commit,
     lock_timeout_set,
@@ -34,7 +34,9 @@ from candidates.locks import (
 from candidates.models import (
     ApiClient,
     Assessment,
+    AuditEvent,
     Candidate,
+    ContactChange,
     Document,
     IdempotencyRecord,
     Session,
@@ -43,7 +45,7 @@ from candidates.models import (
 from candidates.resumes import DecodedResume, resume_delete, resume_store
 from candidates.services.history import (
     PAYOUT_COLUMNS,
-    contact_changes_record,
+    contact_changes,
     contact_snapshot,
 )
 from candidates.services.reviews import audit_record, audit_redact_free_text
@@ -88,6 +90,10 @@ class UpsertResult:
     candidate: Candidate
     created: bool
     changed: bool
+    # The candidate's sessions and documents as they now stand, for a response rendered without
+    # reading them back (set by `candidate_upsert` only; the batch answers ids).
+    sessions: list[Session] | None = None
+    documents: list[Document] | None = None
 
 
 def candidate_upsert(
@@ -97,56 +103,274 @@ def candidate_upsert(
 
     Merge: an omitted field is unchanged, `None` clears it; objects (locations, addresses, payout)
     are replaced whole; sessions are appended and de-duplicated on (ip, seen_at, kind); documents
-    are upserted by number key. Only a real change syncs link keys and queues reassessments.
+    are upserted by number key. Only a real change is written and queues an assessment.
     """
-    with images_removed_on_error(), transaction.atomic():
-        lock_timeout_set()
-        candidate, created = _candidate_lock_or_create(client=client, data=data)
-        new_sessions = _sessions_new(candidate=candidate, sessions=data.get("sessions") or [])
-        before = None if created else contact_snapshot(candidate)
-        own_changed = _candidate_apply(candidate=candidate, data=data)
-        if created or own_changed:
-            candidate.save()
-        if before is not None and own_changed:
-            contact_changes_record(
-                candidate=candidate, before=before, via=via, client=client, request_id=request_id
-            )
-        Session.objects.bulk_create(new_sessions)
-        sessions_changed = bool(new_sessions)
-        children_changed = _documents_apply(candidate=candidate, data=data) or sessions_changed
-        if children_changed and not (created or own_changed):
-            candidate.save(update_fields=["updated_at"])
-        changed = own_changed or children_changed
-        if created or changed:
-            audit_record(
-                action="candidate.created" if created else "candidate.updated",
-                candidate_id=candidate.pk,
-                client=client,
-                request_id=request_id,
-                detail={"fields": sorted(k for k in data if k != "external_id")},
-            )
-            _reassess_with_links(candidate=candidate, trigger=Assessment.Trigger.UPSERT)
-    return UpsertResult(candidate=candidate, created=created, changed=created or changed)
+    outcome = _upsert(client=client, items=[(0, data)], request_id=request_id, via=via, one=True)
+    result = outcome[0]
+    if isinstance(result, CandidateInvalid):
+        raise result
+    return result
 
 
 def candidates_batch_upsert(
     *, client: ApiClient, items: list[tuple[int, dict[str, Any]]], request_id: str = ""
 ) -> dict[int, UpsertResult | CandidateInvalid]:
-    """Upsert each (index, data) in order, each in its own savepoint: one failure blocks none."""
-    results: dict[int, UpsertResult | CandidateInvalid] = {}
-    with transaction.atomic():
-        candidates_lock_by_external_id(
-            client=client,
-            external_ids=(data.get("external_id") for _, data in items if isinstance(data, dict)),
-        )
+    """Upsert each (index, data) in order in one transaction, with bulk statements: every item
+    is checked before anything is written, so a refused item blocks none and needs no savepoint.
+    A repeated external_id applies in order onto the same candidate (the last wins)."""
+    if not items:
+        return {}
+    return _upsert(client=client, items=items, request_id=request_id, via="batch", one=False)
+
+
+class _CreatedMeanwhile(Exception):
+    """A concurrent request created one of the external_ids this write was creating."""
+
+
+# A concurrent create of the same external_id makes this write's INSERT fail; the next attempt
+# finds the row (the other transaction has committed) and updates it.
+_ATTEMPTS = 3
+
+
+def _upsert(
+    *,
+    client: ApiClient,
+    items: list[tuple[int, dict[str, Any]]],
+    request_id: str,
+    via: str,
+    one: bool,
+) -> dict[int, UpsertResult | CandidateInvalid]:
+    for _attempt in range(_ATTEMPTS):
+        try:
+            with images_removed_on_error(), transaction.atomic():
+                return _Write(client=client, request_id=request_id, via=via, one=one).run(items)
+        except _CreatedMeanwhile:
+            continue
+    # Only a create racing an erasure of the same external_id, repeatedly: the client retries.
+    raise OperationalError("candidate created and erased concurrently; retry")
+
+
+@dataclass(slots=True)
+class _State:
+    """One candidate across the items of a write that name it."""
+
+    candidate: Candidate
+    new: bool  # not stored before this write
+    known: set[tuple]  # its sightings' (ip, seen_at, kind)
+    documents: dict[str, Document] | None  # by number key; None when not loaded
+    sessions: list[Session] | None = None  # every sighting, when the response shows them
+    columns: dict[str, Any] | None = None  # the stored row's values, to write only changes
+    touched: bool = False
+
+
+def _columns(candidate: Candidate) -> dict[str, Any]:
+    return {f.attname: getattr(candidate, f.attname) for f in Candidate._meta.concrete_fields}
+
+
+class _Write:
+    """One upsert transaction: lock what exists, check and apply every item in memory, then
+    write with one statement per table (plus one per changed existing row)."""
+
+    def __init__(self, *, client: ApiClient, request_id: str, via: str, one: bool) -> None:
+        self.client, self.request_id, self.via, self.one = client, request_id, via, one
+        self.states: dict[str, _State] = {}
+        self.sessions: list[Session] = []
+        self.changes: list[ContactChange] = []
+        self.events: list[AuditEvent] = []
+
+    def run(self, items: list[tuple[int, dict[str, Any]]]) -> dict[int, Any]:
+        lock_timeout_set()
+        stored = self._lock(sorted({data["external_id"] for _, data in items}))
+        self._children_load(stored, items)
+        results: dict[int, UpsertResult | CandidateInvalid] = {}
         for index, data in items:
             try:
-                results[index] = candidate_upsert(
-                    client=client, data=data, request_id=request_id, via="batch"
-                )
+                results[index] = self._apply(data, stored)
             except CandidateInvalid as exc:
                 results[index] = exc
-    return results
+        self._store()
+        if self.one:
+            results = {k: self._with_children(v) for k, v in results.items()}
+        return results
+
+    def _lock(self, external_ids: list[str]) -> dict[str, Candidate]:
+        """The client's existing candidates among `external_ids`, locked in pk order (so two
+        writes never hold one each and wait for the other), with what the write reads. The lock
+        takes their ids only: for a new candidate (no row) that is all it costs, where building
+        the statement that reads a candidate with its related rows costs a few milliseconds of
+        Python (bench/bench_write.py); those are read once there is something to read."""
+        qs = Candidate.objects.select_for_update().filter(client=self.client)
+        if len(external_ids) == 1:
+            qs = qs.filter(external_id=external_ids[0])
+        else:
+            qs = qs.filter(external_id__in=external_ids)
+        ids = list(qs.order_by("pk").values_list("pk", flat=True))
+        if not ids:
+            return {}
+        related = ["photo", "resume_file"]
+        if self.one:  # the response shows the assessment and the review
+            related += ["latest_assessment", "completed_assessment", "review_decided_by"]
+        rows = Candidate.objects.filter(pk__in=ids).select_related(*related)
+        return {c.external_id: c for c in rows}
+
+    def _children_load(
+        self, stored: dict[str, Candidate], items: list[tuple[int, dict[str, Any]]]
+    ) -> None:
+        """The stored sightings and documents of the candidates whose items send them (all of
+        them for a single upsert, whose response shows them): one query each."""
+        with_sessions = {d["external_id"] for _, d in items if d.get("sessions")}
+        with_documents = {d["external_id"] for _, d in items if "documents" in d}
+        if self.one:
+            with_sessions = with_documents = set(stored)
+        session_ids = [c.pk for e, c in stored.items() if e in with_sessions]
+        document_ids = [c.pk for e, c in stored.items() if e in with_documents]
+        self.known: dict[UUID, set[tuple]] = {pk: set() for pk in session_ids}
+        self.stored_sessions: dict[UUID, list[Session]] = {pk: [] for pk in session_ids}
+        if session_ids and self.one:
+            for s in Session.objects.filter(candidate_id__in=session_ids):
+                self.known[s.candidate_id].add((s.ip, s.seen_at, s.kind))
+                self.stored_sessions[s.candidate_id].append(s)
+        elif session_ids:
+            rows = Session.objects.filter(candidate_id__in=session_ids).values_list(
+                "candidate_id", "ip", "seen_at", "kind"
+            )
+            for pk, *key in rows:
+                self.known[pk].add(tuple(key))
+        self.stored_documents: dict[UUID, dict[str, Document]] = {pk: {} for pk in document_ids}
+        if document_ids:
+            docs = Document.objects.filter(candidate_id__in=document_ids).select_related("image")
+            for d in docs:
+                self.stored_documents[d.candidate_id][d.number_key] = d
+
+    def _state(self, external_id: str, stored: dict[str, Candidate]) -> _State | None:
+        state = self.states.get(external_id)
+        if state is not None:
+            return state
+        candidate = stored.get(external_id)
+        if candidate is None:
+            return None
+        return _State(
+            candidate=candidate,
+            new=False,
+            known=self.known.get(candidate.pk, set()),
+            documents=self.stored_documents.get(candidate.pk),
+            sessions=self.stored_sessions.get(candidate.pk),
+            columns=_columns(candidate),
+        )
+
+    def _apply(self, data: dict[str, Any], stored: dict[str, Candidate]) -> UpsertResult:
+        """Check the item against the caps, then apply it in memory; nothing is written here
+        but the images it brings (removed again if the transaction rolls back)."""
+        external_id = data["external_id"]
+        state = self._state(external_id, stored)
+        created = state is None
+        if state is None:
+            if not data.get("full_name"):
+                raise CandidateInvalid(
+                    {"full_name": ["This field is required to create a candidate."]}
+                )
+            candidate = Candidate(client=self.client, external_id=external_id)
+            state = _State(candidate=candidate, new=True, known=set(), documents={}, sessions=[])
+        new_sessions = _sessions_new(
+            candidate=state.candidate, known=state.known, sessions=data.get("sessions") or []
+        )
+        if data.get("documents"):
+            _documents_cap(stored=set(state.documents or ()), documents=data["documents"])
+        self.states[external_id] = state
+        candidate = state.candidate
+        before = None if created else contact_snapshot(candidate)
+        own_changed = _candidate_apply(candidate=candidate, data=data, stored=not state.new)
+        if before is not None and own_changed:
+            self.changes += contact_changes(
+                candidate=candidate,
+                before=before,
+                via=self.via,
+                client=self.client,
+                request_id=self.request_id,
+            )
+        state.known.update((s.ip, s.seen_at, s.kind) for s in new_sessions)
+        self.sessions += new_sessions
+        if state.sessions is not None:
+            state.sessions += new_sessions
+        children_changed = _documents_apply(state=state, data=data) or bool(new_sessions)
+        changed = created or own_changed or children_changed
+        if changed:
+            state.touched = True
+            self.events.append(
+                AuditEvent(
+                    action="candidate.created" if created else "candidate.updated",
+                    candidate_id=candidate.pk,
+                    actor_client=self.client,
+                    detail={"fields": sorted(k for k in data if k != "external_id")},
+                    request_id=self.request_id,
+                )
+            )
+        return UpsertResult(candidate=candidate, created=created, changed=changed)
+
+    def _store(self) -> None:
+        now, trigger = timezone.now(), Assessment.Trigger.UPSERT
+        # In external_id order: two writes creating the same ones wait, never deadlock.
+        new = sorted(
+            (s for s in self.states.values() if s.new), key=lambda s: s.candidate.external_id
+        )
+        assessments = [
+            pipeline.assessment_request_new(candidate=s.candidate, trigger=trigger) for s in new
+        ]
+        try:  # first, so that a concurrent create of the same external_id fails before the rest
+            Candidate.objects.bulk_create([s.candidate for s in new])
+        except IntegrityError as exc:
+            raise _CreatedMeanwhile from exc
+        updated = [s for s in self.states.values() if not s.new and s.touched]
+        _changed_write(updated, now=now)
+        Session.objects.bulk_create(self.sessions)
+        Document.objects.bulk_create(
+            [d for s in new for d in (s.documents or {}).values()]
+            + [d for s in updated for d in (s.documents or {}).values() if d._state.adding]
+        )
+        ContactChange.objects.bulk_create(self.changes)
+        AuditEvent.objects.bulk_create(self.events)
+        pipeline.assessments_new_save(assessments=assessments, trigger=trigger)
+        _reassess(updated=[s.candidate for s in updated], trigger=trigger)
+
+    def _with_children(self, result: Any) -> Any:
+        if not isinstance(result, UpsertResult):
+            return result
+        state = self.states[result.candidate.external_id]
+        return UpsertResult(
+            candidate=result.candidate,
+            created=result.created,
+            changed=result.changed,
+            sessions=sorted(state.sessions or [], key=lambda s: (s.seen_at, s.pk or 0)),
+            documents=sorted((state.documents or {}).values(), key=lambda d: (d.created_at, d.id)),
+        )
+
+
+def _changed_write(states: list[_State], *, now) -> None:
+    """Write only the columns an update changed: one UPDATE for a single candidate, one
+    statement for a batch's (each row gets the union of the changed columns, the others as
+    they are, since the rows are locked)."""
+    fields: set[str] = set()
+    for state in states:
+        state.candidate.updated_at = now
+        columns = state.columns or {}
+        fields |= {
+            name for name, value in columns.items() if getattr(state.candidate, name) != value
+        }
+    names = sorted(Candidate._meta.get_field(a).name for a in fields)
+    if len(states) == 1:
+        states[0].candidate.save(update_fields=names)
+    elif states:
+        Candidate.objects.bulk_update([s.candidate for s in states], names, batch_size=500)
+
+
+def _reassess(*, updated: list[Candidate], trigger: str) -> None:
+    """The one place an upsert requests the assessment of candidates it changed: only their
+    own (its first step, in the worker, keys them and reassesses the holders of the values that
+    changed). A created candidate's went in with its INSERT (`pipeline.assessment_request_new`)."""
+    if len(updated) == 1:
+        pipeline.assessment_request(candidate=updated[0], trigger=trigger)
+    elif updated:
+        pipeline.assessment_request_many(candidate_ids=[c.pk for c in updated], trigger=trigger)
 
 
 @transaction.atomic
@@ -252,31 +476,10 @@ def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:
     pipeline.assessment_request(candidate=candidate, trigger=trigger)
 
 
-def _candidate_lock_or_create(*, client: ApiClient, data: dict[str, Any]) -> tuple[Candidate, bool]:
-    external_id = data["external_id"]
-    existing = (
-        Candidate.objects.select_for_update(of=("self",))
-        .select_related("photo")
-        .filter(client=client, external_id=external_id)
-        .first()
-    )
-    if existing is not None:
-        return existing, False
-    if not data.get("full_name"):
-        raise CandidateInvalid({"full_name": ["This field is required to create a candidate."]})
-    try:
-        with transaction.atomic():  # a concurrent create of the same external_id loses here
-            return Candidate.objects.create(
-                client=client, external_id=external_id, full_name=data["full_name"]
-            ), True
-    except IntegrityError:
-        return Candidate.objects.select_for_update().get(
-            client=client, external_id=external_id
-        ), False
-
-
-def _candidate_apply(*, candidate: Candidate, data: dict[str, Any]) -> bool:
-    """Set the scalar, object, payout and photo fields in memory; True if anything differs."""
+def _candidate_apply(*, candidate: Candidate, data: dict[str, Any], stored: bool) -> bool:
+    """Set the scalar, object, payout and photo fields in memory; True if anything differs.
+    `stored`: the candidate's row exists (a replaced file's row may only go once the row no
+    longer references it)."""
     changed = False
     for name in _SCALARS:
         if name not in data:
@@ -296,9 +499,9 @@ def _candidate_apply(*, candidate: Candidate, data: dict[str, Any]) -> bool:
     if "payout" in data:
         changed |= _payout_apply(candidate=candidate, payout=data["payout"])
     if "photo" in data:
-        changed |= _photo_apply(candidate=candidate, decoded=data["photo"])
+        changed |= _photo_apply(candidate=candidate, decoded=data["photo"], stored=stored)
     if "resume_file" in data:
-        changed |= _resume_apply(candidate=candidate, data=data)
+        changed |= _resume_apply(candidate=candidate, data=data, stored=stored)
     return changed
 
 
@@ -352,7 +555,7 @@ def _payout_apply(*, candidate: Candidate, payout: dict[str, Any] | None) -> boo
     return changed
 
 
-def _photo_apply(*, candidate: Candidate, decoded: DecodedImage | None) -> bool:
+def _photo_apply(*, candidate: Candidate, decoded: DecodedImage | None, stored: bool) -> bool:
     old = candidate.photo
     if decoded is not None and old is not None and old.sha256 == decoded.sha256:
         return False
@@ -362,13 +565,13 @@ def _photo_apply(*, candidate: Candidate, decoded: DecodedImage | None) -> bool:
         image_store(decoded=decoded, client_id=candidate.client_id) if decoded is not None else None
     )
     if old is not None:
-        # Save the new reference before the old row goes, or SET_NULL would race it.
-        candidate.save(update_fields=["photo"])
+        if stored:  # save the new reference before the old row goes, or SET_NULL would race it
+            candidate.save(update_fields=["photo"])
         image_delete(image=old, client_id=candidate.client_id)
     return True
 
 
-def _resume_apply(*, candidate: Candidate, data: dict[str, Any]) -> bool:
+def _resume_apply(*, candidate: Candidate, data: dict[str, Any], stored: bool) -> bool:
     """Store a new resume file (its text becomes resume_text when none is sent); null clears."""
     decoded: DecodedResume | None = data["resume_file"]
     old = candidate.resume_file
@@ -387,19 +590,19 @@ def _resume_apply(*, candidate: Candidate, data: dict[str, Any]) -> bool:
         return text_changed
     candidate.resume_file = resume_store(decoded=decoded) if decoded is not None else None
     if old is not None:
-        candidate.save(update_fields=["resume_file"])  # before the old row goes (SET_NULL)
+        if stored:
+            candidate.save(update_fields=["resume_file"])  # before the old row goes (SET_NULL)
         resume_delete(resume=old)
     return True
 
 
-def _sessions_new(*, candidate: Candidate, sessions: list[dict[str, Any]]) -> list[Session]:
-    """The sightings not stored yet, as unsaved rows; refuses going over the per-candidate cap.
-
-    Called before anything else is written, so a refusal leaves no stored image behind.
-    """
-    if not sessions or candidate.pk is None:
+def _sessions_new(
+    *, candidate: Candidate, known: set[tuple], sessions: list[dict[str, Any]]
+) -> list[Session]:
+    """The sightings not in `known` yet, as unsaved rows; refuses going over the per-candidate
+    cap. Called before anything else is written, so a refusal leaves no stored image behind."""
+    if not sessions:
         return []
-    known = set(candidate.sessions.values_list("ip", "seen_at", "kind"))
     new: dict[tuple, dict[str, Any]] = {}
     for s in sessions:
         key = (s["ip"], s["seen_at"], s["kind"])
@@ -429,31 +632,36 @@ def _sessions_new(*, candidate: Candidate, sessions: list[dict[str, Any]]) -> li
 
 
 def _sessions_add(*, candidate: Candidate, sessions: list[dict[str, Any]]) -> bool:
-    rows = _sessions_new(candidate=candidate, sessions=sessions)
+    known = set(candidate.sessions.values_list("ip", "seen_at", "kind"))
+    rows = _sessions_new(candidate=candidate, known=known, sessions=sessions)
     Session.objects.bulk_create(rows)
     return bool(rows)
 
 
-def _documents_apply(*, candidate: Candidate, data: dict[str, Any]) -> bool:
+def _documents_apply(*, state: _State, data: dict[str, Any]) -> bool:
+    """Upsert the item's documents into `state.documents` (by number key): a new one is saved
+    with the write's other rows, a changed stored one now. Null clears every document."""
     if "documents" not in data:
         return False
+    candidate, documents = state.candidate, state.documents
+    assert documents is not None  # loaded for every candidate whose item sends documents
     if data["documents"] is None:  # null clears: every document and its image goes
-        docs = list(candidate.documents.select_related("image"))
-        for doc in docs:
-            doc.delete()
+        gone = list(documents.values())
+        documents.clear()
+        for doc in gone:
+            if not doc._state.adding:
+                doc.delete()
             image_delete(image=doc.image, client_id=candidate.client_id)
-        return bool(docs)
-    _documents_cap(candidate=candidate, documents=data["documents"])
+        return bool(gone)
     changed = False
     for doc_data in data["documents"]:
-        changed |= _document_upsert(candidate=candidate, doc_data=doc_data)
+        changed |= _document_upsert(candidate=candidate, documents=documents, doc_data=doc_data)
     return changed
 
 
-def _documents_cap(*, candidate: Candidate, documents: list[dict[str, Any]]) -> None:
+def _documents_cap(*, stored: set[str], documents: list[dict[str, Any]]) -> None:
     """Documents are upserted by number, so repeated writes could pile them up: a cap."""
     keys = {document_number_key(d["issuing_country"], d["number"]) for d in documents}
-    stored = set(candidate.documents.values_list("number_key", flat=True))
     if len(stored | keys) > MAX_DOCUMENTS_PER_CANDIDATE:
         raise CandidateInvalid(
             {
@@ -465,16 +673,14 @@ def _documents_cap(*, candidate: Candidate, documents: list[dict[str, Any]]) -> 
         )
 
 
-def _document_upsert(*, candidate: Candidate, doc_data: dict[str, Any]) -> bool:
+def _document_upsert(
+    *, candidate: Candidate, documents: dict[str, Document], doc_data: dict[str, Any]
+) -> bool:
     number_key = document_number_key(doc_data["issuing_country"], doc_data["number"])
-    doc = (
-        Document.objects.select_related("image")
-        .filter(candidate=candidate, number_key=number_key)
-        .first()
-    )
+    doc = documents.get(number_key)
     created = doc is None
     if doc is None:
-        doc = Document(
+        doc = documents[number_key] = Document(
             candidate=candidate, number_key=number_key, number_last4=last4(doc_data["number"])
         )
     before = (doc.kind, doc.issuing_country, doc.expires_on, doc.mrz, doc.mrz_facts)
@@ -505,8 +711,8 @@ def _document_upsert(*, candidate: Candidate, doc_data: dict[str, Any]) -> bool:
                 image_store(decoded=decoded, client_id=candidate.client_id) if decoded else None
             )
             changed = True
-    if changed:
-        doc.save()
+    if changed and not doc._state.adding:
+        doc.save()  # a stored document: now, before its old image's row goes (SET_NULL)
     if old_image is not None and old_image != doc.image:
         image_delete(image=old_image, client_id=candidate.client_id)
     return changed
