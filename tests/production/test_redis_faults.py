@@ -117,7 +117,7 @@ def _metrics_tell_the_story(base: str) -> None:
     # Written by the web process:
     assert values[("vetting_http_requests_total", "POST", "/api/v1/candidates/", "201")] >= 2
     # Written by the worker: the sweep recovered the work queued while Redis was down.
-    assert values[("vetting_sweep_requeued_total", "assessment")] >= 23
+    assert values[("vetting_sweep_requeued_total", "assessment")] >= 22  # one per candidate
     completed = sum(
         v
         for k, v in values.items()
