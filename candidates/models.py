@@ -411,11 +411,18 @@ class Assessment(models.Model):
         RULESET = "ruleset"
         MANUAL = "manual"
 
+    class Scope(models.TextChoices):
+        FULL = "full"  # every check, after keying the candidate (candidates.pipeline)
+        # Only the checks that read other candidates (Check.reads_links); the others' findings
+        # are those of the candidate's latest completed assessment, rescored.
+        LINKS = "links"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="assessments")
     seq = models.PositiveIntegerField(help_text="Candidate.assessment_seq when requested")
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     trigger = models.CharField(max_length=12, choices=Trigger)
+    scope = models.CharField(max_length=5, choices=Scope, default=Scope.FULL, db_default="full")
     risk_score = models.PositiveSmallIntegerField(null=True, blank=True)
     risk_level = models.CharField(max_length=10, choices=Candidate.RiskLevel, blank=True)
     # Rule-set versions are never edited or deleted once saved (a change makes a new version),
@@ -434,6 +441,13 @@ class Assessment(models.Model):
         ordering = ("-seq",)
         constraints = [
             models.UniqueConstraint(fields=("candidate", "seq"), name="assessment_seq_unique"),
+            # Requests coalesce: at most one pending assessment per candidate (one may run
+            # meanwhile). Partial, so it holds only the pending rows.
+            models.UniqueConstraint(
+                fields=("candidate",),
+                name="assessment_one_pending",
+                condition=Q(status="pending"),
+            ),
         ]
         indexes = [
             # The sweep: unfinished work, oldest first. Partial, so it stays tiny at 1M rows.

@@ -18,7 +18,17 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from candidates import hooks, metrics, probing, tasks
@@ -29,32 +39,26 @@ from candidates.models import Assessment, Candidate, Signal
 from candidates.services import reviews
 from candidates.subject import subject_load
 from checks import engine
-from checks.base import Context
+from checks.base import Context, Finding, Related
 from checks.models import RuleSet
+from checks.registry import CHECKS
 from checks.rulesets import ruleset_active_snapshot
 from links.queueing import enqueue
-from links.sync import link_keys_holders
+from links.sync import link_keys_holders_by_value
 
 log = logging.getLogger(__name__)
 
 
-def assessment_request(*, candidate: Candidate, trigger: str) -> Assessment:
-    """Create a pending assessment for `candidate` and queue it after commit.
-
-    Call inside the transaction that changed the candidate.
-    """
-    Candidate.objects.filter(pk=candidate.pk).update(assessment_seq=F("assessment_seq") + 1)
-    seq = Candidate.objects.values_list("assessment_seq", flat=True).get(pk=candidate.pk)
-    assessment = Assessment.objects.create(
-        candidate_id=candidate.pk, seq=seq, trigger=trigger, queued_at=timezone.now()
-    )
-    Candidate.objects.filter(pk=candidate.pk).update(
-        latest_assessment=assessment, assessment_status=Assessment.Status.PENDING
-    )
-    candidate.assessment_seq = seq
+def assessment_request(
+    *, candidate: Candidate, trigger: str, scope: str = Assessment.Scope.FULL
+) -> Assessment:
+    """Request an assessment of `candidate`: its pending one if it has one (coalesced), else a
+    new one queued after commit. Call inside the transaction that changed the candidate."""
+    found, _ = _request(candidate_ids=[candidate.pk], trigger=trigger, scope=scope)
+    assessment = found[candidate.pk]
+    candidate.assessment_seq = assessment.seq
     candidate.latest_assessment = assessment
     candidate.assessment_status = Assessment.Status.PENDING
-    transaction.on_commit(lambda: assessment_enqueue(assessment_id=assessment.id, trigger=trigger))
     log.info(
         "assessment requested",
         extra={"candidate_id": str(candidate.pk), "assessment_id": str(assessment.id)},
@@ -63,45 +67,151 @@ def assessment_request(*, candidate: Candidate, trigger: str) -> Assessment:
 
 
 def assessment_request_many(
-    *, candidate_ids: list[UUID], trigger: str, enqueue: bool = True
+    *,
+    candidate_ids: list[UUID],
+    trigger: str,
+    enqueue: bool = True,
+    scope: str = Assessment.Scope.FULL,
 ) -> int:
     """Request a reassessment of each candidate (linked candidates, a rule-set pass) in a fixed
-    number of queries, whatever their count. Returns how many were requested. With
-    `enqueue=False` they stay pending for `assessment_sweep` to queue later (low priority)."""
-    if not candidate_ids:
-        return 0
-    Candidate.objects.filter(pk__in=candidate_ids).update(assessment_seq=F("assessment_seq") + 1)
-    rows = list(Candidate.objects.filter(pk__in=candidate_ids).values_list("pk", "assessment_seq"))
-    queued_at = timezone.now() if enqueue else None  # None: never queued, the sweep's to do
-    assessments = Assessment.objects.bulk_create(
-        [
-            Assessment(candidate_id=pk, seq=seq, trigger=trigger, queued_at=queued_at)
-            for pk, seq in rows
-        ]
+    number of queries, whatever their count; returns how many new assessments that made (the
+    others coalesced into their candidate's pending one). With `enqueue=False` new ones stay
+    pending for `assessment_sweep` to queue later (low priority)."""
+    _, created = _request(
+        candidate_ids=candidate_ids, trigger=trigger, scope=scope, enqueue=enqueue
     )
-    Candidate.objects.bulk_update(
-        [
-            Candidate(
-                pk=a.candidate_id, latest_assessment=a, assessment_status=Assessment.Status.PENDING
+    return created
+
+
+def _request(
+    *, candidate_ids: list[UUID], trigger: str, scope: str, enqueue: bool = True
+) -> tuple[dict[UUID, Assessment], int]:
+    """({candidate: its pending assessment}, how many are new). Coalescing: a candidate with
+    one pending gets nothing new (a full request upgrades a links one to full, and a fresh
+    trigger moves it to the fresh queue; either is queued again: the run claims by
+    compare-and-set, so a duplicate delivery is harmless); the others get a new one. Three
+    queries for new ones, one more for upgrades. Each candidate's row is locked first (a writer
+    holds it already) and a run claims under that lock (`assessment_claim`), so a pending
+    assessment cannot start between this lookup and this transaction's commit: a coalesced
+    request is never lost."""
+    ids = list(dict.fromkeys(candidate_ids))
+    if not ids:
+        return {}, 0
+    with transaction.atomic(savepoint=False):  # the caller's transaction, or one of its own
+        return _request_locked(ids, trigger=trigger, scope=scope, enqueue=enqueue)
+
+
+def _request_locked(
+    ids: list[UUID], *, trigger: str, scope: str, enqueue: bool
+) -> tuple[dict[UUID, Assessment], int]:
+    pending = FilteredRelation("assessments", condition=Q(assessments__status="pending"))
+    rows = list(
+        Candidate.objects.select_for_update(of=("self",))
+        .annotate(p=pending)
+        .filter(pk__in=ids)
+        .order_by("pk")  # several candidates: locked in a fixed order
+        .values_list("pk", "assessment_seq", *(f"p__{f}" for f in _PENDING_FIELDS))
+    )
+    now = timezone.now()
+    found: dict[UUID, Assessment] = {}
+    new: list[Assessment] = []
+    coalesced: list[Assessment] = []
+    for pk, seq, *fields in rows:
+        if fields[0] is None:
+            new.append(
+                Assessment(
+                    candidate_id=pk,
+                    seq=seq + 1,
+                    trigger=trigger,
+                    scope=scope,
+                    queued_at=now if enqueue else None,  # None: the sweep's to queue, later
+                )
             )
-            for a in assessments
-        ],
-        ["latest_assessment", "assessment_status"],
-        batch_size=500,
+            found[pk] = new[-1]
+        else:
+            found[pk] = Assessment(
+                candidate_id=pk,
+                status=Assessment.Status.PENDING,
+                **dict(zip(_PENDING_FIELDS, fields, strict=True)),
+            )
+            coalesced.append(found[pk])
+    if new:
+        # Locked above, so no other pending one can appear; ignore_conflicts only keeps the
+        # one-pending index from failing a write, and the candidate points at what is there.
+        Assessment.objects.bulk_create(new, ignore_conflicts=True)
+        mine = Assessment.objects.filter(
+            candidate_id=OuterRef("pk"), status=Assessment.Status.PENDING
+        ).values("id")[:1]
+        Candidate.objects.filter(pk__in=[a.candidate_id for a in new]).update(
+            assessment_seq=F("assessment_seq") + 1,
+            latest_assessment_id=Subquery(mine),
+            assessment_status=Assessment.Status.PENDING,
+        )
+    moved = _coalesce(coalesced, trigger=trigger, scope=scope, enqueue=enqueue)
+    queued = (new if enqueue else []) + moved
+    for queue_trigger in {a.trigger for a in queued}:
+        batch = [a.id for a in queued if a.trigger == queue_trigger]
+        transaction.on_commit(
+            lambda batch=batch, t=queue_trigger: assessment_enqueue_many(
+                assessment_ids=batch, trigger=t
+            )
+        )
+    return found, len(new)
+
+
+_PENDING_FIELDS = (
+    "id",
+    "seq",
+    "trigger",
+    "scope",
+    "queued_at",
+    "requested_at",
+    "attempts",
+    "error",
+)
+
+
+def _coalesce(
+    pending: list[Assessment], *, trigger: str, scope: str, enqueue: bool
+) -> list[Assessment]:
+    """Update the pending assessments this request coalesces into, in one query; returns those
+    to queue again: upgraded to full, moved to the fresh queue, or never queued (low priority)
+    and now wanted at once."""
+    full = scope == Assessment.Scope.FULL
+    fresh = trigger not in _REASSESSMENT
+    retrigger = {
+        a.id
+        for a in pending
+        if (full and a.scope == Assessment.Scope.LINKS) or (fresh and a.trigger in _REASSESSMENT)
+    }
+    requeue = [a for a in pending if a.id in retrigger or (enqueue and a.queued_at is None)]
+    if not requeue:
+        return []
+    now = timezone.now()
+    Assessment.objects.filter(
+        id__in=[a.id for a in requeue], status=Assessment.Status.PENDING
+    ).update(
+        scope=Value(Assessment.Scope.FULL) if full else F("scope"),
+        trigger=Case(When(id__in=list(retrigger), then=Value(trigger)), default=F("trigger")),
+        queued_at=now,
     )
-    ids = [a.id for a in assessments]
-    if enqueue:
-        transaction.on_commit(lambda: assessment_enqueue_many(assessment_ids=ids, trigger=trigger))
-    return len(ids)
+    for a in requeue:
+        a.queued_at = now
+        a.scope = Assessment.Scope.FULL if full else a.scope
+        a.trigger = trigger if a.id in retrigger else a.trigger
+    return requeue
 
 
-def assessment_request_linked(*, client_id: UUID, candidate_ids: list[UUID]) -> None:
-    """One hop, capped: the periodic sweep of stale links picks up the rest. Of the holders other
-    clients own, only a few are queued now; the others get a pending assessment that the sweep
-    queues after its grace period, so one client's batch cannot flood the workers with everyone
-    else's candidates."""
+def assessment_request_linked(
+    *, client_id: UUID, candidate_ids: list[UUID], later: list[UUID] = ()
+) -> None:
+    """A link-only refresh of the other holders of a changed value (one hop, capped: the
+    periodic sweep of stale links picks up the rest). Of the holders other clients own, only a
+    few are queued now; the others, and `later` (holders only of low-value values), get a
+    pending refresh that the sweep queues after its grace period, so one client's batch cannot
+    flood the workers with everyone else's candidates."""
     linked = candidate_ids[: settings.VETTING_LINK_REASSESS_CAP]
-    if not linked:
+    if not linked and not later:
         return
     others = set(
         Candidate.objects.filter(pk__in=linked)
@@ -113,15 +223,27 @@ def assessment_request_linked(*, client_id: UUID, candidate_ids: list[UUID]) -> 
     assessment_request_many(
         candidate_ids=[pk for pk in linked if pk not in others] + foreign[:now],
         trigger=Assessment.Trigger.LINK,
+        scope=Assessment.Scope.LINKS,
     )
     assessment_request_many(
-        candidate_ids=foreign[now:], trigger=Assessment.Trigger.LINK, enqueue=False
+        candidate_ids=foreign[now:] + list(later),
+        trigger=Assessment.Trigger.LINK,
+        enqueue=False,
+        scope=Assessment.Scope.LINKS,
     )
 
 
-def reassess_linked(*, candidate_ids: list[UUID], trigger: str, **_kwargs) -> int:
-    """Receiver of links.signals.reassess_requested (connected in CandidatesConfig.ready)."""
-    return assessment_request_many(candidate_ids=candidate_ids, trigger=trigger)
+def reassess_linked(
+    *, candidate_ids: list[UUID], trigger: str, low_priority: bool = False, **_kwargs
+) -> int:
+    """Receiver of links.signals.reassess_requested (connected in CandidatesConfig.ready): a
+    link-only refresh; a crowded value's holders (`low_priority`) wait for the sweep."""
+    return assessment_request_many(
+        candidate_ids=candidate_ids,
+        trigger=trigger,
+        scope=Assessment.Scope.LINKS,
+        enqueue=not low_priority,
+    )
 
 
 _REASSESSMENT = (Assessment.Trigger.LINK, Assessment.Trigger.RULESET)
@@ -157,13 +279,32 @@ def assessment_enqueue_many(*, assessment_ids: list[UUID], trigger: str) -> int:
 
 
 def assessment_claim(*, assessment_id: UUID) -> bool:
+    """pending -> running (or a running one whose worker died), by compare-and-set. Call inside
+    a transaction: the candidate's row lock is taken first, so a write that requested (or
+    coalesced into) this assessment has committed before it starts and its data is read. A
+    candidate's assessments run one at a time: while another of its runs is alive this one
+    stays pending, and that run queues it when it ends (`_queue_next`)."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.VETTING_STALE_RUNNING_SECONDS)
-    claimed = Assessment.objects.filter(
-        Q(status=Assessment.Status.PENDING)
-        | Q(status=Assessment.Status.RUNNING, started_at__lt=stale),
-        id=assessment_id,
-    ).update(status=Assessment.Status.RUNNING, started_at=now, attempts=F("attempts") + 1)
+    list(
+        Candidate.objects.select_for_update(of=("self",))
+        .filter(assessments__id=assessment_id)
+        .values_list("pk", flat=True)
+    )
+    running = Assessment.objects.filter(
+        candidate_id=OuterRef("candidate_id"),
+        status=Assessment.Status.RUNNING,
+        started_at__gte=stale,
+    ).exclude(pk=OuterRef("pk"))
+    claimed = (
+        Assessment.objects.filter(
+            Q(status=Assessment.Status.PENDING)
+            | Q(status=Assessment.Status.RUNNING, started_at__lt=stale),
+            id=assessment_id,
+        )
+        .exclude(Exists(running))
+        .update(status=Assessment.Status.RUNNING, started_at=now, attempts=F("attempts") + 1)
+    )
     return claimed == 1
 
 
@@ -178,16 +319,13 @@ def assessment_run(*, assessment_id: UUID) -> None:
         # Claimed again after runs that never finished (a worker killed mid-run, every time).
         last = assessment.error or "the worker running it was lost"
         assessment_fail(assessment_id=assessment_id, error=f"Gave up: {last}")
+        _queue_next(candidate_id=assessment.candidate_id)
         return
     try:
         started = time.monotonic()
-        _keys_refresh(candidate_id=assessment.candidate_id)
-        subject = subject_load(candidate_id=assessment.candidate_id)
-        if subject is None:  # erased meanwhile
+        outcome = _assess(assessment)
+        if outcome is None:  # erased meanwhile
             return
-        rules = ruleset_active_snapshot()
-        outcome = engine.evaluate(subject, rules, Context(links=CandidateLinkIndex()))
-        assessment_store(assessment=assessment, rules=rules, outcome=outcome)
         metrics.ASSESSMENT_DURATION.observe(time.monotonic() - started)
         log.info(
             "assessment stored",
@@ -195,6 +333,7 @@ def assessment_run(*, assessment_id: UUID) -> None:
                 "candidate_id": str(assessment.candidate_id),
                 "assessment_id": str(assessment_id),
                 "risk_score": outcome.risk_score,
+                "scope": assessment.scope,
             },
         )
     except (OperationalError, InterfaceError):
@@ -203,6 +342,108 @@ def assessment_run(*, assessment_id: UUID) -> None:
     except Exception as exc:  # a bug or bad data: retried a bounded number of times
         log.exception("Assessment %s failed (attempt %s)", assessment_id, assessment.attempts)
         assessment_fault(assessment=assessment, error=f"{type(exc).__name__}: {exc}")
+    _queue_next(candidate_id=assessment.candidate_id)
+
+
+_LINK_CHECKS = frozenset(check.name for check in CHECKS if check.reads_links)
+
+
+def _assess(assessment: Assessment) -> engine.Outcome | None:
+    """Run and store the assessment: a links-scope one re-runs only the checks that read other
+    candidates and rescores them with the stored findings of the others, when it can (see
+    `_links_base`); a full one first keys the candidate and fans out to the holders of the
+    values that changed."""
+    rules = ruleset_active_snapshot()
+    base = None
+    if assessment.scope == Assessment.Scope.LINKS:
+        base = _links_base(assessment, version=rules["version"])
+        if base is None:  # recorded as what it ran
+            assessment.scope = Assessment.Scope.FULL
+            Assessment.objects.filter(id=assessment.id).update(scope=Assessment.Scope.FULL)
+    if base is None:
+        _keys_refresh(candidate_id=assessment.candidate_id)
+    subject = subject_load(candidate_id=assessment.candidate_id)
+    if subject is None:
+        return None
+    ctx = Context(links=CandidateLinkIndex())
+    if base is None:
+        outcome = engine.evaluate(subject, rules, ctx)
+    else:
+        reused = _findings_stored(assessment_id=base, without=_LINK_CHECKS)
+        outcome = engine.evaluate(subject, rules, ctx, only=_LINK_CHECKS, reused=reused)
+    assessment_store(assessment=assessment, rules=rules, outcome=outcome)
+    return outcome
+
+
+def _links_base(assessment: Assessment, *, version: int) -> UUID | None:
+    """The completed assessment a links-scope run may reuse the other checks' findings of: the
+    candidate's latest, made under the active rule set, with no full request after it that
+    did not complete (the candidate changed since: a write requests a full assessment, which
+    upgrades a pending links one, or runs, failed or is running). None: run full."""
+    row = (
+        Candidate.objects.filter(pk=assessment.candidate_id)
+        .values_list(
+            "completed_assessment_id",
+            "completed_assessment__seq",
+            "completed_assessment__ruleset_version",
+        )
+        .first()
+    )
+    if row is None or row[0] is None or row[2] != version:
+        return None
+    base_id, base_seq, _ = row
+    changed = (
+        Assessment.objects.filter(
+            candidate_id=assessment.candidate_id,
+            scope=Assessment.Scope.FULL,
+            seq__gt=base_seq,
+            seq__lt=assessment.seq,
+        )
+        .exclude(status=Assessment.Status.COMPLETED)
+        .exists()
+    )
+    return None if changed else base_id
+
+
+def _findings_stored(*, assessment_id: UUID, without: frozenset[str]) -> list[Finding]:
+    """The assessment's stored signals as the findings they were made from (the engine
+    rescores them under the rule set; the related list was already capped, its count kept)."""
+    rows = (
+        Signal.objects.filter(assessment_id=assessment_id)
+        .exclude(check_name__in=without)
+        .values_list("code", "message", "evidence", "related_candidates", "related_count")
+    )
+    return [
+        Finding(
+            code=code,
+            message=message,
+            evidence=evidence,
+            related=tuple(Related(UUID(r["id"]), r["shared"]) for r in related),
+            related_count=related_count,
+        )
+        for code, message, evidence, related, related_count in rows
+    ]
+
+
+def _queue_next(*, candidate_id: UUID) -> None:
+    """After a run ends: the candidate's pending assessment (requested while this one ran, and
+    held back by `assessment_claim`) is queued now. One indexed lookup; a duplicate delivery is
+    harmless. One the sweep is to queue later (low priority) is left to it."""
+    try:
+        row = (
+            Assessment.objects.filter(
+                candidate_id=candidate_id,
+                status=Assessment.Status.PENDING,
+                queued_at__isnull=False,
+            )
+            .values_list("id", "trigger")
+            .first()
+        )
+    except DatabaseError:  # the sweep queues it after VETTING_REQUEUE_SECONDS
+        log.warning("Could not look up the next assessment of %s", candidate_id)
+        return
+    if row is not None:
+        assessment_enqueue(assessment_id=row[0], trigger=row[1])
 
 
 def _keys_refresh(*, candidate_id: UUID) -> None:
@@ -217,13 +458,18 @@ def _keys_refresh(*, candidate_id: UUID) -> None:
     if not changed:
         return
     with transaction.atomic():
-        linked = link_keys_holders(candidate_id=candidate_id, keys=changed)
+        now, later = link_keys_holders_by_value(candidate_id=candidate_id, keys=changed)
         client_id = Candidate.objects.values_list("client_id", flat=True).filter(pk=candidate_id)
-        if not linked or not client_id:
+        if not (now or later) or not client_id:
             return
-        free, busy = linked_lock(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP])
+        free, busy = linked_lock(candidate_ids=now + later)
         linked_reassess_after_commit(candidate_ids=busy, changed=candidate_id)
-        assessment_request_linked(client_id=client_id[0], candidate_ids=free)
+        free_set = set(free)
+        assessment_request_linked(
+            client_id=client_id[0],
+            candidate_ids=[pk for pk in now if pk in free_set],
+            later=[pk for pk in later if pk in free_set],
+        )
 
 
 def _claim_release(*, assessment_id: UUID) -> None:
@@ -232,9 +478,7 @@ def _claim_release(*, assessment_id: UUID) -> None:
     a new one, or the claim would wait VETTING_STALE_RUNNING_SECONDS for the sweep."""
     for _ in range(2):
         try:
-            Assessment.objects.filter(id=assessment_id, status=Assessment.Status.RUNNING).update(
-                status=Assessment.Status.PENDING, attempts=F("attempts") - 1
-            )
+            _back_to_pending(assessment_id=assessment_id, attempts=F("attempts") - 1)
             return
         except (OperationalError, InterfaceError):
             if connection.in_atomic_block:
@@ -249,10 +493,38 @@ def assessment_fault(*, assessment: Assessment, error: str) -> None:
         assessment_fail(assessment_id=assessment.id, error=error)
         return
     with transaction.atomic():  # no queued_at: the sweep's next pass retries it
-        Assessment.objects.filter(id=assessment.id, status=Assessment.Status.RUNNING).update(
-            status=Assessment.Status.PENDING, error=error[:2000], queued_at=None
+        if _back_to_pending(assessment_id=assessment.id, error=error[:2000], queued_at=None):
+            _candidate_status(assessment, Assessment.Status.PENDING)
+
+
+def _back_to_pending(*, assessment_id: UUID, **fields) -> bool:
+    """running -> pending, under the candidate's row lock (as requests take it). If a newer
+    request is pending already (one per candidate), that one does this one's work (upgraded to
+    full if this one was) and this one ends as failed, superseded; then False."""
+    with transaction.atomic():
+        row = (
+            Assessment.objects.filter(id=assessment_id, status=Assessment.Status.RUNNING)
+            .values_list("candidate_id", "scope")
+            .first()
         )
-        _candidate_status(assessment, Assessment.Status.PENDING)
+        if row is None:
+            return False
+        candidate_id, scope = row
+        list(Candidate.objects.select_for_update(of=("self",)).filter(pk=candidate_id).values("pk"))
+        newer = Assessment.objects.filter(
+            candidate_id=candidate_id, status=Assessment.Status.PENDING
+        ).exclude(id=assessment_id)
+        if not newer.exists():
+            running = Assessment.objects.filter(id=assessment_id, status=Assessment.Status.RUNNING)
+            return running.update(status=Assessment.Status.PENDING, **fields) == 1
+        if scope == Assessment.Scope.FULL:
+            newer.update(scope=Assessment.Scope.FULL)
+        Assessment.objects.filter(id=assessment_id, status=Assessment.Status.RUNNING).update(
+            status=Assessment.Status.FAILED,
+            error=f"Superseded by a newer request after: {fields.get('error') or 'a retry'}"[:2000],
+            assessed_at=timezone.now(),
+        )
+        return False
 
 
 def assessment_fail(*, assessment_id: UUID, error: str) -> None:

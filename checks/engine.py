@@ -7,6 +7,7 @@ version; an assessment records the version it applied.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,15 +38,30 @@ class Outcome:
     signals: list[ScoredSignal]
 
 
-def evaluate(subject: Subject, rules: dict[str, Any], ctx: Context) -> Outcome:
-    findings: list[Finding] = []
+def evaluate(
+    subject: Subject,
+    rules: dict[str, Any],
+    ctx: Context,
+    *,
+    only: Collection[str] | None = None,
+    reused: Iterable[Finding] = (),
+) -> Outcome:
+    """Run the enabled checks and score their findings. With `only` (check names), run just
+    those and score their findings together with `reused`, the other checks' findings kept
+    from an earlier run under the same rule set (a link-only refresh): the outcome is the one
+    a full run would give if the other checks found the same."""
+    findings: list[Finding] = list(reused)
     for check in CHECKS:
+        if only is not None and check.name not in only:
+            continue
         rule = rules["checks"].get(check.name, {})
         if not rule.get("enabled", True):
             continue
         findings.extend(check.run(subject, check.params_from(rule.get("params")), ctx))
 
-    merged = _merge_by_code(findings)
+    # In code order, whatever order the checks ran in: rounding ties in the contributions
+    # then fall the same way in a full run and in a partial one.
+    merged = sorted(_merge_by_code(findings), key=lambda f: f.code)
     kept: list[tuple[Finding, int, str]] = []
     for finding in merged:
         rule = rules["signals"].get(finding.code)

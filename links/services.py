@@ -64,7 +64,8 @@ def link_reassess_page(*, backlog_id: int) -> int:
         )
         rows, total = found[(row.kind, row.value)]
         page = [cid for cid, _ in rows]
-        count = link_reassess_request(candidate_ids=page)
+        # A value held beyond the cap is low value by any measure: refreshed by the sweep.
+        count = link_reassess_request(candidate_ids=page, low_priority=True)
         if total > len(rows):
             row.after = page[-1]
             row.save(update_fields=["after", "updated_at"])
@@ -74,12 +75,15 @@ def link_reassess_page(*, backlog_id: int) -> int:
     return count
 
 
-def link_reassess_request(*, candidate_ids: list[UUID]) -> int:
+def link_reassess_request(*, candidate_ids: list[UUID], low_priority: bool = False) -> int:
     """Ask the layer above to reassess these candidates (trigger "link"); how many it requested."""
     if not candidate_ids:
         return 0
     replies = reassess_requested.send(
-        sender=LinkReassessBacklog, candidate_ids=candidate_ids, trigger="link"
+        sender=LinkReassessBacklog,
+        candidate_ids=candidate_ids,
+        trigger="link",
+        low_priority=low_priority,
     )
     if not replies:
         raise RuntimeError("No receiver for links.signals.reassess_requested is connected")

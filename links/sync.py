@@ -81,6 +81,16 @@ def link_keys_holders(*, candidate_id: UUID, keys: Iterable[Key]) -> list[UUID]:
     return _other_holders(candidate_id, keys)
 
 
+def link_keys_holders_by_value(
+    *, candidate_id: UUID, keys: Iterable[Key]
+) -> tuple[list[UUID], list[UUID]]:
+    """Like `link_keys_holders`, split by what the shared value is worth: (holders of a value
+    worth refreshing now, holders only of low-value ones). Low value: a subnet (`ip_net`), or a
+    value with more other holders than VETTING_LINK_LOW_VALUE_HOLDERS (a campus network, a VPN
+    egress); their holders' refresh can wait for the sweep."""
+    return _holders_split(candidate_id, keys)
+
+
 def link_keys_erase(*, candidate_id: UUID) -> list[UUID]:
     """Before erasure: drop the candidate's keys; return the candidates it was linked to."""
     keys = list(
@@ -92,17 +102,27 @@ def link_keys_erase(*, candidate_id: UUID) -> list[UUID]:
 
 def _other_holders(candidate_id: UUID, keys: Iterable[Key]) -> list[UUID]:
     """Up to the cap, in value order; what a value's holders had beyond it goes to the backlog."""
+    now, later = _holders_split(candidate_id, keys)
+    return now + later
+
+
+_LOW_VALUE = (LinkKind.IP_NET,)
+
+
+def _holders_split(candidate_id: UUID, keys: Iterable[Key]) -> tuple[list[UUID], list[UUID]]:
     keys = list(keys)
     cap = settings.VETTING_LINK_REASSESS_CAP
+    crowd = settings.VETTING_LINK_LOW_VALUE_HOLDERS
     pairs: list[Pair] = [(k, v) for k, v, _ in keys if k not in _NO_REASSESS]
     pairs += [(_ALSO[k], v) for k, v in pairs if k in _ALSO]
     if not pairs or cap <= 0:
-        return []
+        return [], []
     own_hash = {k: d.rsplit(":", 1)[-1] for k, _, d in keys if k in REASSESS_PREFILTER_BITS}
     found = LinkIndex().holders_many(pairs, exclude=candidate_id, limit=cap, count=False)
-    ids: dict[UUID, None] = {}
+    ids: dict[UUID, bool] = {}  # holder: worth refreshing now
     for pair, (rows, total) in found.items():
         band = pair[0] in REASSESS_PREFILTER_BITS
+        urgent = pair[0] not in _LOW_VALUE and total <= crowd
         last, complete = None, True
         for cid, display in rows:
             if band and not _close(pair[0], own_hash.get(pair[0]), display):
@@ -110,11 +130,11 @@ def _other_holders(candidate_id: UUID, keys: Iterable[Key]) -> list[UUID]:
             if cid not in ids and len(ids) >= cap:
                 complete = False
                 break
-            ids[cid], last = None, cid
+            ids[cid], last = ids.get(cid, False) or urgent, cid
         # Band rows say "maybe": beyond the fetch limit they are left to the next change.
         if not band and (not complete or total > len(rows)):
             link_backlog_add(pair=pair, after=last, exclude=candidate_id)
-    return list(ids)
+    return [c for c, now in ids.items() if now], [c for c, now in ids.items() if not now]
 
 
 def _close(kind: str, own: str | None, display: str) -> bool:

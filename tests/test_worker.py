@@ -248,3 +248,32 @@ def test_a_photo_posted_twice_is_keyed_by_the_worker_and_flags_both(
         worker.log.read_text()[-3000:]
     )
     assert LinkKey.objects.filter(kind="photo_sha", candidate_id__in=ids).count() == 2
+
+
+def test_a_ring_posted_one_by_one_is_assessed_in_full_once_each_by_a_real_worker(queue, worker):
+    """Writes queue only their own assessment; the worker keys each candidate and refreshes
+    the earlier holders' links. However the runs interleave, each candidate gets exactly one
+    full assessment (a refresh requested while its own is pending joins it), and every one
+    ends linked to all the others."""
+    ring = []
+    for n in range(3):
+        with transaction.atomic():
+            candidate = CandidateFactory(phone="+1 314 555 0142", full_name=f"Ring {n}")
+            pipeline.assessment_request(candidate=candidate, trigger="upsert")
+        ring.append(candidate.pk)
+
+    def linked_to_all(pk) -> bool:
+        latest = Assessment.objects.filter(candidate_id=pk).order_by("-seq").first()
+        if latest is None or latest.status != "completed":
+            return False
+        signal = Signal.objects.filter(assessment=latest, code="link.phone_shared").first()
+        return signal is not None and len(signal.related_candidates) == 2
+
+    def settled() -> bool:
+        done = not Assessment.objects.filter(candidate_id__in=ring).exclude(status="completed")
+        return done and all(linked_to_all(pk) for pk in ring)
+
+    assert _wait_for(settled), worker.log.read_text()[-3000:]
+    rows = Assessment.objects.filter(candidate_id__in=ring)
+    assert rows.filter(scope="full").count() == 3
+    assert rows.filter(scope="links").count() <= 3  # 0+1+2 at most: the rest joined

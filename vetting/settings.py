@@ -229,6 +229,9 @@ VETTING_STALE_RUNNING_SECONDS = env_int("VETTING_STALE_RUNNING_SECONDS", 600)
 # An assessment that fails this many times (an error, or its worker lost) is marked failed.
 VETTING_ASSESSMENT_MAX_ATTEMPTS = env_int("VETTING_ASSESSMENT_MAX_ATTEMPTS", 3)
 VETTING_LINK_REASSESS_CAP = env_int("VETTING_LINK_REASSESS_CAP", 200)
+# A changed value with more other holders than this (a campus network, a VPN egress) is low
+# value: its holders' link refresh waits for the sweep instead of being queued at once.
+VETTING_LINK_LOW_VALUE_HOLDERS = env_int("VETTING_LINK_LOW_VALUE_HOLDERS", 25)
 # "Same building" grouping of session IPs for link.ip_subnet_shared.
 VETTING_LINK_IPV4_PREFIX = env_int("VETTING_LINK_IPV4_PREFIX", 24)
 VETTING_LINK_IPV6_PREFIX = env_int("VETTING_LINK_IPV6_PREFIX", 64)

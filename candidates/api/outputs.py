@@ -287,6 +287,11 @@ class AssessmentHistoryItemOut(s.Serializer):
     seq = s.IntegerField()
     status = s.ChoiceField(choices=Assessment.Status.choices)
     trigger = _Text()
+    scope = s.ChoiceField(
+        choices=Assessment.Scope.choices,
+        help_text="full: every check ran; links: only the link checks re-ran, the others' "
+        "signals were kept from the previous completed assessment and rescored.",
+    )
     risk_score = _nullable(s.IntegerField, min_value=0, max_value=100)
     risk_level = _nullable(s.ChoiceField, choices=Candidate.RiskLevel.choices)
     ruleset_version = _nullable(s.IntegerField)

@@ -80,6 +80,7 @@ def assessment_history_item(assessment: Assessment) -> dict[str, Any]:
         "seq": assessment.seq,
         "status": assessment.status,
         "trigger": assessment.trigger,
+        "scope": assessment.scope,
         "risk_score": assessment.risk_score,
         "risk_level": assessment.risk_level or None,
         "ruleset_version": assessment.ruleset_version,

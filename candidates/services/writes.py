@@ -459,7 +459,9 @@ def candidate_erase(*, client: ApiClient, candidate_id: UUID, request_id: str = 
         detail={"linked_reassessed": len(linked)},
     )
     free, busy = linked_lock(candidate_ids=linked[: settings.VETTING_LINK_REASSESS_CAP])
-    pipeline.assessment_request_many(candidate_ids=free, trigger=Assessment.Trigger.LINK)
+    pipeline.assessment_request_many(
+        candidate_ids=free, trigger=Assessment.Trigger.LINK, scope=Assessment.Scope.LINKS
+    )
     linked_reassess_after_commit(candidate_ids=busy, changed=candidate_id)
     return True
 

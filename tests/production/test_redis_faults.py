@@ -76,11 +76,13 @@ def test_writes_through_http_succeed_while_redis_is_down_and_complete_after(
     assert all("id" in r for r in results["results"]), results
     expected.update({r["id"]: 1 for r in results["results"]})
     for n, pk in enumerate((before["id"], single["id"])):
+        # A request for a candidate whose assessment is still pending joins it (coalescing).
+        joins = Assessment.objects.filter(candidate_id=pk, status="pending").exists()
         status, body = http_json("POST", f"{api}{pk}/sessions/", key=key, body=_session(n))
         assert status == 202, body
-        expected[pk] += 1
-    # Kept, not lost: every requested assessment waits in the database.
-    assert Assessment.objects.filter(candidate_id__in=expected, status="pending").count() >= 23
+        expected[pk] += 0 if joins else 1
+    # Kept, not lost: every requested assessment waits in the database (one per candidate).
+    assert Assessment.objects.filter(candidate_id__in=expected, status="pending").count() >= 22
 
     redis.start()  # an empty Redis: whatever was queued before the fault is gone too
     assert wait_for(lambda: _all_done(expected), timeout=90), (_state(expected), _logs(stack))
@@ -115,13 +117,13 @@ def _metrics_tell_the_story(base: str) -> None:
     # Written by the web process:
     assert values[("vetting_http_requests_total", "POST", "/api/v1/candidates/", "201")] >= 2
     # Written by the worker: the sweep recovered the work queued while Redis was down.
-    assert values[("vetting_sweep_requeued_total", "assessment")] >= 23
+    assert values[("vetting_sweep_requeued_total", "assessment")] >= 22  # one per candidate
     completed = sum(
         v
         for k, v in values.items()
         if k[0] == "vetting_assessments_finished_total" and "completed" in k
     )
-    assert completed >= 24
+    assert completed >= 23  # 22 candidates, one of them assessed twice (before and after)
     assert ("vetting_assessments_unfinished", "pending") in values
     assert any(k[0] == "vetting_queue_depth" for k in values)
 
