@@ -14,6 +14,7 @@ from candidates import pipeline
 from candidates.models import Assessment, Candidate
 from tests.api.conftest import Api, assert_error
 from tests.factories import contract_example
+from tests.threads import in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,24 +25,6 @@ def _person(external_id: str, full_name: str, **extra) -> dict:
     body = contract_example()
     body.update(external_id=external_id, full_name=full_name, **extra)
     return body
-
-
-def _in_threads(*calls) -> list:
-    """Run each call in its own thread (its own connection); their results in order."""
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            results[i] = call()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 @pytest.fixture
@@ -74,7 +57,7 @@ def test_two_concurrent_writes_to_linked_candidates_both_succeed(api, meet_after
     b = Api(api.key, api.client).post(URL, _person("lock-b", "Bert Lock")).json()["id"]
     before = (_link_assessments(a), _link_assessments(b))
 
-    statuses = _in_threads(
+    statuses = in_threads(
         lambda: (
             Api(api.key, api.client)
             .post(URL, _person("lock-a", "Anna Lock", phone="+12015550123"))
@@ -104,7 +87,7 @@ def test_two_batches_locking_the_same_candidates_in_opposite_order_both_succeed(
     def send(items):
         return Api(api.key, api.client).post(batch, {"candidates": items})
 
-    responses = _in_threads(
+    responses = in_threads(
         lambda: send([{**one, "full_name": "First A"}, {**two, "full_name": "Second A"}]),
         lambda: send([{**two, "full_name": "Second B"}, {**one, "full_name": "First B"}]),
     )

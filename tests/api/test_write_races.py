@@ -8,32 +8,15 @@ import contextlib
 import threading
 
 import pytest
-from django.db import connection
 
 from candidates.models import Candidate
 from candidates.services import writes
 from tests.api.conftest import Api
+from tests.threads import in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 URL = "/api/v1/candidates/"
-
-
-def _in_threads(*calls) -> list:
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            results[i] = call()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 @pytest.fixture
@@ -57,7 +40,7 @@ def test_two_single_posts_creating_one_external_id_give_one_candidate(
     def send(name):
         return Api(api.key, api.client).post(URL, {"external_id": "race-1", "full_name": name})
 
-    responses = _in_threads(lambda: send("Ann Race"), lambda: send("Bo Race"))
+    responses = in_threads(lambda: send("Ann Race"), lambda: send("Bo Race"))
     assert sorted(r.status_code for r in responses) == [200, 201]
     assert len({r.json()["id"] for r in responses}) == 1
     candidate = Candidate.objects.get(external_id="race-1")
@@ -74,7 +57,7 @@ def test_two_batches_creating_the_same_candidates_in_opposite_order_both_succeed
     def send(items):
         return Api(api.key, api.client).post(f"{URL}batch/", {"candidates": items})
 
-    responses = _in_threads(lambda: send([one, two]), lambda: send([two, one]))
+    responses = in_threads(lambda: send([one, two]), lambda: send([two, one]))
     assert [r.status_code for r in responses] == [200, 200]
     results = [item for r in responses for item in r.json()["results"]]
     assert all("error" not in item for item in results)
