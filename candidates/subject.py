@@ -122,6 +122,17 @@ def subject_load(*, candidate_id: UUID) -> Subject | None:
     return _subject(row, vendor_record=record)
 
 
+def subjects_load(*, candidate_ids: list[UUID]) -> dict[UUID, Subject]:
+    """Many candidates' subjects in the one statement `subject_load` uses, without their vendor
+    record (for the rules simulation's re-run of checks, which reads no vendor history)."""
+    rows = (
+        Candidate.objects.filter(pk__in=candidate_ids)
+        .annotate(**{f"_{name}": _aggregated(name) for name in _RELATIONS})
+        .values(*_COLUMNS, *(f"_{name}" for name in _RELATIONS))
+    )
+    return {row["id"]: _subject(row, vendor_record=None) for row in rows}
+
+
 def _aggregated(relation: str) -> RawSQL:
     """(SELECT <the rows as one JSON array> FROM <relation> WHERE candidate_id = <outer>.id):
     one index scan on the relation's candidate column, in the candidate's own statement."""

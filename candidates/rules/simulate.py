@@ -20,7 +20,7 @@ from uuid import UUID
 
 from candidates.linking import CandidateLinkIndex
 from candidates.models import Candidate, Signal
-from candidates.subject import subject_from
+from candidates.subject import subjects_load
 from checks.base import Context
 from checks.params import params_defaults
 from checks.registry import CHECKS, code_info
@@ -164,18 +164,12 @@ def stored_codes(assessment_ids: list[UUID]) -> dict[UUID, set[str]]:
 
 def rerun_codes(ids: list[UUID], check_names: list[str], rules: dict[str, Any]) -> dict:
     """Codes the given checks find now, under the draft's parameters, per candidate."""
-    candidates = Candidate.objects.filter(pk__in=ids).prefetch_related(
-        "sessions", "documents", "observations"
-    )
     ctx = Context(links=CandidateLinkIndex())
     runs = [(_CHECKS[n], _CHECKS[n].params_from(_check_rule(rules, n)[1])) for n in check_names]
-    found: dict[UUID, set[str]] = {}
-    for candidate in candidates:
-        subject = subject_from(candidate)
-        found[candidate.pk] = {
-            f.code for check, params in runs for f in check.run(subject, params, ctx)
-        }
-    return found
+    return {
+        pk: {f.code for check, params in runs for f in check.run(subject, params, ctx)}
+        for pk, subject in subjects_load(candidate_ids=ids).items()
+    }
 
 
 def simulate_chunk(
