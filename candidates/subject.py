@@ -4,8 +4,8 @@ candidate names a vendor, whatever it holds.
 The candidate's row comes with its sessions, documents, observations, contact changes and link
 keys aggregated as JSON by correlated subqueries in the same statement (PostgreSQL `json_agg`,
 SQLite `json_group_array`), so an assessment pays one round trip for them, not one per
-relation, and builds no model instance for a child row. `subject_from` builds the same subject
-from a prefetched model instance (the rule simulation loads candidates a chunk at a time).
+relation, and builds no model instance for a child row. `subjects_load` does the same for
+many candidates at once (the rules simulation's re-run, a chunk at a time).
 """
 
 from __future__ import annotations
@@ -186,8 +186,8 @@ def _vendor_record(*, client_id: UUID, vendor_key: str, risk_level: str) -> tupl
 
 
 def _subject(row: Mapping[str, Any], *, vendor_record: tuple[int, int] | None) -> Subject:
-    """The subject from `subject_load`'s row: the same values `subject_from` gives for the
-    candidate (tests/test_subject_load.py compares the two)."""
+    """The subject from `subject_load`'s row: the same values as one built from the model
+    instances of the candidate (tests/test_subject_load.py compares the two)."""
     sessions = sorted(_rows(row["_sessions"]), key=lambda r: (_when(r[1]), r[6]))
     documents = sorted(_rows(row["_documents"]), key=lambda r: (_when(r[8]), UUID(r[9])))
     observations = sorted(_rows(row["_observations"]), key=lambda r: (_when(r[2]), r[3]))
@@ -266,68 +266,3 @@ def _when(value: str) -> datetime:
     from SQLite (how Django stores it there)."""
     parsed = datetime.fromisoformat(value)
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def subject_from(c: Candidate, *, vendor_record: tuple[int, int] | None = None) -> Subject:
-    return Subject(
-        id=c.id,
-        full_name=c.full_name,
-        now=timezone.now(),
-        email=c.email,
-        phone=c.phone,
-        date_of_birth=c.date_of_birth,
-        nationality=c.nationality,
-        claimed_location=c.claimed_location or {},
-        home_address=c.home_address or {},
-        shipping_address=c.shipping_address or {},
-        payout_account_holder=c.payout_account_holder,
-        payout_bank_country=c.payout_bank_country,
-        payout_iban_country=c.payout_iban_country,
-        payout_routing_number=c.payout_routing_number,
-        payout_account_key=c.payout_account_key,
-        payout_account_last4=c.payout_account_last4 or c.payout_iban_last4,
-        has_payout=c.has_payout,
-        sessions=tuple(
-            SessionFacts(
-                ip=s.ip,
-                seen_at=s.seen_at,
-                kind=s.kind,
-                user_agent=s.user_agent,
-                timezone=s.timezone,
-                utc_offset_minutes=s.utc_offset_minutes,
-            )
-            for s in c.sessions.all()
-        ),
-        documents=tuple(
-            DocumentFacts(
-                kind=d.kind,
-                issuing_country=d.issuing_country,
-                number_key=d.number_key,
-                number_last4=d.number_last4,
-                expires_on=d.expires_on,
-                mrz=d.mrz,
-                mrz_facts=d.mrz_facts or {},
-                image_id=d.image_id,
-            )
-            for d in c.documents.all()
-        ),
-        observations=tuple(
-            ObservationFacts(code=o.code, note=o.note, created_at=o.created_at)
-            for o in c.observations.all()
-        ),
-        resume_text=c.resume_text,
-        photo_id=c.photo_id,
-        stage=c.stage,
-        vendor=c.vendor,
-        payout_method=c.payout_method,
-        referred_by=c.referred_by or {},
-        references=tuple(c.references or ()),
-        resume_metadata=c.resume_file.metadata if c.resume_file else {},
-        vendor_record=vendor_record,
-        contact_changes=tuple(
-            ContactChangeFacts(
-                field=h.field, changed_at=h.changed_at, stage=h.stage, replaced=h.old is not None
-            )
-            for h in c.contact_changes.all()
-        ),
-    )

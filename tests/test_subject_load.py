@@ -7,9 +7,17 @@ import dataclasses
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from candidates.models import Candidate, ContactChange, Observation, ResumeFile
-from candidates.subject import subject_from, subject_load, vendor_record
+from candidates.subject import subject_load, vendor_record
+from checks.base import (
+    ContactChangeFacts,
+    DocumentFacts,
+    ObservationFacts,
+    SessionFacts,
+    Subject,
+)
 from links.models import LinkKey
 from tests.factories import ApiClientFactory
 from tests.links.helpers import stored_image
@@ -19,6 +27,73 @@ from tests.posting import payload, post
 pytestmark = pytest.mark.django_db
 
 MRZ = "P<USAERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n5841207393USA7408122F3204153<<<<<<<<<<<<<<00"
+
+
+# The oracle: the subject built from prefetched model instances, as assessments loaded it
+# before the one-statement load.
+def subject_from(c: Candidate, *, vendor_record: tuple[int, int] | None = None) -> Subject:
+    return Subject(
+        id=c.id,
+        full_name=c.full_name,
+        now=timezone.now(),
+        email=c.email,
+        phone=c.phone,
+        date_of_birth=c.date_of_birth,
+        nationality=c.nationality,
+        claimed_location=c.claimed_location or {},
+        home_address=c.home_address or {},
+        shipping_address=c.shipping_address or {},
+        payout_account_holder=c.payout_account_holder,
+        payout_bank_country=c.payout_bank_country,
+        payout_iban_country=c.payout_iban_country,
+        payout_routing_number=c.payout_routing_number,
+        payout_account_key=c.payout_account_key,
+        payout_account_last4=c.payout_account_last4 or c.payout_iban_last4,
+        has_payout=c.has_payout,
+        sessions=tuple(
+            SessionFacts(
+                ip=s.ip,
+                seen_at=s.seen_at,
+                kind=s.kind,
+                user_agent=s.user_agent,
+                timezone=s.timezone,
+                utc_offset_minutes=s.utc_offset_minutes,
+            )
+            for s in c.sessions.all()
+        ),
+        documents=tuple(
+            DocumentFacts(
+                kind=d.kind,
+                issuing_country=d.issuing_country,
+                number_key=d.number_key,
+                number_last4=d.number_last4,
+                expires_on=d.expires_on,
+                mrz=d.mrz,
+                mrz_facts=d.mrz_facts or {},
+                image_id=d.image_id,
+            )
+            for d in c.documents.all()
+        ),
+        observations=tuple(
+            ObservationFacts(code=o.code, note=o.note, created_at=o.created_at)
+            for o in c.observations.all()
+        ),
+        resume_text=c.resume_text,
+        photo_id=c.photo_id,
+        stage=c.stage,
+        vendor=c.vendor,
+        payout_method=c.payout_method,
+        referred_by=c.referred_by or {},
+        references=tuple(c.references or ()),
+        resume_metadata=c.resume_file.metadata if c.resume_file else {},
+        vendor_record=vendor_record,
+        contact_changes=tuple(
+            ContactChangeFacts(
+                field=h.field, changed_at=h.changed_at, stage=h.stage, replaced=h.old is not None
+            )
+            for h in c.contact_changes.all()
+        ),
+    )
 
 
 def _from_models(candidate_id) -> object:
