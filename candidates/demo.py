@@ -169,6 +169,46 @@ def image_b64(seed: int, *, kind: str = "photo", quality: int = 85) -> str:
     return base64.b64encode(out.getvalue()).decode()
 
 
+def pdf_bytes(text: str, *, author: str = "", creator: str = "", producer: str = "") -> bytes:
+    """A one-page PDF 1.4 with `text` in Helvetica and a document information dictionary."""
+
+    def literal(value: str) -> str:
+        return value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    lines = text.splitlines() or [""]
+    stream = "BT /F1 11 Tf 72 740 Td 14 TL " + " ".join(f"({literal(li)}) '" for li in lines)
+    stream += " ET"
+    info = " ".join(
+        f"/{k} ({literal(v)})"
+        for k, v in (("Author", author), ("Creator", creator), ("Producer", producer))
+        if v
+    )
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+        f"<< {info} /CreationDate (D:20260301120000Z) /ModDate (D:20260302093000Z) >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1"))
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n"
+        f"startxref\n{xref}\n%%EOF\n".encode()
+    )
+    return out.getvalue()
+
+
 def _mrz_check(field: str) -> str:
     values = {**{str(d): d for d in range(10)}, "<": 0, **{chr(65 + i): 10 + i for i in range(26)}}
     return str(sum(values[c] * (7, 3, 1)[i % 3] for i, c in enumerate(field)) % 10)
@@ -302,6 +342,7 @@ def honest(i: int, now: datetime) -> dict[str, Any]:
         "resume_text": _resume(rnd, name),
         "photo": image_b64(50_000 + i),
     }
+    payload.update(_pipeline_fields(i, name))
     if country == "US":
         payload["payout"] = {
             "account_holder": name,
@@ -331,8 +372,36 @@ def honest(i: int, now: datetime) -> dict[str, Any]:
     return payload
 
 
+STAGES = ["applied", "screening", "interviewing", "interviewing", "offer", "hired"]
+AGENCIES = ["Harbor Tech Recruiting", "Summit Talent Partners", None]  # None: applied directly
+
+
+def _pipeline_fields(i: int, name: str) -> dict[str, Any]:
+    """v1.1's hiring-pipeline fields as an honest candidate has them: a stage, an agency for two
+    in three, a former manager as reference, and now and then a referral by an earlier (honest)
+    candidate. Drawn from a generator of their own, so the v1.0 fields above stay as they were."""
+    rnd = random.Random(5000 + i)
+    ref_first, ref_last = rnd.choice(FIRST), rnd.choice(LAST)
+    employer = rnd.choice(EMPLOYERS).lower().replace(" ", "")
+    fields: dict[str, Any] = {
+        "stage": rnd.choice(STAGES),
+        "references": [
+            {
+                "name": f"{ref_first} {ref_last}",
+                "email": f"{ref_first.lower()}.{ref_last.lower()}.{i}@{employer}.example.com",
+                "relationship": "manager",
+            }
+        ],
+    }
+    if AGENCIES[i % len(AGENCIES)]:
+        fields["vendor"] = AGENCIES[i % len(AGENCIES)]
+    if i >= 5 and i % 7 == 0:
+        fields["referred_by"] = {"external_id": f"demo-{i - 5:04d}"}
+    return fields
+
+
 def fraud_rings(now: datetime) -> list[dict[str, Any]]:
-    """Three rings: a laptop farm, a resume mill, a borrowed photo; plus lone anomalies."""
+    """Four rings: a laptop farm, a resume mill, a borrowed photo, a staffing vendor's bench."""
     rnd = random.Random(7)
     people: list[dict[str, Any]] = []
     # Ring 1: five "US" engineers; one passport scan re-encoded, one VoIP-style phone, one
@@ -463,7 +532,95 @@ def fraud_rings(now: datetime) -> list[dict[str, Any]]:
                 ),
             }
         )
+    people += _vendor_bench(now, rnd)
     return people
+
+
+VENDOR_BENCH = [("Alex", "Morgan"), ("Chris", "Bailey"), ("Jordan", "Reed"), ("Taylor", "Brooks")]
+BENCH_HANDLER = "Andrew Novak"  # paid for all four, and the author of their resume files
+
+
+def _vendor_bench(now: datetime, rnd: random.Random) -> list[dict[str, Any]]:
+    """Ring 4, in v1.1's fields: four Chicago engineers from one staffing vendor who look
+    clean one by one (own phones, addresses, residential IPs, consistent clocks), but one person
+    is paid for all of them on one Payoneer account, the first vouches for the other three as
+    their former manager and referred them, and one account wrote all their resume files."""
+    people = []
+    lead_phone = "+1 312 557 9010"
+    for k, (first, last) in enumerate(VENDOR_BENCH):
+        name = f"{first} {last}"
+        resume = _resume(random.Random(700 + k), name)
+        text = resume.replace("\u2014", "-")  # Helvetica's PDF encoding has no em dash
+        person: dict[str, Any] = {
+            "external_id": f"demo-ring4-{k}",
+            "full_name": name,
+            "email": f"{first.lower()}.{last.lower()}.dev{k}@outlook.com",
+            "phone": f"+1 312 557 {9010 + 7 * k}",
+            "claimed_location": {
+                "country": "US",
+                "region": "IL",
+                "city": "Chicago",
+                "timezone": "America/Chicago",
+            },
+            "home_address": {
+                "line1": f"{1200 + 40 * k} N Clark St",
+                "city": "Chicago",
+                "region": "IL",
+                "postal_code": "60610",
+                "country": "US",
+            },
+            "sessions": _sessions(
+                rnd,
+                ip=f"24.15.{30 + k}.{9 + k}",
+                tz="America/Chicago",
+                local_offset=-360,
+                now=now,
+                count=3,
+            ),
+            "stage": "offer" if k == 3 else "interviewing",
+            "vendor": "Brightpath Staffing LLC",
+            "payout": {
+                "method": "payoneer",
+                "account_holder": BENCH_HANDLER,
+                "account_email": "brightpath.payouts@gmail.com",
+            },
+            "resume_text": resume,
+            "resume_file": {
+                "filename": f"{first}_{last}_CV.pdf",
+                "content": base64.b64encode(
+                    pdf_bytes(text, author=BENCH_HANDLER, creator="Microsoft Word")
+                ).decode(),
+            },
+        }
+        if k:
+            person["references"] = [
+                {"name": "Alex Morgan", "phone": lead_phone, "relationship": "manager"}
+            ]
+            person["referred_by"] = {"external_id": "demo-ring4-0", "name": "Alex Morgan"}
+        people.append(person)
+    return people
+
+
+def demo_updates() -> list[dict[str, Any]]:
+    """Later writes, as an ATS sends them (an omitted field is unchanged), for the history
+    checks: the bench member at the offer stage switches the payout to a new bank account, and
+    another replaces the phone three times in a week."""
+    updates: list[dict[str, Any]] = [
+        {
+            "external_id": "demo-ring4-3",
+            "payout": {
+                "method": "bank",
+                "account_holder": BENCH_HANDLER,
+                "bank_country": "US",
+                "routing_number": "071000013",
+                "account_number": "7788990011",
+            },
+        }
+    ]
+    updates += [
+        {"external_id": "demo-ring4-2", "phone": f"+1 312 557 {9500 + n}"} for n in range(3)
+    ]
+    return updates
 
 
 def demo_payloads(count: int = 300, now: datetime | None = None) -> list[dict[str, Any]]:

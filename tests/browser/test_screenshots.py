@@ -26,7 +26,7 @@ pytestmark = [
     ),
 ]
 OUT = Path(__file__).resolve().parents[2] / "docs" / "img"
-# Enough honest people to fill the first page behind the three rings.
+# Enough honest people to fill the first page behind the four rings.
 DEMO_COUNT = 60
 # The resume mill's member who also used a disposable mailbox.
 DETAIL_EXTERNAL_ID = "demo-ring2-0"

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from candidates.api.serializers import CandidateIn
 from candidates.api_clients import api_client_create, api_client_rotate_key
-from candidates.demo import demo_payloads
+from candidates.demo import demo_payloads, demo_updates
 from candidates.models import ApiClient, Candidate, ReviewDecision
 from candidates.roles import ROLE_GROUPS
 from candidates.services import candidate_upsert
@@ -79,21 +79,32 @@ class Command(BaseCommand):
         existing = set(
             Candidate.objects.filter(client=client).values_list("external_id", flat=True)
         )
-        started, loaded = time.monotonic(), 0
+        started, loaded = time.monotonic(), set()
         for payload in demo_payloads(count):
             if payload["external_id"] in existing:
                 continue
-            serializer = CandidateIn(data=payload)
-            if not serializer.is_valid():
-                raise CommandError(
-                    f"Demo payload {payload['external_id']} is invalid: {serializer.errors}"
-                )
-            with transaction.atomic():
-                candidate_upsert(client=client, data=serializer.validated_data)
-            loaded += 1
+            self._write(client, payload)
+            loaded.add(payload["external_id"])
+        # Later changes (an ATS's updates) only to candidates loaded in this run: a re-run
+        # leaves the demo as it was.
+        for update in demo_updates():
+            if update["external_id"] in loaded:
+                self._write(client, update)
         if loaded:
-            self.stdout.write(f"Loaded {loaded} candidates in {time.monotonic() - started:.1f}s")
-        return loaded
+            took = time.monotonic() - started
+            self.stdout.write(f"Loaded {len(loaded)} candidates in {took:.1f}s")
+        return len(loaded)
+
+    @staticmethod
+    def _write(client: ApiClient, payload: dict) -> None:
+        """Through the API's serializer and service, as an ATS's POST."""
+        serializer = CandidateIn(data=payload)
+        if not serializer.is_valid():
+            raise CommandError(
+                f"Demo payload {payload['external_id']} is invalid: {serializer.errors}"
+            )
+        with transaction.atomic():
+            candidate_upsert(client=client, data=serializer.validated_data)
 
     def _decisions(self, client: ApiClient) -> int:
         """A few decisions by the demo recruiter, through the same service the dashboard uses,
