@@ -319,11 +319,15 @@ def main() -> None:
     if args.measure_only:
         if args.explain:
             explain()
-        mean, p50, p95, queries, signals, _times = measure(args.sample)
+        mean, p50, p95, queries, signals, times = measure(args.sample)
+        size = Candidate.objects.count()
         print(
-            f"{Candidate.objects.count():,} candidates: mean {mean:.1f} ms, p50 {p50:.1f}, "
+            f"{size:,} candidates: mean {mean:.1f} ms, p50 {p50:.1f}, "
             f"p95 {p95:.1f}, {queries:.1f} queries, {signals} signals"
         )
+        if args.json:
+            row = {"size": size, "keys": LinkKey.objects.count(), "load_s": 0.0}
+            Path(args.json).write_text(json.dumps([{**row, "queries": queries, "ms": times}]))
         return
     for size in [int(s) for s in args.sizes.split(",")]:
         loaded = load(size, client)

@@ -353,6 +353,16 @@ def ceiling_figures(raw: dict) -> list[Figure]:
     return out
 
 
+def _links_note(row: dict) -> str:
+    rounds = row.get("rounds")
+    if not rounds:
+        return f"p50 ± IQR/2 of {len(row['ms'])} candidates"
+    return (
+        f"p50 ± IQR/2 of {len(row['ms'])} timings: {rounds} rounds of "
+        f"{len(row['ms']) // rounds} candidates, the sizes interleaved"
+    )
+
+
 def scale_figures(raw: dict) -> list[Figure]:
     out = []
     links = sorted(raw.get("links") or [], key=lambda r: r["size"])
@@ -370,7 +380,7 @@ def scale_figures(raw: dict) -> list[Figure]:
                     f"at {base['size']:,}",
                     "ratio ≤ 1.5" if largest else "",
                     digits=2,
-                    note=f"p50 ± IQR/2 of {len(row['ms'])} candidates",
+                    note=_links_note(row),
                     higher_is_better=False,
                 )
             )

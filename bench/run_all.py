@@ -134,9 +134,39 @@ def scale_scripts(args, raw: dict, errors: dict) -> None:
     try:
         for key, script, db, extra in runs:
             _scale_script(key, script, db, extra, args, created, raw, errors)
+        _links_rounds(links_sizes, sample, args, created, raw, errors)
     finally:
         for name in created if not args.keep_data else ():
             database_drop(base, name)
+
+
+LINKS_ROUNDS = 3
+
+
+def _links_rounds(sizes, sample: str, args, created, raw: dict, errors: dict) -> None:
+    """The link-check cost per size, compared under equal conditions: each size is first
+    measured right after its own load (cold caches, the next load not started, minutes apart
+    from the others), which is kept as `raw.links_after_load`. The figures are then the pooled
+    samples of LINKS_ROUNDS rounds that time the sizes one after another (10k, 100k, 1M, 10k,
+    ...), so a change in the machine's load falls on every size alike."""
+    first = raw.get("links") or []
+    if len(first) != len(sizes):
+        return  # a size failed: the table says which
+    pooled: dict[int, dict] = {}
+    for _round in range(LINKS_ROUNDS):
+        for size in sizes:
+            raw["links"] = []
+            extra = ["--measure-only", "--sample", sample]
+            _scale_script(
+                "links", "bench_links.py", ("links", size), extra, args, created, raw, errors
+            )
+            for row in raw["links"]:
+                loaded = next((r for r in first if r["size"] == size), row)
+                into = pooled.setdefault(size, {**loaded, "ms": [], "rounds": 0})
+                into["ms"] += row["ms"]
+                into["rounds"] += 1
+    raw["links_after_load"] = first
+    raw["links"] = [pooled[size] for size in sizes if size in pooled] or first
 
 
 def _reusable(base: str, name: str, kind: str, size: int) -> dict | None:
@@ -199,7 +229,11 @@ def _scale_script(key, script, db, extra, args, created, raw, errors) -> None:
     finally:
         target.unlink(missing_ok=True)
     took = time.monotonic() - t0
-    raw.setdefault("scale_seconds", {})[f"{script} {' '.join(extra)}"] = took
+    seconds = raw.setdefault("scale_seconds", {})  # a script run in rounds: their sum
+    label = f"{script} {' '.join(extra)}"
+    if db and "--measure-only" in extra:
+        label += f" ({_size_name(db[1])})"
+    seconds[label] = seconds.get(label, 0.0) + took
     print(f"   {script}: {took:.0f} s", flush=True)
 
 
