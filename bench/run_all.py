@@ -201,7 +201,9 @@ def _scale_script(key, script, db, extra, args, created, raw, errors) -> None:
     try:
         if db:
             kind, size = db
-            name = f"{args.db_prefix}{kind}_{_size_name(size)}"
+            # A throwaway database never takes a kept one's name: it is dropped at the end.
+            throwaway = "" if args.keep_data else "tmp_"
+            name = f"{args.db_prefix}{throwaway}{kind}_{_size_name(size)}"
             if name not in created:
                 kept = _reusable(args.base, name, kind, size) if args.keep_data else None
                 print(f"   {name}: {'reused, loaded ' + kept['loaded_at'] if kept else 'fresh'}")
