@@ -382,27 +382,13 @@ def _links_base(assessment: Assessment, *, version: int) -> tuple[Subject, list[
     request after it that did not complete (the candidate changed since: a write requests a
     full assessment, which upgrades a pending links one, or runs, failed or is running).
     None: run full."""
-    unfinished = Assessment.objects.filter(
-        candidate_id=OuterRef("pk"),
-        scope=Assessment.Scope.FULL,
-        seq__gt=OuterRef("completed_assessment__seq"),
-        seq__lt=assessment.seq,
-    ).exclude(status=Assessment.Status.COMPLETED)
     loaded = subject_load_with(
         candidate_id=assessment.candidate_id,
         relations=LINK_RELATIONS,
         vendor=False,
-        extra={
-            "_base_version": F("completed_assessment__ruleset_version"),
-            "_base_changed": Exists(unfinished),
-            "_base_findings": json_rows(
-                Signal,
-                _FINDING_COLUMNS,
-                key="assessment_id",
-                outer="completed_assessment_id",
-                exclude=("check_name", sorted(_LINK_CHECKS)),
-            ),
-        },
+        extra=_links_base_annotations,
+        arg=assessment.seq,
+        prepared="links_base",
     )
     if loaded is None:
         return None
@@ -410,6 +396,27 @@ def _links_base(assessment: Assessment, *, version: int) -> tuple[Subject, list[
     if base["_base_version"] != version or base["_base_changed"]:
         return None  # no completed one (no version), another rule set's, or changed since
     return subject, _findings_stored(base["_base_findings"])
+
+
+def _links_base_annotations(seq: int) -> dict:
+    """`_links_base`'s reads beside the subject, for a links-scope assessment numbered `seq`."""
+    unfinished = Assessment.objects.filter(
+        candidate_id=OuterRef("pk"),
+        scope=Assessment.Scope.FULL,
+        seq__gt=OuterRef("completed_assessment__seq"),
+        seq__lt=seq,
+    ).exclude(status=Assessment.Status.COMPLETED)
+    return {
+        "_base_version": F("completed_assessment__ruleset_version"),
+        "_base_changed": Exists(unfinished),
+        "_base_findings": json_rows(
+            Signal,
+            _FINDING_COLUMNS,
+            key="assessment_id",
+            outer="completed_assessment_id",
+            exclude=("check_name", sorted(_LINK_CHECKS)),
+        ),
+    }
 
 
 _FINDING_COLUMNS = (

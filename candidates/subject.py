@@ -11,9 +11,9 @@ many candidates at once (the rules simulation's re-run, a chunk at a time).
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from django.db import connection
@@ -122,20 +122,35 @@ def subject_load_with(
     candidate_id: UUID,
     relations: Collection[str] = tuple(_RELATIONS),
     vendor: bool = True,
-    extra: Mapping[str, Any] | None = None,
+    extra: Callable[[int], Mapping[str, Any]] | None = None,
+    arg: int = 0,
+    prepared: str = "",
 ) -> tuple[Subject, dict[str, Any]] | None:
-    """The subject, and the values of the `extra` annotations read in the same statement. Of
+    """The subject, and the values of the annotations `extra(arg)` in the same statement. Of
     the relations only `relations` are read (the others come empty, link keys as None: not
     loaded); with `vendor=False` no vendor record (one query fewer when the candidate names a
-    vendor). For a caller that runs only some checks and knows what they read."""
-    extra = dict(extra or {})
+    vendor). For a caller that runs only some checks and knows what they read.
+
+    `prepared` names the statement: it is then compiled once per process (and database) with
+    stand-ins for the candidate and `arg`, and run with theirs in their place. Compiling the
+    ORM query is most of its CPU (1.2 ms of 1.3 here); its text depends on nothing else."""
     names = [name for name in _RELATIONS if name in relations]
-    row = (
-        Candidate.objects.filter(pk=candidate_id)
-        .annotate(**{f"_{name}": _aggregated(name) for name in names}, **extra)
-        .values(*_COLUMNS, *(f"_{name}" for name in names), *extra)
-        .first()
-    )
+
+    def query(pk: UUID, value: int):
+        annotations = dict(extra(value)) if extra else {}
+        return (
+            Candidate.objects.filter(pk=pk)
+            .annotate(**{f"_{name}": _aggregated(name) for name in names}, **annotations)
+            .values(*_COLUMNS, *(f"_{name}" for name in names), *annotations)
+            .order_by("pk")[:1]
+        )
+
+    if prepared:
+        row = _Prepared.get(prepared, lambda: query(_STAND_IN_ID, _STAND_IN_ARG)).first(
+            candidate_id, arg
+        )
+    else:
+        row = next(iter(query(candidate_id, arg)), None)
     if row is None:
         return None
     record = (
@@ -145,7 +160,60 @@ def subject_load_with(
         if vendor
         else None
     )
-    return _subject(row, vendor_record=record), {name: row[name] for name in extra}
+    wanted = _COLUMNS_SET.union(f"_{name}" for name in names)
+    return _subject(row, vendor_record=record), {k: v for k, v in row.items() if k not in wanted}
+
+
+_COLUMNS_SET = frozenset(_COLUMNS)
+_STAND_IN_ID = UUID("00000000-0000-4000-8000-00000000c0de")
+_STAND_IN_ARG = 2_000_000_011  # an int4 no seq reaches (a negative one the ORM folds away)
+
+
+class _Prepared:
+    """A `values()` query compiled once, with its two stand-in values' places in the
+    parameters found, and run as raw SQL with the ORM's own converters applied to its row."""
+
+    _made: ClassVar[dict[tuple[str, str], _Prepared]] = {}
+
+    def __init__(self, queryset) -> None:
+        query = queryset.query
+        compiler = query.get_compiler(connection=connection)
+        self.sql, params = compiler.as_sql()
+        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        self.converters = list(compiler.get_converters(fields).items())
+        stand_in_id = Candidate._meta.pk.get_db_prep_value(_STAND_IN_ID, connection)
+        self.params = list(params)
+        self.slots = {
+            n: "id" if p == stand_in_id else "arg"
+            for n, p in enumerate(params)
+            if p in (stand_in_id, _STAND_IN_ARG)
+        }
+        if sorted(self.slots.values()) != ["arg", "id"]:  # each in one place, or do not cache
+            raise ValueError(f"cannot prepare {self.sql!r}: stand-ins at {self.slots}")
+
+    @classmethod
+    def get(cls, name: str, build: Callable[[], Any]) -> _Prepared:
+        key = (name, connection.vendor)
+        if key not in cls._made:
+            cls._made[key] = cls(build())
+        return cls._made[key]
+
+    def first(self, candidate_id: UUID, arg: int) -> dict[str, Any] | None:
+        values = {"id": Candidate._meta.pk.get_db_prep_value(candidate_id, connection), "arg": arg}
+        params = list(self.params)
+        for n, slot in self.slots.items():
+            params[n] = values[slot]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        row = list(row)
+        for pos, (convs, expression) in self.converters:
+            for convert in convs:
+                row[pos] = convert(row[pos], expression, connection)
+        return dict(zip(self.names, row, strict=True))
 
 
 def subjects_load(*, candidate_ids: list[UUID]) -> dict[UUID, Subject]:
