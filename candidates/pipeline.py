@@ -43,7 +43,7 @@ from checks import engine
 from checks.base import Context, Finding, Related, Subject
 from checks.models import RuleSet
 from checks.registry import CHECKS
-from checks.rulesets import ruleset_active_snapshot
+from checks.rulesets import ruleset_active_snapshot, ruleset_snapshot_of
 from links.queueing import enqueue
 from links.sync import link_keys_holders_by_value
 
@@ -354,17 +354,17 @@ def _assess(assessment: Assessment) -> engine.Outcome | None:
     candidates and rescores them with the stored findings of the others, when it can (see
     `_links_base`); a full one first keys the candidate and fans out to the holders of the
     values that changed."""
-    rules = ruleset_active_snapshot()
     ctx = Context(links=CandidateLinkIndex())
     if assessment.scope == Assessment.Scope.LINKS:
-        base = _links_base(assessment, version=rules["version"])
+        base = _links_base(assessment)
         if base is not None:
-            subject, reused = base
+            subject, reused, rules = base
             outcome = engine.evaluate(subject, rules, ctx, only=_LINK_CHECKS, reused=reused)
             assessment_store(assessment=assessment, rules=rules, outcome=outcome)
             return outcome
         assessment.scope = Assessment.Scope.FULL  # recorded as what it ran
         Assessment.objects.filter(id=assessment.id).update(scope=Assessment.Scope.FULL)
+    rules = ruleset_active_snapshot()
     _keys_refresh(candidate_id=assessment.candidate_id)
     subject = subject_load(candidate_id=assessment.candidate_id)
     if subject is None:
@@ -374,14 +374,14 @@ def _assess(assessment: Assessment) -> engine.Outcome | None:
     return outcome
 
 
-def _links_base(assessment: Assessment, *, version: int) -> tuple[Subject, list[Finding]] | None:
+def _links_base(assessment: Assessment) -> tuple[Subject, list[Finding], dict] | None:
     """What a links-scope run needs, in one statement: the subject as the link checks read it
     (the candidate's columns and link keys; no sessions, documents, observations or vendor
-    record) and the stored findings of the other checks in the completed assessment it may
-    reuse them from: the candidate's latest, made under the active rule set, with no full
-    request after it that did not complete (the candidate changed since: a write requests a
-    full assessment, which upgrades a pending links one, or runs, failed or is running).
-    None: run full."""
+    record), the active rule set, and the stored findings of the other checks in the completed
+    assessment it may reuse them from: the candidate's latest, made under the active rule set,
+    with no full request after it that did not complete (the candidate changed since: a write
+    requests a full assessment, which upgrades a pending links one, or runs, failed or is
+    running). None: run full."""
     loaded = subject_load_with(
         candidate_id=assessment.candidate_id,
         relations=LINK_RELATIONS,
@@ -393,9 +393,10 @@ def _links_base(assessment: Assessment, *, version: int) -> tuple[Subject, list[
     if loaded is None:
         return None
     subject, base = loaded
-    if base["_base_version"] != version or base["_base_changed"]:
+    rules = ruleset_snapshot_of(active=(base["_rules_version"], base["_rules_created_at"]))
+    if base["_base_version"] != rules["version"] or base["_base_changed"]:
         return None  # no completed one (no version), another rule set's, or changed since
-    return subject, _findings_stored(base["_base_findings"])
+    return subject, _findings_stored(base["_base_findings"]), rules
 
 
 def _links_base_annotations(seq: int) -> dict:
@@ -406,7 +407,10 @@ def _links_base_annotations(seq: int) -> dict:
         seq__gt=OuterRef("completed_assessment__seq"),
         seq__lt=seq,
     ).exclude(status=Assessment.Status.COMPLETED)
+    active = RuleSet.objects.filter(is_active=True)  # ruleset_active_snapshot's row
     return {
+        "_rules_version": Subquery(active.values("version")[:1]),
+        "_rules_created_at": Subquery(active.values("created_at")[:1]),
         "_base_version": F("completed_assessment__ruleset_version"),
         "_base_changed": Exists(unfinished),
         "_base_findings": json_rows(
