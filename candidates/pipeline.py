@@ -11,6 +11,7 @@ worker died), so a duplicate delivery or a retry does the work once.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import time
 from datetime import timedelta
@@ -37,12 +38,12 @@ from candidates.linking import CandidateLinkIndex, candidate_keys_sync
 from candidates.locks import linked_lock, linked_reassess_after_commit
 from candidates.models import Assessment, Candidate, Signal
 from candidates.services import reviews
-from candidates.subject import subject_load
+from candidates.subject import LINK_RELATIONS, json_rows, subject_load, subject_load_with
 from checks import engine
-from checks.base import Context, Finding, Related
+from checks.base import Context, Finding, Related, Subject
 from checks.models import RuleSet
 from checks.registry import CHECKS
-from checks.rulesets import ruleset_active_snapshot
+from checks.rulesets import ruleset_active_snapshot, ruleset_snapshot_of
 from links.queueing import enqueue
 from links.sync import link_keys_holders_by_value
 
@@ -353,66 +354,88 @@ def _assess(assessment: Assessment) -> engine.Outcome | None:
     candidates and rescores them with the stored findings of the others, when it can (see
     `_links_base`); a full one first keys the candidate and fans out to the holders of the
     values that changed."""
-    rules = ruleset_active_snapshot()
-    base = None
+    ctx = Context(links=CandidateLinkIndex())
     if assessment.scope == Assessment.Scope.LINKS:
-        base = _links_base(assessment, version=rules["version"])
-        if base is None:  # recorded as what it ran
-            assessment.scope = Assessment.Scope.FULL
-            Assessment.objects.filter(id=assessment.id).update(scope=Assessment.Scope.FULL)
-    if base is None:
-        _keys_refresh(candidate_id=assessment.candidate_id)
+        base = _links_base(assessment)
+        if base is not None:
+            subject, reused, rules = base
+            outcome = engine.evaluate(subject, rules, ctx, only=_LINK_CHECKS, reused=reused)
+            assessment_store(assessment=assessment, rules=rules, outcome=outcome)
+            return outcome
+        assessment.scope = Assessment.Scope.FULL  # recorded as what it ran
+        Assessment.objects.filter(id=assessment.id).update(scope=Assessment.Scope.FULL)
+    rules = ruleset_active_snapshot()
+    _keys_refresh(candidate_id=assessment.candidate_id)
     subject = subject_load(candidate_id=assessment.candidate_id)
     if subject is None:
         return None
-    ctx = Context(links=CandidateLinkIndex())
-    if base is None:
-        outcome = engine.evaluate(subject, rules, ctx)
-    else:
-        reused = _findings_stored(assessment_id=base, without=_LINK_CHECKS)
-        outcome = engine.evaluate(subject, rules, ctx, only=_LINK_CHECKS, reused=reused)
+    outcome = engine.evaluate(subject, rules, ctx)
     assessment_store(assessment=assessment, rules=rules, outcome=outcome)
     return outcome
 
 
-def _links_base(assessment: Assessment, *, version: int) -> UUID | None:
-    """The completed assessment a links-scope run may reuse the other checks' findings of: the
-    candidate's latest, made under the active rule set, with no full request after it that
-    did not complete (the candidate changed since: a write requests a full assessment, which
-    upgrades a pending links one, or runs, failed or is running). None: run full."""
-    row = (
-        Candidate.objects.filter(pk=assessment.candidate_id)
-        .values_list(
-            "completed_assessment_id",
-            "completed_assessment__seq",
-            "completed_assessment__ruleset_version",
-        )
-        .first()
+def _links_base(assessment: Assessment) -> tuple[Subject, list[Finding], dict] | None:
+    """What a links-scope run needs, in one statement: the subject as the link checks read it
+    (the candidate's columns and link keys; no sessions, documents, observations or vendor
+    record), the active rule set, and the stored findings of the other checks in the completed
+    assessment it may reuse them from: the candidate's latest, made under the active rule set,
+    with no full request after it that did not complete (the candidate changed since: a write
+    requests a full assessment, which upgrades a pending links one, or runs, failed or is
+    running). None: run full."""
+    loaded = subject_load_with(
+        candidate_id=assessment.candidate_id,
+        relations=LINK_RELATIONS,
+        vendor=False,
+        extra=_links_base_annotations,
+        arg=assessment.seq,
+        prepared="links_base",
     )
-    if row is None or row[0] is None or row[2] != version:
+    if loaded is None:
         return None
-    base_id, base_seq, _ = row
-    changed = (
-        Assessment.objects.filter(
-            candidate_id=assessment.candidate_id,
-            scope=Assessment.Scope.FULL,
-            seq__gt=base_seq,
-            seq__lt=assessment.seq,
-        )
-        .exclude(status=Assessment.Status.COMPLETED)
-        .exists()
-    )
-    return None if changed else base_id
+    subject, base = loaded
+    rules = ruleset_snapshot_of(active=(base["_rules_version"], base["_rules_created_at"]))
+    if base["_base_version"] != rules["version"] or base["_base_changed"]:
+        return None  # no completed one (no version), another rule set's, or changed since
+    return subject, _findings_stored(base["_base_findings"]), rules
 
 
-def _findings_stored(*, assessment_id: UUID, without: frozenset[str]) -> list[Finding]:
-    """The assessment's stored signals as the findings they were made from (the engine
-    rescores them under the rule set; the related list was already capped, its count kept)."""
-    rows = (
-        Signal.objects.filter(assessment_id=assessment_id)
-        .exclude(check_name__in=without)
-        .values_list("code", "message", "evidence", "related_candidates", "related_count")
-    )
+def _links_base_annotations(seq: int) -> dict:
+    """`_links_base`'s reads beside the subject, for a links-scope assessment numbered `seq`."""
+    unfinished = Assessment.objects.filter(
+        candidate_id=OuterRef("pk"),
+        scope=Assessment.Scope.FULL,
+        seq__gt=OuterRef("completed_assessment__seq"),
+        seq__lt=seq,
+    ).exclude(status=Assessment.Status.COMPLETED)
+    active = RuleSet.objects.filter(is_active=True)  # ruleset_active_snapshot's row
+    return {
+        "_rules_version": Subquery(active.values("version")[:1]),
+        "_rules_created_at": Subquery(active.values("created_at")[:1]),
+        "_base_version": F("completed_assessment__ruleset_version"),
+        "_base_changed": Exists(unfinished),
+        "_base_findings": json_rows(
+            Signal,
+            _FINDING_COLUMNS,
+            key="assessment_id",
+            outer="completed_assessment_id",
+            exclude=("check_name", sorted(_LINK_CHECKS)),
+        ),
+    }
+
+
+_FINDING_COLUMNS = (
+    "code",
+    "message",
+    ("json", "evidence"),
+    ("json", "related_candidates"),
+    "related_count",
+)
+
+
+def _findings_stored(aggregated: str | None) -> list[Finding]:
+    """Stored signals (`_FINDING_COLUMNS` rows as one JSON array) as the findings they were
+    made from (the engine rescores them under the rule set; the related list was already
+    capped, its count kept)."""
     return [
         Finding(
             code=code,
@@ -421,7 +444,9 @@ def _findings_stored(*, assessment_id: UUID, without: frozenset[str]) -> list[Fi
             related=tuple(Related(UUID(r["id"]), r["shared"]) for r in related),
             related_count=related_count,
         )
-        for code, message, evidence, related, related_count in rows
+        for code, message, evidence, related, related_count in (
+            json.loads(aggregated) if aggregated else ()
+        )
     ]
 
 

@@ -53,11 +53,17 @@ def ruleset_active_snapshot() -> dict[str, Any]:
     """The active rule set (one query when cached). There is always one: if the table was
     emptied, the registry's defaults become a new version rather than every assessment failing."""
     row = RuleSet.objects.filter(is_active=True).values_list("version", "created_at").first()
-    if row is None:
+    return ruleset_snapshot_of(active=row)
+
+
+def ruleset_snapshot_of(*, active: tuple[int, Any] | None) -> dict[str, Any]:
+    """`ruleset_active_snapshot` for the active rule set's (version, created_at) read by the
+    caller in a statement of its own (no query when cached)."""
+    if active is None or active[0] is None:
         return ruleset_snapshot(ruleset_create_defaults())
-    if row in _snapshot_cache:
-        return _snapshot_cache[row]
-    return ruleset_snapshot(RuleSet.objects.get(version=row[0]))
+    if active in _snapshot_cache:
+        return _snapshot_cache[active]
+    return ruleset_snapshot(RuleSet.objects.get(version=active[0]))
 
 
 def registry_defaults() -> tuple[dict[str, dict], dict[str, dict]]:
