@@ -23,10 +23,8 @@ from uuid import UUID
 from django.db import connection
 from django.db.models import Q
 
-from checks.base import Holders, Pair
+from checks.base import COUNT_CAP, Holders, Pair
 from links.models import LinkAllowlist, LinkKey
-
-COUNT_CAP = 10_000  # related_count stops here: "10000" reads as "10 000 or more"
 
 
 class LinkIndex:

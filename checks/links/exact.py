@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from uuid import UUID
 
-from checks.base import Finding, Holders, Related
+from checks.base import COUNT_CAP, Finding, Holders, Related
 from checks.links.kinds import LinkKind
 
 # kind -> (code, what the message calls it)
@@ -73,9 +73,10 @@ def _finding(kind: str, shared: list[tuple[dict, list[tuple[UUID, str]], int]]) 
     count = max([len(related)] + [total for _, _, total in shared]) if overflowed else len(related)
     values = [{**shown, "holders": total} for shown, _, total in shared]
     plural = "s" if count != 1 else ""
+    many = " or more" if count >= COUNT_CAP else ""
     return Finding(
         code=code,
-        message=f"Shares a {noun} with {count} other candidate{plural}",
+        message=f"Shares a {noun} with {count}{many} other candidate{plural}",
         evidence={"values": values},
         related=tuple(related.values()),
         related_count=count,

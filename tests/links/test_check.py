@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from candidates.linking import CandidateLinkIndex
 from candidates.models import Session
 from candidates.subject import subject_load
-from checks.base import Context
+from checks.base import COUNT_CAP, Context
 from checks.links.check import LinkCheck
 from links.models import LinkAllowlist
 from tests.links.helpers import add_document, candidate, stored_image, synced
@@ -74,6 +74,27 @@ def test_related_is_capped_at_50_and_related_count_is_the_full_number():
     me = with_ip(candidate(), "73.54.120.18")
     f = run(me)["link.ip_shared"]
     assert len(f.related) == 50 and f.related_count == 60
+
+
+def test_holders_past_the_count_cap_read_as_the_cap_or_more():
+    """A VPN egress with more holders than COUNT_CAP: counted up to the cap, and the message
+    says so, rather than counting every holder on every assessment."""
+    from candidates.models import Candidate
+    from links.models import LinkKey
+    from tests.factories import ApiClientFactory
+
+    client = ApiClientFactory()
+    crowd = Candidate.objects.bulk_create(
+        Candidate(client=client, external_id=f"vpn-{n}", full_name=f"Crowd {n}")
+        for n in range(COUNT_CAP + 5)
+    )
+    LinkKey.objects.bulk_create(
+        LinkKey(candidate=c, kind="ip", value="185.220.101.7", display="IP 185.220.101.7")
+        for c in crowd
+    )
+    f = run(with_ip(candidate(), "185.220.101.7"))["link.ip_shared"]
+    assert f.related_count == COUNT_CAP and len(f.related) == 50
+    assert f.message == f"Shares a session IP with {COUNT_CAP} or more other candidates"
 
 
 def test_same_network_is_a_separate_weaker_signal_and_can_be_turned_off():
