@@ -574,11 +574,25 @@ def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Out
     """Write the outcome in one transaction; nothing if the candidate was erased meanwhile
     (erasure takes the candidate's row lock, and its assessments go with it). The candidate's
     update comes first and takes that lock; it also says whether the client has a webhook and
-    which assessment waits behind this one, so neither is looked up again."""
+    which assessment waits behind this one, so neither is looked up again. On PostgreSQL the
+    assessment's own update travels with it: the store is that round trip and the signals'."""
     now = timezone.now()
-    candidate = _candidate_scored(assessment=assessment, outcome=outcome, now=now)
+    # Versions are immutable once saved (edits make a new one), so the number explains the score.
+    completed = {
+        "status": Assessment.Status.COMPLETED,
+        "risk_score": outcome.risk_score,
+        "risk_level": outcome.risk_level,
+        "ruleset_version": rules["version"],
+        "assessed_at": now,
+        "error": "",
+    }
+    candidate = _candidate_scored(assessment=assessment, completed=completed)
     if candidate is None:
         return
+    for field, value in completed.items():
+        setattr(assessment, field, value)
+    if connection.vendor != "postgresql":  # there the candidate's statement carried it
+        assessment.save(update_fields=list(completed))
     if candidate.next_id is not None:  # requested while this one ran: it follows now
         next_id, trigger = candidate.next_id, candidate.next_trigger
         transaction.on_commit(lambda: assessment_enqueue(assessment_id=next_id, trigger=trigger))
@@ -603,23 +617,6 @@ def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Out
             for s in outcome.signals
         ]
     )
-    assessment.status = Assessment.Status.COMPLETED
-    assessment.risk_score = outcome.risk_score
-    assessment.risk_level = outcome.risk_level
-    # Versions are immutable once saved (edits make a new one), so the number explains the score.
-    assessment.ruleset_version = rules["version"]
-    assessment.assessed_at = now
-    assessment.error = ""
-    assessment.save(
-        update_fields=[
-            "status",
-            "risk_score",
-            "risk_level",
-            "ruleset_version",
-            "assessed_at",
-            "error",
-        ]
-    )
     if candidate.completed_assessment_id != assessment.id:
         return  # a newer assessment already completed; this older one only joins the history
     # After the candidate's new score is written: a reset's review.updated event carries it.
@@ -632,14 +629,17 @@ def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Out
     _watch_probing(candidate, assessment, outcome)
 
 
-def _candidate_scored(*, assessment: Assessment, outcome: engine.Outcome, now) -> Candidate | None:
+def _candidate_scored(*, assessment: Assessment, completed: dict) -> Candidate | None:
     """The candidate's denormalised score and status, in one UPDATE under its row lock, unless
     a newer assessment completed already (then only the status, which is the newest requested
     one's). Returns the candidate's review state, client, completed assessment, whether its
     client has a webhook (`hooked`) and its assessment waiting to be queued (`next_id`,
-    `next_trigger`); None if it was erased. On PostgreSQL the lock is a statement of its own,
-    sent with the UPDATE: the UPDATE's subqueries then read what committed before the lock was
-    granted (in READ COMMITTED a statement reads other rows as of its start)."""
+    `next_trigger`); None if it was erased.
+
+    On PostgreSQL the lock is a statement of its own, sent with the UPDATE (and the
+    assessment's, `completed`) in one round trip: the UPDATE's subqueries then read what
+    committed before the lock was granted (in READ COMMITTED a statement reads other rows as of
+    its start). If the candidate was erased, the assessment went with it: nothing is updated."""
     quote = connection.ops.quote_name
     c, a = quote(Candidate._meta.db_table), quote(Assessment._meta.db_table)
     hooks_table = quote(ApiClient._meta.db_table)
@@ -650,11 +650,12 @@ def _candidate_scored(*, assessment: Assessment, outcome: engine.Outcome, now) -
         f"(SELECT n.{{}} FROM {a} n WHERE n.candidate_id = {c}.id AND n.status = %s "  # noqa: S608
         "AND n.queued_at IS NOT NULL ORDER BY n.seq LIMIT 1)"
     )
+    assessed_at = connection.ops.adapt_datetimefield_value(completed["assessed_at"])
     updated = {
         "completed_assessment_id": _uuid(assessment.id),
-        "risk_score": outcome.risk_score,
-        "risk_level": outcome.risk_level,
-        "assessed_at": connection.ops.adapt_datetimefield_value(now),
+        "risk_score": completed["risk_score"],
+        "risk_level": completed["risk_level"],
+        "assessed_at": assessed_at,
     }
     sets = [f"{col} = CASE WHEN {older} THEN %s ELSE {col} END" for col in updated]
     params: list = [p for value in updated.values() for p in (assessment.seq, value)]
@@ -670,8 +671,13 @@ def _candidate_scored(*, assessment: Assessment, outcome: engine.Outcome, now) -
         f"{waiting.format('id')} AS next_id, {waiting.format('trigger')} AS next_trigger"
     )
     if connection.vendor == "postgresql":
-        sql = f"SELECT 1 FROM {c} WHERE id = %s FOR UPDATE; {sql}"  # noqa: S608
-        params = [assessment.candidate_id, *params]
+        own = ", ".join(f"{quote(field)} = %s" for field in completed)
+        sql = (
+            f"SELECT 1 FROM {c} WHERE id = %s FOR UPDATE; "  # noqa: S608
+            f"UPDATE {a} SET {own} WHERE id = %s; {sql}"
+        )
+        values = [assessed_at if f == "assessed_at" else v for f, v in completed.items()]
+        params = [assessment.candidate_id, *values, assessment.id, *params]
     row = next(iter(Candidate.objects.raw(sql, params)), None)
     if row is not None and isinstance(row.next_id, str):  # SQLite: the hex text
         row.next_id = UUID(row.next_id)

@@ -22,10 +22,11 @@ pytestmark = pytest.mark.django_db
 
 # The claim (1: the candidate's row lock and the compare-and-set sent together), the rule set
 # (1), the subject, read once for the key step and the checks (1; its keys unchanged, so nothing
-# written), the link lookups (1) and the cluster walk's one hop (1), the store (5 with its
-# savepoint or BEGIN/COMMIT: the candidate's lock and update, which also say whether the client
-# has a webhook and which assessment waits behind this one; the signals; the assessment).
-RUN_QUERIES = 10
+# written), the link lookups (1) and the cluster walk's one hop (1), the store (4 with its
+# savepoint or BEGIN/COMMIT: the candidate's lock with the assessment's and the candidate's
+# updates, which also say whether the client has a webhook and which assessment waits behind
+# this one; then the signals).
+RUN_QUERIES = 9
 
 
 def _b64(img, fmt: str = "JPEG") -> str:
