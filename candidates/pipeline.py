@@ -297,7 +297,7 @@ def assessment_claim(*, assessment_id: UUID) -> Assessment | None:
     params = [
         Assessment.Status.RUNNING,
         ops.adapt_datetimefield_value(now),
-        assessment_id.hex if connection.vendor == "sqlite" else assessment_id,
+        _uuid(assessment_id),
         Assessment.Status.PENDING,
         Assessment.Status.RUNNING,
         ops.adapt_datetimefield_value(stale),
@@ -310,7 +310,8 @@ def assessment_claim(*, assessment_id: UUID) -> Assessment | None:
             if claimed is not None:
                 _candidate_status(claimed, Assessment.Status.RUNNING)
         return claimed
-    candidate, assessment = Candidate._meta.db_table, Assessment._meta.db_table
+    candidate = ops.quote_name(Candidate._meta.db_table)
+    assessment = ops.quote_name(Assessment._meta.db_table)
     sql = (
         f"SELECT 1 FROM {candidate} WHERE id = "  # noqa: S608 (table names only)
         f"(SELECT candidate_id FROM {assessment} WHERE id = %s) FOR UPDATE; "
@@ -371,7 +372,7 @@ def assessment_run(*, assessment_id: UUID) -> None:
     except Exception as exc:  # a bug or bad data: retried a bounded number of times
         log.exception("Assessment %s failed (attempt %s)", assessment_id, assessment.attempts)
         assessment_fault(assessment=assessment, error=f"{type(exc).__name__}: {exc}")
-        _queue_next(candidate_id=assessment.candidate_id)  # a stored run's store queued it
+        _queue_next(candidate_id=assessment.candidate_id)  # after a store, the store queued it
 
 
 _LINK_CHECKS = frozenset(check.name for check in CHECKS if check.reads_links)
