@@ -2,25 +2,26 @@
 opens its images, reads resume texts for the resume check, and reassesses what links asks for.
 
 A write derives no keys: the worker's first step of a full assessment
-(`candidate_keys_sync`) fingerprints the images that have no keys yet, then writes all the
-candidate's keys under its row lock, so a request never pays for decoding or for the link index.
+(`candidate_keys_sync`) fingerprints the images that have no keys yet, then writes the
+candidate's keys that changed under its row lock, so a request never pays for decoding or for
+the link index.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
-from typing import BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 from uuid import UUID
 
 from django.db import connection, transaction
 
 from candidates.models import Candidate, Document, Image
-from checks.links.kinds import LinkKind
+from candidates.subject import subject_from_row, subject_link_keys, subject_row, subject_rows
+from checks.base import Subject
 from links.index import LinkIndex
-from links.keys import DocumentKeyFacts, Key, LinkFacts, image_keys
-from links.models import LinkKey
-from links.sync import link_keys_apply, link_keys_sync
+from links.keys import DocumentKeyFacts, Key, LinkFacts, candidate_keys, image_keys
+from links.sync import link_keys_write
 
 
 class CandidateLinkIndex(LinkIndex):
@@ -48,94 +49,81 @@ def _column_of(candidate_ids: Iterable[UUID], column: str) -> dict[UUID, str]:
         return {c if isinstance(c, UUID) else UUID(str(c)): value for c, value in cursor.fetchall()}
 
 
-_IMAGE_KINDS = [k.value for k in LinkKind if k.startswith(("photo_", "document_image_"))]
+class KeysSynced(NamedTuple):
+    subject: Subject | None  # None: the candidate was erased
+    changed: list[Key]  # the keys removed and added, for `link_keys_holders` after commit
+    client_id: UUID | None
 
 
-def candidate_links_sync(*, candidate: Candidate) -> list[UUID]:
-    """Recompute the candidate's link keys without decoding images (the keys of images it keeps
-    stay, those of images it dropped go, a new image's come from `candidate_keys_sync`); the
-    other holders of its old and new values. For tests and tools: the pipeline keys in the
-    worker (`candidate_keys_sync`)."""
-    return link_keys_sync(candidate_id=candidate.pk, facts=link_facts(candidate))
+def candidate_keys_sync(*, candidate_id: UUID) -> KeysSynced:
+    """Bring all the candidate's link keys in step with its data, and return its subject with
+    those keys: one read serves both (`subject_row`). Its images that have no keys yet are
+    fingerprinted before any transaction (decoding is slow); keys are written only if they
+    changed, in one short transaction under the candidate's row lock (which erasure takes too).
 
-
-def candidate_keys_sync(*, candidate_id: UUID) -> list[Key]:
-    """Bring all the candidate's link keys in step with its data: fingerprint its images that
-    have no keys yet (before any transaction: decoding is slow), then write every key in one
-    short transaction under the candidate's row lock. Returns the keys added and removed, for
-    `link_keys_holders` once this has committed."""
-    photo_id = Candidate.objects.filter(pk=candidate_id).values_list("photo_id", flat=True)
-    document_images = Document.objects.filter(candidate_id=candidate_id, image__isnull=False)
-    facts = LinkFacts(  # only what image keys are derived from: two small queries
-        photo_id=photo_id.first(),
-        documents=tuple(
-            DocumentKeyFacts(label="", number_key="", number_last4="", image_id=image_id)
-            for image_id in document_images.values_list("image_id", flat=True)
-        ),
-    )
-    fresh: set[Key] = set()
-    if facts.photo_id or facts.documents:
-        existing = set(_image_keys_stored(candidate_id))
-        fresh = image_keys(facts, existing, open_image=image_open)
+    The read takes no lock: a write changing the candidate after it requests another
+    assessment, whose key step keys what the candidate then has; and no other run of the
+    candidate writes its keys meanwhile (`assessment_claim`)."""
+    row = subject_row(candidate_id=candidate_id)
+    if row is None:
+        return KeysSynced(None, [], None)
+    facts = link_facts(row)
+    stored = subject_link_keys(row)
+    fresh = image_keys(facts, stored, open_image=image_open)  # decodes only unkeyed images
+    wanted = candidate_keys(facts, [*stored, *fresh])
+    if wanted == set(stored):
+        return KeysSynced(subject_from_row(row), [], row["client_id"])
     with transaction.atomic():
-        # A write changing the candidate meanwhile is either before (its facts are read here)
-        # or after (it requests another assessment, whose first step keys what it then has).
-        locked = Candidate.objects.select_for_update(of=("self",)).filter(pk=candidate_id).first()
-        if locked is None:
-            return []
-        return link_keys_apply(
-            candidate_id=candidate_id, facts=link_facts(locked), fingerprints=fresh
-        )
-
-
-def _image_keys_stored(candidate_id: UUID) -> list[Key]:
-    return list(
-        LinkKey.objects.filter(candidate_id=candidate_id, kind__in=_IMAGE_KINDS).values_list(
-            "kind", "value", "display"
-        )
+        if not Candidate.objects.select_for_update(of=("self",)).filter(pk=candidate_id):
+            return KeysSynced(None, [], None)  # erased meanwhile
+        changed = link_keys_write(candidate_id=candidate_id, existing=stored, wanted=wanted)
+    return KeysSynced(
+        subject_from_row(row, link_keys=tuple(sorted(wanted))), changed, row["client_id"]
     )
 
 
-def link_facts(c: Candidate) -> LinkFacts:
-    documents = list(c.documents.all())
+_DOCUMENT_LABELS = {
+    kind: "document" if kind == Document.Kind.OTHER else str(label).lower()
+    for kind, label in Document.Kind.choices
+}
+
+
+def link_facts(row: Mapping[str, Any]) -> LinkFacts:
+    """What the candidate's link keys are derived from, off its `subject_row`."""
+    referred_by = row["referred_by"] or {}
+    metadata = row["resume_file__metadata"] or {}
+    documents = [(d[0], d[2], d[3], d[7]) for d in subject_rows(row, "documents")]
     return LinkFacts(
-        phone=c.phone,
-        email=c.email,
-        claimed_country=c.claimed_country,
-        addresses=tuple(a for a in (c.home_address, c.shipping_address) if a),
-        payout_account_key=c.payout_account_key,
-        payout_last4=c.payout_account_last4 or c.payout_iban_last4,
-        session_ips=tuple(c.sessions.values_list("ip", flat=True)),
+        phone=row["phone"],
+        email=row["email"],
+        claimed_country=row["claimed_country"],
+        addresses=tuple(a for a in (row["home_address"], row["shipping_address"]) if a),
+        payout_account_key=row["payout_account_key"],
+        payout_last4=row["payout_account_last4"] or row["payout_iban_last4"],
+        session_ips=tuple(s[0] for s in subject_rows(row, "sessions")),
         documents=tuple(
             DocumentKeyFacts(
-                label=d.get_kind_display().lower() if d.kind != "other" else "document",
-                number_key=d.number_key,
-                number_last4=d.number_last4,
-                image_id=d.image_id,
+                label=_DOCUMENT_LABELS.get(kind, kind),
+                number_key=number_key,
+                number_last4=last4,
+                image_id=UUID(image_id) if image_id else None,
             )
-            for d in documents
+            for kind, number_key, last4, image_id in documents
         ),
-        photo_id=c.photo_id,
-        resume_text=c.resume_text,
-        **_v11_facts(c),
+        photo_id=row["photo_id"],
+        resume_text=row["resume_text"],
+        full_name=row["full_name"],
+        payout_holder=row["payout_account_holder"],
+        payout_email_key=row["payout_account_email_key"],
+        payout_email_last4=row["payout_account_email_last4"],
+        payout_wallet_key=row["payout_wallet_key"],
+        payout_wallet_last4=row["payout_wallet_last4"],
+        references=tuple(r for r in (row["references"] or []) if isinstance(r, dict)),
+        client_id=str(row["client_id"]),
+        external_id=row["external_id"],
+        referred_by_external_id=str(referred_by.get("external_id") or ""),
+        resume_authors=tuple(str(metadata.get(k) or "") for k in ("author", "last_modified_by")),
     )
-
-
-def _v11_facts(c: Candidate) -> dict:
-    metadata = c.resume_file.metadata if c.resume_file_id and c.resume_file else {}
-    return {
-        "full_name": c.full_name,
-        "payout_holder": c.payout_account_holder,
-        "payout_email_key": c.payout_account_email_key,
-        "payout_email_last4": c.payout_account_email_last4,
-        "payout_wallet_key": c.payout_wallet_key,
-        "payout_wallet_last4": c.payout_wallet_last4,
-        "references": tuple(r for r in (c.references or []) if isinstance(r, dict)),
-        "client_id": str(c.client_id),
-        "external_id": c.external_id,
-        "referred_by_external_id": str((c.referred_by or {}).get("external_id") or ""),
-        "resume_authors": tuple(str(metadata.get(k) or "") for k in ("author", "last_modified_by")),
-    }
 
 
 def image_open(image_id: UUID) -> AbstractContextManager[BinaryIO]:

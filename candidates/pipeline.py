@@ -36,9 +36,9 @@ from candidates import hooks, metrics, probing, tasks
 from candidates.broker import queue_depths
 from candidates.linking import CandidateLinkIndex, candidate_keys_sync
 from candidates.locks import linked_lock, linked_reassess_after_commit
-from candidates.models import Assessment, Candidate, Signal
+from candidates.models import ApiClient, Assessment, Candidate, Signal
 from candidates.services import reviews
-from candidates.subject import LINK_RELATIONS, json_rows, subject_load, subject_load_with
+from candidates.subject import LINK_RELATIONS, json_rows, subject_load_with
 from checks import engine
 from checks.base import Context, Finding, Related, Subject
 from checks.models import RuleSet
@@ -279,43 +279,74 @@ def assessment_enqueue_many(*, assessment_ids: list[UUID], trigger: str) -> int:
     return len(assessment_ids)
 
 
-def assessment_claim(*, assessment_id: UUID) -> bool:
-    """pending -> running (or a running one whose worker died), by compare-and-set. Call inside
-    a transaction: the candidate's row lock is taken first, so a write that requested (or
-    coalesced into) this assessment has committed before it starts and its data is read. A
-    candidate's assessments run one at a time: while another of its runs is alive this one
-    stays pending, and that run queues it when it ends (`_queue_next`)."""
+def assessment_claim(*, assessment_id: UUID) -> Assessment | None:
+    """pending -> running (or a running one whose worker died), by compare-and-set; the claimed
+    assessment, its candidate shown as running, or None. The candidate's row lock is taken
+    first, so a write that requested (or coalesced into) this assessment has committed before
+    it starts and its data is read. A candidate's assessments run one at a time: while another
+    of its runs is alive this one stays pending, and that run queues it when it ends
+    (`_queue_next`).
+
+    One round trip on PostgreSQL: the lock and the claim are two statements sent together, one
+    implicit transaction. Two, not one `WITH … FOR UPDATE`: in READ COMMITTED a statement reads
+    other tables as of its start, so a claim committed while this one waited for the lock would
+    go unseen, and two runs of a candidate could overlap; the second statement's snapshot is
+    taken once the lock is held. SQLite (embedded mode) writes one at a time: the compare-and-set
+    UPDATE holds the database's write lock from its start."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.VETTING_STALE_RUNNING_SECONDS)
-    list(
-        Candidate.objects.select_for_update(of=("self",))
-        .filter(assessments__id=assessment_id)
-        .values_list("pk", flat=True)
+    ops = connection.ops
+    params = [
+        Assessment.Status.RUNNING,
+        ops.adapt_datetimefield_value(now),
+        _uuid(assessment_id),
+        Assessment.Status.PENDING,
+        Assessment.Status.RUNNING,
+        ops.adapt_datetimefield_value(stale),
+        Assessment.Status.RUNNING,
+        ops.adapt_datetimefield_value(stale),
+    ]
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            claimed = next(iter(Assessment.objects.raw(_claim_sql(), params)), None)
+            if claimed is not None:
+                _candidate_status(claimed, Assessment.Status.RUNNING)
+        return claimed
+    candidate = ops.quote_name(Candidate._meta.db_table)
+    assessment = ops.quote_name(Assessment._meta.db_table)
+    sql = (
+        f"SELECT 1 FROM {candidate} WHERE id = "  # noqa: S608 (table names only)
+        f"(SELECT candidate_id FROM {assessment} WHERE id = %s) FOR UPDATE; "
+        f"WITH claimed AS ({_claim_sql()}), shown AS ("
+        f"UPDATE {candidate} c SET assessment_status = %s FROM claimed "
+        "WHERE c.id = claimed.candidate_id AND c.latest_assessment_id = claimed.id) "
+        "SELECT * FROM claimed"
     )
-    running = Assessment.objects.filter(
-        candidate_id=OuterRef("candidate_id"),
-        status=Assessment.Status.RUNNING,
-        started_at__gte=stale,
-    ).exclude(pk=OuterRef("pk"))
-    claimed = (
-        Assessment.objects.filter(
-            Q(status=Assessment.Status.PENDING)
-            | Q(status=Assessment.Status.RUNNING, started_at__lt=stale),
-            id=assessment_id,
-        )
-        .exclude(Exists(running))
-        .update(status=Assessment.Status.RUNNING, started_at=now, attempts=F("attempts") + 1)
+    rows = Assessment.objects.raw(sql, [assessment_id, *params, Assessment.Status.RUNNING])
+    return next(iter(rows), None)
+
+
+def _claim_sql() -> str:
+    """The compare-and-set: pending, or running on a worker presumed dead (started before the
+    stale mark), and no other run of the candidate alive; the attempt counted."""
+    table = connection.ops.quote_name(Assessment._meta.db_table)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in Assessment._meta.concrete_fields)
+    # Only model metadata is interpolated: every value is a parameter.
+    return (
+        f"UPDATE {table} SET status = %s, started_at = %s, attempts = attempts + 1 "  # noqa: S608
+        f"WHERE id = %s AND (status = %s OR (status = %s AND started_at < %s)) "
+        f"AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.candidate_id = {table}.candidate_id "
+        f"AND r.status = %s AND r.started_at >= %s AND r.id <> {table}.id) "
+        f"RETURNING {columns}"
     )
-    return claimed == 1
 
 
 def assessment_run(*, assessment_id: UUID) -> None:
-    with transaction.atomic():  # one commit for the claim and the candidate's status
-        if not assessment_claim(assessment_id=assessment_id):
-            log.info("Assessment %s already claimed or finished; skipping", assessment_id)
-            return
-        assessment = Assessment.objects.get(id=assessment_id)
-        _candidate_status(assessment, Assessment.Status.RUNNING)
+    assessment = assessment_claim(assessment_id=assessment_id)
+    if assessment is None:
+        log.info("Assessment %s already claimed or finished; skipping", assessment_id)
+        return
     if assessment.attempts > settings.VETTING_ASSESSMENT_MAX_ATTEMPTS:
         # Claimed again after runs that never finished (a worker killed mid-run, every time).
         last = assessment.error or "the worker running it was lost"
@@ -343,7 +374,7 @@ def assessment_run(*, assessment_id: UUID) -> None:
     except Exception as exc:  # a bug or bad data: retried a bounded number of times
         log.exception("Assessment %s failed (attempt %s)", assessment_id, assessment.attempts)
         assessment_fault(assessment=assessment, error=f"{type(exc).__name__}: {exc}")
-    _queue_next(candidate_id=assessment.candidate_id)
+        _queue_next(candidate_id=assessment.candidate_id)  # after a store, the store queued it
 
 
 _LINK_CHECKS = frozenset(check.name for check in CHECKS if check.reads_links)
@@ -365,8 +396,7 @@ def _assess(assessment: Assessment) -> engine.Outcome | None:
         assessment.scope = Assessment.Scope.FULL  # recorded as what it ran
         Assessment.objects.filter(id=assessment.id).update(scope=Assessment.Scope.FULL)
     rules = ruleset_active_snapshot()
-    _keys_refresh(candidate_id=assessment.candidate_id)
-    subject = subject_load(candidate_id=assessment.candidate_id)
+    subject = _keys_refresh(candidate_id=assessment.candidate_id)
     if subject is None:
         return None
     outcome = engine.evaluate(subject, rules, ctx)
@@ -471,30 +501,29 @@ def _queue_next(*, candidate_id: UUID) -> None:
         assessment_enqueue(assessment_id=row[0], trigger=row[1])
 
 
-def _keys_refresh(*, candidate_id: UUID) -> None:
+def _keys_refresh(*, candidate_id: UUID) -> Subject | None:
     """The assessment's first step: bring the candidate's link keys in step with its data (the
-    write derives none, and decodes no image), so the checks below see them; then request the
-    reassessment of the other holders of the values that changed, one hop, capped. Holders are
-    looked up after the keys are committed, so that of two candidates keyed at the same time at
-    least one sees the other. Holders another transaction has locked go to the durable backlog
-    (candidates.locks), so two workers fanning out to overlapping holders never wait on each
-    other."""
-    changed = candidate_keys_sync(candidate_id=candidate_id)
+    write derives none, and decodes no image), and load its subject with them (one read for
+    both); then request the reassessment of the other holders of the values that changed, one
+    hop, capped. Holders are looked up after the keys are committed, so that of two candidates
+    keyed at the same time at least one sees the other. Holders another transaction has locked
+    go to the durable backlog (candidates.locks), so two workers fanning out to overlapping
+    holders never wait on each other. None: the candidate was erased."""
+    subject, changed, client_id = candidate_keys_sync(candidate_id=candidate_id)
     if not changed:
-        return
+        return subject
     with transaction.atomic():
         now, later = link_keys_holders_by_value(candidate_id=candidate_id, keys=changed)
-        client_id = Candidate.objects.values_list("client_id", flat=True).filter(pk=candidate_id)
-        if not (now or later) or not client_id:
-            return
-        free, busy = linked_lock(candidate_ids=now + later)
-        linked_reassess_after_commit(candidate_ids=busy, changed=candidate_id)
-        free_set = set(free)
-        assessment_request_linked(
-            client_id=client_id[0],
-            candidate_ids=[pk for pk in now if pk in free_set],
-            later=[pk for pk in later if pk in free_set],
-        )
+        if now or later:
+            free, busy = linked_lock(candidate_ids=now + later)
+            linked_reassess_after_commit(candidate_ids=busy, changed=candidate_id)
+            free_set = set(free)
+            assessment_request_linked(
+                client_id=client_id,
+                candidate_ids=[pk for pk in now if pk in free_set],
+                later=[pk for pk in later if pk in free_set],
+            )
+    return subject
 
 
 def _claim_release(*, assessment_id: UUID) -> None:
@@ -568,16 +597,30 @@ def assessment_fail(*, assessment_id: UUID, error: str) -> None:
 @transaction.atomic
 def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Outcome) -> None:
     """Write the outcome in one transaction; nothing if the candidate was erased meanwhile
-    (erasure takes the candidate's row lock, and its assessments go with it)."""
-    candidate = (
-        Candidate.objects.select_for_update(of=("self",))
-        .filter(pk=assessment.candidate_id)
-        .select_related("completed_assessment")
-        .first()
-    )
+    (erasure takes the candidate's row lock, and its assessments go with it). The candidate's
+    update comes first and takes that lock; it also says whether the client has a webhook and
+    which assessment waits behind this one, so neither is looked up again. On PostgreSQL the
+    assessment's own update travels with it: the store is that round trip and the signals'."""
+    now = timezone.now()
+    # Versions are immutable once saved (edits make a new one), so the number explains the score.
+    completed = {
+        "status": Assessment.Status.COMPLETED,
+        "risk_score": outcome.risk_score,
+        "risk_level": outcome.risk_level,
+        "ruleset_version": rules["version"],
+        "assessed_at": now,
+        "error": "",
+    }
+    candidate = _candidate_scored(assessment=assessment, completed=completed)
     if candidate is None:
         return
-    now = timezone.now()
+    for field, value in completed.items():
+        setattr(assessment, field, value)
+    if connection.vendor != "postgresql":  # there the candidate's statement carried it
+        assessment.save(update_fields=list(completed))
+    if candidate.next_id is not None:  # requested while this one ran: it follows now
+        next_id, trigger = candidate.next_id, candidate.next_trigger
+        transaction.on_commit(lambda: assessment_enqueue(assessment_id=next_id, trigger=trigger))
     if assessment.attempts > 1:  # a retried run replaces what an earlier attempt wrote
         Signal.objects.filter(assessment=assessment).delete()
     Signal.objects.bulk_create(
@@ -599,48 +642,76 @@ def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Out
             for s in outcome.signals
         ]
     )
-    assessment.status = Assessment.Status.COMPLETED
-    assessment.risk_score = outcome.risk_score
-    assessment.risk_level = outcome.risk_level
-    # Versions are immutable once saved (edits make a new one), so the number explains the score.
-    assessment.ruleset_version = rules["version"]
-    assessment.assessed_at = now
-    assessment.error = ""
-    assessment.save(
-        update_fields=[
-            "status",
-            "risk_score",
-            "risk_level",
-            "ruleset_version",
-            "assessed_at",
-            "error",
-        ]
-    )
-
-    previous = candidate.completed_assessment
-    if previous is not None and previous.seq > assessment.seq:
-        # A newer assessment already completed; this older one only joins the history.
-        _candidate_status(assessment, Assessment.Status.COMPLETED)
-        return
-    Candidate.objects.filter(pk=candidate.pk).update(
-        completed_assessment=assessment,
-        risk_score=outcome.risk_score,
-        risk_level=outcome.risk_level,
-        assessed_at=now,
-        # The status shown is the newest requested assessment's: only if that is this one.
-        assessment_status=Case(
-            When(latest_assessment=assessment, then=Value(Assessment.Status.COMPLETED)),
-            default=F("assessment_status"),
-        ),
-    )
+    if candidate.completed_assessment_id != assessment.id:
+        return  # a newer assessment already completed; this older one only joins the history
     # After the candidate's new score is written: a reset's review.updated event carries it.
     reviews.review_reset_if_worse(
         candidate=candidate,
         current=assessment,
         current_signals={s.code: s.severity for s in outcome.signals},
     )
-    _on_finished(assessment)
+    _on_finished(assessment, webhook=bool(candidate.hooked))
     _watch_probing(candidate, assessment, outcome)
+
+
+def _candidate_scored(*, assessment: Assessment, completed: dict) -> Candidate | None:
+    """The candidate's denormalised score and status, in one UPDATE under its row lock, unless
+    a newer assessment completed already (then only the status, which is the newest requested
+    one's). Returns the candidate's review state, client, completed assessment, whether its
+    client has a webhook (`hooked`) and its assessment waiting to be queued (`next_id`,
+    `next_trigger`); None if it was erased.
+
+    On PostgreSQL the lock is a statement of its own, sent with the UPDATE (and the
+    assessment's, `completed`) in one round trip: the UPDATE's subqueries then read what
+    committed before the lock was granted (in READ COMMITTED a statement reads other rows as of
+    its start). If the candidate was erased, the assessment went with it: nothing is updated."""
+    quote = connection.ops.quote_name
+    c, a = quote(Candidate._meta.db_table), quote(Assessment._meta.db_table)
+    hooks_table = quote(ApiClient._meta.db_table)
+    # Only model metadata is interpolated: every value is a parameter.
+    previous = f"(SELECT p.seq FROM {a} p WHERE p.id = {c}.completed_assessment_id)"  # noqa: S608
+    older = f"(COALESCE({previous}, 0) <= %s)"
+    waiting = (
+        f"(SELECT n.{{}} FROM {a} n WHERE n.candidate_id = {c}.id AND n.status = %s "  # noqa: S608
+        "AND n.queued_at IS NOT NULL ORDER BY n.seq LIMIT 1)"
+    )
+    assessed_at = connection.ops.adapt_datetimefield_value(completed["assessed_at"])
+    updated = {
+        "completed_assessment_id": _uuid(assessment.id),
+        "risk_score": completed["risk_score"],
+        "risk_level": completed["risk_level"],
+        "assessed_at": assessed_at,
+    }
+    sets = [f"{col} = CASE WHEN {older} THEN %s ELSE {col} END" for col in updated]
+    params: list = [p for value in updated.values() for p in (assessment.seq, value)]
+    sets.append(
+        "assessment_status = CASE WHEN latest_assessment_id = %s THEN %s ELSE assessment_status END"
+    )
+    params += [_uuid(assessment.id), Assessment.Status.COMPLETED, _uuid(assessment.candidate_id)]
+    params += [Assessment.Status.PENDING, Assessment.Status.PENDING]
+    sql = (
+        f"UPDATE {c} SET {', '.join(sets)} WHERE id = %s "  # noqa: S608
+        "RETURNING id, client_id, review_status, review_decided_at, completed_assessment_id, "
+        f"(SELECT h.webhook_url <> '' FROM {hooks_table} h WHERE h.id = {c}.client_id) AS hooked, "
+        f"{waiting.format('id')} AS next_id, {waiting.format('trigger')} AS next_trigger"
+    )
+    if connection.vendor == "postgresql":
+        own = ", ".join(f"{quote(field)} = %s" for field in completed)
+        sql = (
+            f"SELECT 1 FROM {c} WHERE id = %s FOR UPDATE; "  # noqa: S608
+            f"UPDATE {a} SET {own} WHERE id = %s; {sql}"
+        )
+        values = [assessed_at if f == "assessed_at" else v for f, v in completed.items()]
+        params = [assessment.candidate_id, *values, assessment.id, *params]
+    row = next(iter(Candidate.objects.raw(sql, params)), None)
+    if row is not None and isinstance(row.next_id, str):  # SQLite: the hex text
+        row.next_id = UUID(row.next_id)
+    return row
+
+
+def _uuid(value: UUID) -> UUID | str:
+    """A UUID as a raw statement's parameter: PostgreSQL's own type, SQLite's 32-character text."""
+    return value if connection.features.has_native_uuid_field else value.hex
 
 
 def _watch_probing(candidate: Candidate, assessment: Assessment, outcome: engine.Outcome) -> None:
@@ -660,17 +731,21 @@ def _candidate_status(assessment: Assessment, status: str) -> None:
     )
 
 
-def _on_finished(assessment: Assessment) -> None:
-    """In the transaction that finishes `assessment`: its webhook event commits with it."""
+def _on_finished(assessment: Assessment, *, webhook: bool = True) -> None:
+    """In the transaction that finishes `assessment`: its webhook event commits with it.
+    `webhook=False`: the caller knows the client has no webhook URL, so nothing is looked up."""
     metrics.ASSESSMENTS_FINISHED.labels(
         assessment.status, assessment.risk_level or "none", assessment.trigger
     ).inc()
     if assessment.status == Assessment.Status.COMPLETED and assessment.requested_at:
         waited = (timezone.now() - assessment.requested_at).total_seconds()
         metrics.ASSESSMENT_LATENCY.labels(assessment.trigger).observe(waited)
-    hooks.assessment_finished(
-        candidate_id=assessment.candidate_id, status=assessment.status, trigger=assessment.trigger
-    )
+    if webhook:
+        hooks.assessment_finished(
+            candidate_id=assessment.candidate_id,
+            status=assessment.status,
+            trigger=assessment.trigger,
+        )
 
 
 def assessment_sweep(*, limit: int = 1000) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -91,7 +92,7 @@ _RELATIONS: dict[str, tuple[type, tuple]] = {
     ),
     "observations": (Observation, ("code", "note", "created_at", "id")),
     "contact_changes": (ContactChange, ("field", "changed_at", "stage", ("present", "old"), "id")),
-    "link_keys": (LinkKey, ("kind", "value", "display")),
+    "link_keys": (LinkKey, ("kind", "value", "display", "id")),
 }
 _SQL = {
     "postgresql": {
@@ -107,9 +108,21 @@ _SQL = {
 }
 
 
+# The candidate's columns its link keys are derived from that no check reads
+# (candidates.linking.link_facts).
+_KEY_COLUMNS = (
+    "claimed_country",
+    "external_id",
+    "payout_account_email_key",
+    "payout_account_email_last4",
+    "payout_wallet_key",
+    "payout_wallet_last4",
+)
+
+
 def subject_load(*, candidate_id: UUID) -> Subject | None:
-    loaded = subject_load_with(candidate_id=candidate_id)
-    return None if loaded is None else loaded[0]
+    row = subject_row(candidate_id=candidate_id)
+    return None if row is None else subject_from_row(row)
 
 
 # What the checks that read other candidates (`Check.reads_links`) read beyond the candidate's
@@ -214,6 +227,34 @@ class _Prepared:
             for convert in convs:
                 row[pos] = convert(row[pos], expression, connection)
         return dict(zip(self.names, row, strict=True))
+
+
+def subject_row(*, candidate_id: UUID) -> dict[str, Any] | None:
+    """The candidate's row as `subject_load` reads it (one statement), with the columns its link
+    keys are derived from: the assessment's key step reads it once for both."""
+    return (
+        Candidate.objects.filter(pk=candidate_id)
+        .annotate(**{f"_{name}": _aggregated(name) for name in _RELATIONS})
+        .values(*_COLUMNS, *_KEY_COLUMNS, *(f"_{name}" for name in _RELATIONS))
+        .first()
+    )
+
+
+def subject_from_row(
+    row: Mapping[str, Any], *, link_keys: tuple[tuple[str, str, str], ...] | None = None
+) -> Subject:
+    """The subject of a `subject_row` (plus its vendor record: one more query when it names a
+    vendor); `link_keys`: the keys as the key step just wrote them, instead of those read."""
+    record = _vendor_record(
+        client_id=row["client_id"], vendor_key=row["vendor_key"], risk_level=row["risk_level"]
+    )
+    subject = _subject(row, vendor_record=record)
+    return subject if link_keys is None else replace(subject, link_keys=link_keys)
+
+
+def subject_link_keys(row: Mapping[str, Any]) -> dict[tuple[str, str, str], int]:
+    """A `subject_row`'s stored link keys: (kind, value, display) -> the row's id."""
+    return {(k, v, d): pk for k, v, d, pk in _rows(row["_link_keys"])}
 
 
 def subjects_load(*, candidate_ids: list[UUID]) -> dict[UUID, Subject]:
@@ -363,11 +404,16 @@ def _subject(row: Mapping[str, Any], *, vendor_record: tuple[int, int] | None) -
             for f, at, stage, replaced, _id in changes
         ),
         link_keys=(
-            tuple((k, v, d) for k, v, d in _rows(row["_link_keys"]))
+            tuple((k, v, d) for k, v, d, _id in _rows(row["_link_keys"]))
             if "_link_keys" in row
             else None
         ),
     )
+
+
+def subject_rows(row: Mapping[str, Any], relation: str) -> list[list]:
+    """A `subject_row`'s rows of one relation, each a list in `_RELATIONS`' column order."""
+    return _rows(row[f"_{relation}"])
 
 
 def _rows(aggregated: str | None) -> list[list]:

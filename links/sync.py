@@ -1,6 +1,6 @@
 """Keeping a candidate's link keys in step with its data.
 
-Both functions run inside the transaction that changed the candidate and return the other
+The assessment's key step writes a candidate's keys (`link_keys_write`), then asks for the other
 candidates whose links changed (holders of an old or a new value), for a one-hop reassessment.
 At most settings.VETTING_LINK_REASSESS_CAP are returned; the rest of a crowded value's holders
 go to a LinkReassessBacklog row (same transaction) that a task pages through after commit and the
@@ -9,7 +9,7 @@ periodic link sweep re-queues if that task was lost (links.services).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from uuid import UUID
 
 from django.conf import settings
@@ -17,7 +17,7 @@ from django.conf import settings
 from checks.links.images import REASSESS_PREFILTER_BITS, hamming
 from checks.links.kinds import LinkKind
 from links.index import LinkIndex, Pair
-from links.keys import ImageOpener, Key, LinkFacts, candidate_keys
+from links.keys import Key
 from links.models import LinkKey
 from links.services import link_backlog_add
 
@@ -37,31 +37,12 @@ _ALSO = {
 }
 
 
-def link_keys_sync(
-    *, candidate_id: UUID, facts: LinkFacts, open_image: ImageOpener | None = None
-) -> list[UUID]:
-    """Recompute the candidate's LinkKey rows; return the other holders of old and new values."""
-    changed = link_keys_apply(candidate_id=candidate_id, facts=facts, open_image=open_image)
-    return _other_holders(candidate_id, changed)
-
-
-def link_keys_apply(
-    *,
-    candidate_id: UUID,
-    facts: LinkFacts,
-    open_image: ImageOpener | None = None,
-    fingerprints: Iterable[Key] = (),
+def link_keys_write(
+    *, candidate_id: UUID, existing: Mapping[Key, int], wanted: Iterable[Key]
 ) -> list[Key]:
-    """Write the candidate's LinkKey rows; return the keys removed and added. `fingerprints` are
-    image keys computed beforehand (outside the transaction: decoding is slow), reused like
-    stored ones for the images the candidate still has."""
-    existing = {
-        (k, v, d): pk
-        for pk, k, v, d in LinkKey.objects.filter(candidate_id=candidate_id).values_list(
-            "id", "kind", "value", "display"
-        )
-    }
-    wanted = candidate_keys(facts, [*existing, *fingerprints], open_image=open_image)
+    """Replace the candidate's LinkKey rows `existing` (key -> row id, as read) by `wanted`;
+    return the keys removed and added. Call under the candidate's row lock."""
+    wanted = set(wanted)
     removed = [key for key in existing if key not in wanted]
     added = [key for key in wanted if key not in existing]
     if removed:

@@ -20,12 +20,13 @@ from tests.posting import payload, post
 
 pytestmark = pytest.mark.django_db
 
-# The claim (6 with its savepoint or BEGIN/COMMIT: the candidate's row lock, so two runs of one
-# candidate never overlap), the rule set (1), the keys step (9: images, then the whole key set
-# re-derived under the candidate's lock), the subject (1), the link lookups (1) and the cluster
-# walk's one hop (1), the store (7 with its savepoint or BEGIN/COMMIT and the webhook client's
-# lookup), and the look for an assessment waiting behind this one (1).
-RUN_QUERIES = 27
+# The claim (1: the candidate's row lock and the compare-and-set sent together), the rule set
+# (1), the subject, read once for the key step and the checks (1; its keys unchanged, so nothing
+# written), the link lookups (1) and the cluster walk's one hop (1), the store (4 with its
+# savepoint or BEGIN/COMMIT: the candidate's lock with the assessment's and the candidate's
+# updates, which also say whether the client has a webhook and which assessment waits behind
+# this one; then the signals).
+RUN_QUERIES = 9
 
 
 def _b64(img, fmt: str = "JPEG") -> str:

@@ -81,7 +81,13 @@ def embedded(tmp_path_factory):
             break
         except OSError:
             time.sleep(0.2)
-    yield {"base": base, "key": key, "demo_key": demo_key, "seed_output": seeded.stdout}
+    yield {
+        "base": base,
+        "key": key,
+        "demo_key": demo_key,
+        "seed_output": seeded.stdout,
+        "env": env,
+    }
     server.terminate()
     server.wait(timeout=15)
 
@@ -120,3 +126,64 @@ def test_a_client_cannot_read_another_clients_candidate(embedded):
     other = body["results"][0]["id"]
     status, err = _call(f"{base}/api/v1/candidates/{other}/", key=embedded["key"])
     assert status == 404 and err["error"]["code"] == "not_found"
+
+
+# The pipeline's raw statements (the claim's and the store's UPDATE … RETURNING) on SQLite.
+PIPELINE_ON_SQLITE = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from candidates import pipeline
+from candidates.models import Assessment, Candidate
+from links.models import LinkKey
+
+flagged = Candidate.objects.filter(completed_assessment__signals__isnull=False)
+c = flagged.distinct().order_by("created_at").first()
+pending = Assessment.objects.filter(candidate=c, status="pending")
+pipeline.assessment_request_many(candidate_ids=[c.pk], trigger="manual", enqueue=False)
+first = pending.get()
+claimed = pipeline.assessment_claim(assessment_id=first.id)
+shown = Candidate.objects.get(pk=c.pk).assessment_status
+again = pipeline.assessment_claim(assessment_id=first.id)
+pipeline.assessment_request_many(candidate_ids=[c.pk], trigger="manual", enqueue=False)
+second = pending.get()
+held = pipeline.assessment_claim(assessment_id=second.id)
+pending.update(queued_at=timezone.now())  # its task came, found the first running, and waits
+# The first run's worker died; taken again once stale, it ends by queueing the second (inline).
+Assessment.objects.filter(pk=first.pk).update(started_at=timezone.now() - timedelta(days=1))
+pipeline.assessment_run(assessment_id=first.id)
+first.refresh_from_db()
+second.refresh_from_db()
+c.refresh_from_db()
+print(json.dumps({
+    "claimed": claimed is not None and claimed.attempts == 1 and claimed.status == "running",
+    "shown_running": shown,
+    "again": again is None,
+    "held": held is None,
+    "first": [first.status, first.attempts, first.signals.count() > 0],
+    "second": second.status,
+    "candidate": [c.completed_assessment_id == second.id, c.assessment_status, c.risk_level],
+    "keys": LinkKey.objects.filter(candidate=c).exists(),
+}))
+"""
+
+
+def test_the_pipeline_claims_runs_and_stores_on_sqlite(embedded):
+    run = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", PIPELINE_ON_SQLITE],
+        cwd=ROOT,
+        env=embedded["env"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    assert got["claimed"] and got["shown_running"] == "running"
+    assert got["again"], "a duplicate delivery claimed it twice"
+    assert got["held"], "two runs of one candidate overlapped"
+    assert got["first"] == ["completed", 2, True]
+    assert got["second"] == "completed"
+    completed, status, level = got["candidate"]
+    assert completed and status == "completed" and level
+    assert got["keys"]

@@ -162,8 +162,8 @@ def test_a_rephotographed_page_under_another_name_fires_and_honest_holders_do_no
 
 
 @pytest.mark.django_db
-def test_portrait_keys_are_written_once_and_backfilled_on_the_next_sync():
-    from candidates.linking import candidate_keys_sync, candidate_links_sync, image_open
+def test_portrait_keys_are_written_once_and_backfilled_on_the_next_sync(monkeypatch):
+    from candidates import linking
     from links.keys import candidate_keys
     from links.models import LinkKey
     from tests.links.helpers import add_document, candidate, stored_image, synced
@@ -180,26 +180,39 @@ def test_portrait_keys_are_written_once_and_backfilled_on_the_next_sync():
     assert marker.value == str(image.pk) and len(marker.display) == 64
 
     opened = []
+    image_open = linking.image_open
 
     def counting_open(image_id):
         opened.append(image_id)
         return image_open(image_id)
 
-    from candidates.linking import link_facts
-
     existing = list(
         LinkKey.objects.filter(candidate=person).values_list("kind", "value", "display")
     )
-    candidate_keys(link_facts(person), existing, open_image=counting_open)
+    facts = linking.link_facts(linking.subject_row(candidate_id=person.pk))
+    candidate_keys(facts, existing, open_image=counting_open)
     assert opened == [], "a keyed image is not decoded again"
-    # Keys written before the portrait step: a write keeps the others without decoding, and the
-    # worker's next pass decodes the image once and adds them.
+    # Keys written before the portrait step: the worker's next pass decodes the image once and
+    # adds them, keeping the image's other keys as they were.
     rows.delete()
-    candidate_links_sync(candidate=person)
-    assert not rows.exists()
-    assert LinkKey.objects.filter(candidate=person, kind="document_image_quads").exists()
-    candidate_keys_sync(candidate_id=person.pk)
+    quads = set(
+        LinkKey.objects.filter(candidate=person, kind="document_image_quads").values_list(
+            "id", flat=True
+        )
+    )
+    monkeypatch.setattr(linking, "image_open", counting_open)
+    linking.candidate_keys_sync(candidate_id=person.pk)
+    assert opened == [image.pk]
     assert rows.filter(kind="document_image_portrait_band").count() == 32
+    assert (
+        quads
+        and set(
+            LinkKey.objects.filter(candidate=person, kind="document_image_quads").values_list(
+                "id", flat=True
+            )
+        )
+        == quads
+    )
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from candidates.linking import CandidateLinkIndex, image_open, link_facts
 from candidates.models import Candidate, Document
 from candidates.services import candidate_upsert, review_decide
-from candidates.subject import subject_load
+from candidates.subject import subject_load, subject_row
 from checks import engine
 from checks.base import Context
 from checks.rulesets import ruleset_active_snapshot
@@ -68,7 +68,9 @@ def _bulk_keys(people: list[Candidate]) -> None:
         [
             LinkKey(candidate=p, kind=k, value=v, display=d)
             for p in people
-            for k, v, d in candidate_keys(link_facts(p), open_image=image_open)
+            for k, v, d in candidate_keys(
+                link_facts(subject_row(candidate_id=p.pk)), open_image=image_open
+            )
         ],
         batch_size=2000,
     )

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from candidates.linking import candidate_keys_sync, candidate_links_sync
+from candidates.linking import candidate_keys_sync
 from candidates.models import Session
 from links.models import LinkKey, LinkReassessBacklog
 from links.services import SWEEP_IDLE_SECONDS, link_sweep
@@ -12,6 +12,12 @@ from tests.links.helpers import add_document, candidate, stored_image, synced
 from tests.links.synthetic import jpeg, passport, portrait
 
 pytestmark = pytest.mark.django_db
+
+
+def _holders(candidate) -> list:
+    """The worker's key step, then the other holders it reassesses (of old and new values)."""
+    changed = candidate_keys_sync(candidate_id=candidate.pk).changed
+    return link_keys_holders(candidate_id=candidate.pk, keys=changed)
 
 
 def _keys(candidate) -> dict[str, set[str]]:
@@ -78,25 +84,25 @@ def test_sync_returns_holders_of_old_and_new_values_and_drops_stale_keys():
     new_peer = synced(candidate(phone="+1 314 200 0199"))
     bystander = synced(candidate(phone="+1 314 200 0142"))
     c = candidate(phone="+1 314 200 0100")
-    assert set(candidate_links_sync(candidate=c)) == {old_peer.pk}
+    assert set(_holders(c)) == {old_peer.pk}
     c.phone = "+1 314 200 0199"
     c.save()
-    others = set(candidate_links_sync(candidate=c))
+    others = set(_holders(c))
     assert others == {old_peer.pk, new_peer.pk}  # both hops of the change, nobody else
     assert bystander.pk not in others
     assert _keys(c)["phone"] == {"+13142000199"}
-    assert candidate_links_sync(candidate=c) == []  # no change, nobody to reassess
+    assert candidate_keys_sync(candidate_id=c.pk).changed == []  # no change, nobody to reassess
 
 
-def test_image_keys_are_reused_while_the_image_stays(django_assert_max_num_queries):
+def test_image_keys_are_reused_while_the_image_stays():
     c = synced(candidate(photo=stored_image(portrait(2))))
     before = set(LinkKey.objects.filter(candidate=c).values_list("id", flat=True))
     c.phone = "+1 314 200 0111"
     c.save()
-    candidate_links_sync(candidate=c)
     c.photo.file.delete(save=False)  # decoding again would now fail: the keys must be reused
-    candidate_links_sync(candidate=c)
-    assert candidate_keys_sync(candidate_id=c.pk) == []  # nothing to fingerprint
+    changed = candidate_keys_sync(candidate_id=c.pk).changed
+    assert {kind for kind, _v, _d in changed} == {"phone"}  # the photo's keys stay as they were
+    assert candidate_keys_sync(candidate_id=c.pk).changed == []  # nothing to fingerprint
     after = set(
         LinkKey.objects.filter(candidate=c, kind__startswith="photo").values_list("id", flat=True)
     )
@@ -108,9 +114,8 @@ def test_near_duplicate_photo_holder_is_returned_a_different_face_is_not():
     twin = synced(candidate(photo=stored_image(face)))
     stranger = synced(candidate(photo=stored_image(portrait(6, (300, 380)))))
     copy = candidate(photo=stored_image(jpeg(face), "JPEG", 95))
-    assert candidate_links_sync(candidate=copy) == []  # the write does not decode the photo
-    changed = candidate_keys_sync(candidate_id=copy.pk)  # the worker does
-    others = set(link_keys_holders(candidate_id=copy.pk, keys=changed))
+    # (The write decodes nothing: tests/links/test_image_keys_in_worker.py; the worker does.)
+    others = set(_holders(copy))
     assert twin.pk in others and stranger.pk not in others
 
 
@@ -128,7 +133,7 @@ def test_reassessment_is_capped_and_the_rest_is_paged_by_a_task(
     peers = [synced(candidate(phone="+1 314 200 0100")) for _ in range(8)]
     c = candidate(phone="+1 314 200 0100")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        first = candidate_links_sync(candidate=c)
+        first = _holders(c)
     assert len(first) == 3
     assert callbacks, "the overflow is queued after commit"
     reassessed = {p.pk for p in peers if p.assessments.filter(trigger="link").exists()}
@@ -145,7 +150,7 @@ def test_the_cap_spans_all_changed_values_and_the_backlog_covers_the_rest(
     mail_peers = [synced(candidate(email="shared@example.com")) for _ in range(3)]
     c = candidate(phone="+1 314 200 0100", email="shared@example.com")
     with django_capture_on_commit_callbacks(execute=True):
-        first = candidate_links_sync(candidate=c)
+        first = _holders(c)
     assert len(first) == 4
     requested = {
         p.pk for p in phone_peers + mail_peers if p.assessments.filter(trigger="link").exists()
