@@ -266,6 +266,8 @@ def assessment_enqueue_many(*, assessment_ids: list[UUID], trigger: str) -> int:
     """Queue each; at the first broker fault stop, and clear the rest's `queued_at` so the
     sweep takes them after its grace period. Returns how many were queued."""
     queue = assessment_queue(trigger)
+    if len(assessment_ids) > 1 and _enqueue_batched(assessment_ids=assessment_ids, queue=queue):
+        return len(assessment_ids)
     for done, assessment_id in enumerate(assessment_ids):
         try:
             tasks.assess_candidate_task.apply_async((str(assessment_id),), queue=queue)
@@ -277,6 +279,25 @@ def assessment_enqueue_many(*, assessment_ids: list[UUID], trigger: str) -> int:
                 ).update(queued_at=None)
             return done
     return len(assessment_ids)
+
+
+def _enqueue_batched(*, assessment_ids: list[UUID], queue: str) -> bool:
+    """Many at once (a batch/ call's): kombu's publish batch sends them in one Redis pipeline,
+    one round trip instead of one each (~2 ms an assessment on a loaded machine). False if that
+    failed: the caller then queues them one by one, with the publish's retries and its handling
+    of a broker fault. Some may have gone already; a duplicate finds its assessment claimed or
+    done (`assessment_claim` is a compare-and-set) and does nothing."""
+    task = tasks.assess_candidate_task
+    if task.app.conf.task_always_eager:
+        return False
+    try:
+        with task.app.producer_or_acquire() as producer, producer.batch():
+            for assessment_id in assessment_ids:
+                task.apply_async((str(assessment_id),), queue=queue, producer=producer)
+    except Exception:  # the broker is down or unreachable; kombu raises many kinds
+        log.warning("Queueing %d assessments at once failed; one by one", len(assessment_ids))
+        return False
+    return True
 
 
 def assessment_claim(*, assessment_id: UUID) -> Assessment | None:

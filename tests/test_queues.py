@@ -77,3 +77,16 @@ def test_work_queued_into_a_queue_that_is_now_empty_was_lost_and_is_requeued_at_
     assert pipeline.assessment_sweep() == 1
     assessment.refresh_from_db()
     assert assessment.status == "completed"
+
+
+@pytest.mark.django_db
+def test_many_queued_at_once_all_reach_their_queue(broker, django_capture_on_commit_callbacks):
+    """A batch's assessments go to Redis in one pipeline: every one arrives, each once."""
+    ids = [CandidateFactory(phone="12").pk for _ in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert pipeline.assessment_request_many(candidate_ids=ids, trigger="upsert") == 5
+    sent = list(Assessment.objects.filter(candidate_id__in=ids))
+    assert all(a.queued_at is not None for a in sent)
+    bodies = [m.decode() for m in broker.lrange(settings.VETTING_QUEUES["assessments"], 0, -1)]
+    assert len(bodies) == 5
+    assert sorted(sum(str(a.pk) in b for b in bodies) for a in sent) == [1] * 5

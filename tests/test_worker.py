@@ -134,6 +134,41 @@ def test_a_duplicate_delivery_leaves_one_assessment(queue, worker):
     assert Assessment.objects.get(pk=assessment.pk).attempts == 1
 
 
+def test_many_queued_at_once_while_the_broker_is_down_are_all_left_to_the_sweep(queue):
+    # Many assessments are published in one Redis pipeline; when that fails they are sent one
+    # by one, and at the broker's fault all are left to the sweep.
+    script = (
+        "import django; django.setup()\n"
+        "from django.db import transaction\n"
+        "from tests.factories import CandidateFactory\n"
+        "from candidates import pipeline\n"
+        "with transaction.atomic():\n"
+        "    ids = [CandidateFactory(phone='12').pk for _ in range(3)]\n"
+        "    pipeline.assessment_request_many(candidate_ids=ids, trigger='upsert')\n"
+        "print(' '.join(map(str, ids)))\n"
+    )
+    down = _env(
+        queue,
+        _database_url(),
+        REDIS_URL="redis://127.0.0.1:1/0",
+        DJANGO_SETTINGS_MODULE="vetting.settings",
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=down,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    ids = out.stdout.strip().splitlines()[-1].split()
+    assert "Queueing 3 assessments at once failed; one by one" in out.stderr
+    assert "; the sweep will retry" in out.stderr
+    pending = Assessment.objects.filter(candidate_id__in=ids)
+    assert [(a.status, a.queued_at) for a in pending] == [("pending", None)] * 3
+
+
 def test_a_save_while_the_broker_is_down_is_kept_and_the_sweep_queues_it(queue, worker):
     # A separate process whose broker is unreachable saves a candidate: the save succeeds.
     script = (

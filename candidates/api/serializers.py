@@ -149,9 +149,7 @@ class CandidateIn(StrictSerializer):
 class BatchIn(StrictSerializer):
     """Items stay raw here: each is validated on its own so one bad item blocks nothing."""
 
-    candidates = serializers.ListField(
-        child=serializers.JSONField(), max_length=MAX_BATCH, allow_empty=True
-    )
+    candidates = serializers.ListField(child=f.Parsed(), max_length=MAX_BATCH, allow_empty=True)
 
 
 class SessionsIn(StrictSerializer):

@@ -22,8 +22,8 @@ from candidates import hooks, pipeline
 from candidates.crypto import document_number_key, payout_account_key, payout_handle_key
 from candidates.images import (
     DecodedImage,
+    ImageWrites,
     image_delete,
-    image_store,
     images_removed_on_error,
 )
 from candidates.locks import (
@@ -177,6 +177,7 @@ class _Write:
         self.sessions: list[Session] = []
         self.changes: list[ContactChange] = []
         self.events: list[AuditEvent] = []
+        self.images = ImageWrites(client_id=client.pk)
 
     def run(self, items: list[tuple[int, dict[str, Any]]]) -> dict[int, Any]:
         lock_timeout_set()
@@ -279,7 +280,9 @@ class _Write:
         self.states[external_id] = state
         candidate = state.candidate
         before = None if created else contact_snapshot(candidate)
-        own_changed = _candidate_apply(candidate=candidate, data=data, stored=not state.new)
+        own_changed = _candidate_apply(
+            candidate=candidate, data=data, stored=not state.new, images=self.images
+        )
         if before is not None and own_changed:
             self.changes += contact_changes(
                 candidate=candidate,
@@ -292,7 +295,9 @@ class _Write:
         self.sessions += new_sessions
         if state.sessions is not None:
             state.sessions += new_sessions
-        children_changed = _documents_apply(state=state, data=data) or bool(new_sessions)
+        children_changed = _documents_apply(state=state, data=data, images=self.images) or bool(
+            new_sessions
+        )
         changed = created or own_changed or children_changed
         if changed:
             state.touched = True
@@ -316,7 +321,10 @@ class _Write:
         assessments = [
             pipeline.assessment_request_new(candidate=s.candidate, trigger=trigger) for s in new
         ]
-        try:  # first, so that a concurrent create of the same external_id fails before the rest
+        # The images' rows and quota first: the client's row is then locked before any new
+        # candidate's, in every write, as when each image took its quota as it was stored.
+        self.images.flush()
+        try:  # early, so that a concurrent create of the same external_id fails before the rest
             Candidate.objects.bulk_create([s.candidate for s in new])
         except IntegrityError as exc:
             raise _CreatedMeanwhile from exc
@@ -478,7 +486,9 @@ def _reassess_with_links(*, candidate: Candidate, trigger: str) -> None:
     pipeline.assessment_request(candidate=candidate, trigger=trigger)
 
 
-def _candidate_apply(*, candidate: Candidate, data: dict[str, Any], stored: bool) -> bool:
+def _candidate_apply(
+    *, candidate: Candidate, data: dict[str, Any], stored: bool, images: ImageWrites
+) -> bool:
     """Set the scalar, object, payout and photo fields in memory; True if anything differs.
     `stored`: the candidate's row exists (a replaced file's row may only go once the row no
     longer references it)."""
@@ -501,7 +511,9 @@ def _candidate_apply(*, candidate: Candidate, data: dict[str, Any], stored: bool
     if "payout" in data:
         changed |= _payout_apply(candidate=candidate, payout=data["payout"])
     if "photo" in data:
-        changed |= _photo_apply(candidate=candidate, decoded=data["photo"], stored=stored)
+        changed |= _photo_apply(
+            candidate=candidate, decoded=data["photo"], stored=stored, images=images
+        )
     if "resume_file" in data:
         changed |= _resume_apply(candidate=candidate, data=data, stored=stored)
     return changed
@@ -557,16 +569,17 @@ def _payout_apply(*, candidate: Candidate, payout: dict[str, Any] | None) -> boo
     return changed
 
 
-def _photo_apply(*, candidate: Candidate, decoded: DecodedImage | None, stored: bool) -> bool:
+def _photo_apply(
+    *, candidate: Candidate, decoded: DecodedImage | None, stored: bool, images: ImageWrites
+) -> bool:
     old = candidate.photo
     if decoded is not None and old is not None and old.sha256 == decoded.sha256:
         return False
     if decoded is None and old is None:
         return False
-    candidate.photo = (
-        image_store(decoded=decoded, client_id=candidate.client_id) if decoded is not None else None
-    )
+    candidate.photo = images.store(decoded) if decoded is not None else None
     if old is not None:
+        images.flush()  # before the stored row points at the new one and bytes go back
         if stored:  # save the new reference before the old row goes, or SET_NULL would race it
             candidate.save(update_fields=["photo"])
         image_delete(image=old, client_id=candidate.client_id)
@@ -640,7 +653,7 @@ def _sessions_add(*, candidate: Candidate, sessions: list[dict[str, Any]]) -> bo
     return bool(rows)
 
 
-def _documents_apply(*, state: _State, data: dict[str, Any]) -> bool:
+def _documents_apply(*, state: _State, data: dict[str, Any], images: ImageWrites) -> bool:
     """Upsert the item's documents into `state.documents` (by number key): a new one is saved
     with the write's other rows, a changed stored one now. Null clears every document."""
     if "documents" not in data:
@@ -650,6 +663,7 @@ def _documents_apply(*, state: _State, data: dict[str, Any]) -> bool:
     if data["documents"] is None:  # null clears: every document and its image goes
         gone = list(documents.values())
         documents.clear()
+        images.flush()  # the quota taken before any is given back
         for doc in gone:
             if not doc._state.adding:
                 doc.delete()
@@ -657,7 +671,9 @@ def _documents_apply(*, state: _State, data: dict[str, Any]) -> bool:
         return bool(gone)
     changed = False
     for doc_data in data["documents"]:
-        changed |= _document_upsert(candidate=candidate, documents=documents, doc_data=doc_data)
+        changed |= _document_upsert(
+            candidate=candidate, documents=documents, doc_data=doc_data, images=images
+        )
     return changed
 
 
@@ -676,7 +692,11 @@ def _documents_cap(*, stored: set[str], documents: list[dict[str, Any]]) -> None
 
 
 def _document_upsert(
-    *, candidate: Candidate, documents: dict[str, Document], doc_data: dict[str, Any]
+    *,
+    candidate: Candidate,
+    documents: dict[str, Document],
+    doc_data: dict[str, Any],
+    images: ImageWrites,
 ) -> bool:
     number_key = document_number_key(doc_data["issuing_country"], doc_data["number"])
     doc = documents.get(number_key)
@@ -709,11 +729,10 @@ def _document_upsert(
         if decoded is not None and old_image is not None and old_image.sha256 == decoded.sha256:
             old_image = None
         elif decoded is not None or old_image is not None:
-            doc.image = (
-                image_store(decoded=decoded, client_id=candidate.client_id) if decoded else None
-            )
+            doc.image = images.store(decoded) if decoded else None
             changed = True
     if changed and not doc._state.adding:
+        images.flush()  # its new image's row first, and the quota before bytes go back
         doc.save()  # a stored document: now, before its old image's row goes (SET_NULL)
     if old_image is not None and old_image != doc.image:
         image_delete(image=old_image, client_id=candidate.client_id)

@@ -42,6 +42,8 @@ def test_png_jpeg_and_data_uris_decode():
         base64.b64encode(b"GIF89a....").decode(),
         base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40).decode(),  # magic bytes only
         base64.b64encode(image_bytes("PNG")[:-20]).decode(),  # truncated
+        # A JPEG cut short: decoding it (there is no other check for a JPEG) refuses it.
+        base64.b64encode(image_bytes("JPEG", (64, 48))[:-200]).decode(),
         "data:image/png,notbase64",
         "data:;base64,@@@",
     ],

@@ -96,6 +96,30 @@ def test_the_storage_quota_is_a_clear_413_and_erasure_gives_it_back(api, setting
     assert api.post(URL, {**contract_example(), "external_id": "ats-2"}).status_code == 201
 
 
+def test_a_batch_takes_the_quota_for_all_its_images_at_once_exactly(api, settings):
+    """A batch's images take their bytes in one statement: refused when they pass the quota
+    together (as when the last of them had been taken in turn), accepted at exactly the quota."""
+    from candidates.image_metadata import metadata_strip
+
+    photos = [image_b64("JPEG", (10, 8), (k * 40, 20, 200)) for k in range(3)]
+    sizes = [len(metadata_strip(base64.b64decode(p), "image/jpeg")) for p in photos]
+    items = [
+        {"external_id": f"q-{k}", "full_name": f"Quota Person {k}", "photo": p}
+        for k, p in enumerate(photos)
+    ]
+    settings.VETTING_CLIENT_STORAGE_QUOTA_BYTES = sum(sizes) - 1
+    response = api.post(f"{URL}batch/", {"candidates": items})
+    assert_error(response, 413, "storage_quota_exceeded")
+    assert not Image.objects.exists()
+    assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert ApiClient.objects.get(pk=api.client.pk).storage_bytes == 0
+    settings.VETTING_CLIENT_STORAGE_QUOTA_BYTES = sum(sizes)
+    response = api.post(f"{URL}batch/", {"candidates": items})
+    assert [r["created"] for r in response.json()["results"]] == [True] * 3
+    assert ApiClient.objects.get(pk=api.client.pk).storage_bytes == sum(sizes)
+    assert sorted(i.size for i in Image.objects.all()) == sorted(sizes)
+
+
 def _jpeg_with_gps() -> bytes:
     exif = PILImage.Exif()
     exif[0x010F] = "PhoneMaker"  # Make

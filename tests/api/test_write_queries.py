@@ -16,8 +16,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from candidates.models import Assessment, AuditEvent, Candidate, ContactChange, Session
-from tests.api.conftest import contract_example
+from candidates.models import (
+    ApiClient,
+    Assessment,
+    AuditEvent,
+    Candidate,
+    ContactChange,
+    Document,
+    Image,
+    Session,
+)
+from tests.api.conftest import contract_example, image_b64
 
 # The statements counted are PostgreSQL's (SQLite, the embedded mode, has no lock timeout).
 needs_postgresql = pytest.mark.skipif(
@@ -142,6 +151,48 @@ def test_a_batch_of_new_candidates_costs_the_same_whatever_its_size(api, size):
     ], verbs
     assert Session.objects.filter(candidate__external_id__startswith="lean-1").count() == size
     assert AuditEvent.objects.filter(action="candidate.created").count() == size
+
+
+@needs_postgresql
+@pytest.mark.parametrize("size", [10, 50])
+def test_a_batch_with_images_stores_them_in_two_statements_whatever_its_size(api, size):
+    """Every item's photo and document scan: their rows in one INSERT and their bytes against
+    the client's quota in one UPDATE, not two statements per image."""
+    items = [
+        _person(
+            400 + i,
+            photo=image_b64("JPEG", (8, 6), (i, 40, 90)),
+            documents=[
+                {
+                    "kind": "passport",
+                    "number": f"P{i:07d}",
+                    "issuing_country": "USA",
+                    "image": image_b64("PNG", (9, 7), (i, 90, 40)),
+                }
+            ],
+        )
+        for i in range(size)
+    ]
+    with CaptureQueriesContext(connection) as ctx:
+        response = api.post(BATCH, {"candidates": items})
+    assert all(r["created"] for r in response.json()["results"])
+    assert _verbs(_statements(ctx)) == [
+        "SELECT candidates_apiclient",
+        "SET LOCAL lock_timeout",
+        "SELECT candidates_candidate",
+        "UPDATE candidates_apiclient",
+        "INSERT candidates_image",
+        "INSERT candidates_candidate",
+        "INSERT candidates_session",
+        "INSERT candidates_document",
+        "INSERT candidates_auditevent",
+        "INSERT candidates_assessment",
+    ]
+    images = Image.objects.all()
+    assert len(images) == 2 * size
+    assert ApiClient.objects.get(pk=api.client.pk).storage_bytes == sum(i.size for i in images)
+    assert Candidate.objects.filter(photo__isnull=False).count() == size
+    assert Document.objects.filter(image__isnull=False).count() == size
 
 
 @needs_postgresql
