@@ -842,6 +842,35 @@ def assessment_sweep(*, limit: int = 1000) -> int:
     return queued
 
 
+def link_refresh_sweep(*, limit: int = 1000) -> int:
+    """Queue the link-only refreshes a write left waiting (holders of a low-value value: a
+    subnet, or one held by more than VETTING_LINK_LOW_VALUE_HOLDERS), once they are
+    VETTING_LINK_REFRESH_GRACE_SECONDS old: the writes of a burst that share the value have
+    coalesced into one refresh per holder by then. On the reassessment queue, oldest first; one
+    the broker refuses is left for the next pass. What the assessment sweep does for lost work
+    it still does, after its own grace period."""
+    now = timezone.now()
+    before = now - timedelta(seconds=settings.VETTING_LINK_REFRESH_GRACE_SECONDS)
+    ids = list(
+        Assessment.objects.filter(
+            status=Assessment.Status.PENDING,
+            requested_at__lt=before,
+            queued_at__isnull=True,
+            scope=Assessment.Scope.LINKS,
+            trigger=Assessment.Trigger.LINK,
+        )
+        .order_by("requested_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    if not ids:
+        return 0
+    # Marked before they are sent: a refusal clears the mark of those not sent.
+    Assessment.objects.filter(id__in=ids, status=Assessment.Status.PENDING).update(queued_at=now)
+    queued = assessment_enqueue_many(assessment_ids=ids, trigger=Assessment.Trigger.LINK)
+    metrics.SWEEP_REQUEUED.labels("link_refresh").inc(queued)
+    return queued
+
+
 RULESET_REASSESS_BATCH = 500
 
 
