@@ -38,9 +38,10 @@ from candidates.linking import CandidateLinkIndex, candidate_keys_sync
 from candidates.locks import linked_lock, linked_reassess_after_commit
 from candidates.models import ApiClient, Assessment, Candidate, Signal
 from candidates.services import reviews
-from candidates.subject import LINK_RELATIONS, json_rows, subject_load_with
+from candidates.subject import FLAGGED_LEVELS, LINK_RELATIONS, json_rows, subject_load_with
 from checks import engine
 from checks.base import Context, Finding, Related, Subject
+from checks.links.kinds import LinkKind
 from checks.models import RuleSet
 from checks.registry import CHECKS
 from checks.rulesets import ruleset_active_snapshot, ruleset_snapshot_of
@@ -531,10 +532,16 @@ def _keys_refresh(*, candidate_id: UUID) -> Subject | None:
     go to the durable backlog (candidates.locks), so two workers fanning out to overlapping
     holders never wait on each other. None: the candidate was erased."""
     subject, changed, client_id = candidate_keys_sync(candidate_id=candidate_id)
-    if not changed:
-        return subject
+    if changed:
+        _holders_refresh(candidate_id=candidate_id, client_id=client_id, keys=changed)
+    return subject
+
+
+def _holders_refresh(*, candidate_id: UUID, client_id: UUID, keys: list) -> None:
+    """Request a link-only refresh of the other holders of `keys` (kind, value, display), one
+    hop, capped; holders another transaction has locked go to the durable backlog."""
     with transaction.atomic():
-        now, later = link_keys_holders_by_value(candidate_id=candidate_id, keys=changed)
+        now, later = link_keys_holders_by_value(candidate_id=candidate_id, keys=keys)
         if now or later:
             free, busy = linked_lock(candidate_ids=now + later)
             linked_reassess_after_commit(candidate_ids=busy, changed=candidate_id)
@@ -544,7 +551,18 @@ def _keys_refresh(*, candidate_id: UUID) -> Subject | None:
                 candidate_ids=[pk for pk in now if pk in free_set],
                 later=[pk for pk in later if pk in free_set],
             )
-    return subject
+
+
+def _referrals_refresh(*, candidate_id: UUID, client_id: UUID, external_id: str) -> None:
+    """After a store moved the candidate into or out of high/critical: the candidates it referred
+    read its level (`link.referral_ring` fires on a referral by one assessed high or critical,
+    when nothing else links them), so their link signals are refreshed as for a changed shared
+    value. After the store's commit; a failure leaves them to the sweep of stale links."""
+    key = (LinkKind.REFERRED_BY, f"{client_id}:{external_id}", "")
+    try:
+        _holders_refresh(candidate_id=candidate_id, client_id=client_id, keys=[key])
+    except DatabaseError:
+        log.warning("Could not refresh the referrals of %s", candidate_id)
 
 
 def _claim_release(*, assessment_id: UUID) -> None:
@@ -665,6 +683,13 @@ def assessment_store(*, assessment: Assessment, rules: dict, outcome: engine.Out
     )
     if candidate.completed_assessment_id != assessment.id:
         return  # a newer assessment already completed; this older one only joins the history
+    if (candidate.level_before in FLAGGED_LEVELS) != (outcome.risk_level in FLAGGED_LEVELS):
+        referrer = {
+            "candidate_id": candidate.pk,
+            "client_id": candidate.client_id,
+            "external_id": candidate.external_id,
+        }
+        transaction.on_commit(lambda: _referrals_refresh(**referrer))
     # After the candidate's new score is written: a reset's review.updated event carries it.
     reviews.review_reset_if_worse(
         candidate=candidate,
@@ -680,7 +705,8 @@ def _candidate_scored(*, assessment: Assessment, completed: dict) -> Candidate |
     a newer assessment completed already (then only the status, which is the newest requested
     one's). Returns the candidate's review state, client, completed assessment, whether its
     client has a webhook (`hooked`) and its assessment waiting to be queued (`next_id`,
-    `next_trigger`); None if it was erased.
+    `next_trigger`), and its risk level before this store (`level_before`); None if it was
+    erased.
 
     On PostgreSQL the lock is a statement of its own, sent with the UPDATE (and the
     assessment's, `completed`) in one round trip: the UPDATE's subqueries then read what
@@ -712,19 +738,31 @@ def _candidate_scored(*, assessment: Assessment, completed: dict) -> Candidate |
     params += [Assessment.Status.PENDING, Assessment.Status.PENDING]
     sql = (
         f"UPDATE {c} SET {', '.join(sets)} WHERE id = %s "  # noqa: S608
-        "RETURNING id, client_id, review_status, review_decided_at, completed_assessment_id, "
+        "RETURNING id, client_id, external_id, review_status, review_decided_at, "
+        "completed_assessment_id, "
         f"(SELECT h.webhook_url <> '' FROM {hooks_table} h WHERE h.id = {c}.client_id) AS hooked, "
         f"{waiting.format('id')} AS next_id, {waiting.format('trigger')} AS next_trigger"
     )
+    level_before = None
     if connection.vendor == "postgresql":
         own = ", ".join(f"{quote(field)} = %s" for field in completed)
+        # A subquery in RETURNING reads the statement's snapshot: the row before this UPDATE.
+        before = f"(SELECT o.risk_level FROM {c} o WHERE o.id = {c}.id) AS level_before"  # noqa: S608
         sql = (
             f"SELECT 1 FROM {c} WHERE id = %s FOR UPDATE; "  # noqa: S608
-            f"UPDATE {a} SET {own} WHERE id = %s; {sql}"
+            f"UPDATE {a} SET {own} WHERE id = %s; {sql}, {before}"
         )
         values = [assessed_at if f == "assessed_at" else v for f, v in completed.items()]
         params = [assessment.candidate_id, *values, assessment.id, *params]
+    else:  # SQLite's RETURNING subqueries see the new row; one writer at a time: read it first
+        level_before = (
+            Candidate.objects.filter(pk=assessment.candidate_id)
+            .values_list("risk_level", flat=True)
+            .first()
+        )
     row = next(iter(Candidate.objects.raw(sql, params)), None)
+    if row is not None and level_before is not None:
+        row.level_before = level_before
     if row is not None and isinstance(row.next_id, str):  # SQLite: the hex text
         row.next_id = UUID(row.next_id)
     return row
@@ -801,6 +839,35 @@ def assessment_sweep(*, limit: int = 1000) -> int:
             break
         queued += 1
     metrics.SWEEP_REQUEUED.labels("assessment").inc(queued)
+    return queued
+
+
+def link_refresh_sweep(*, limit: int = 1000) -> int:
+    """Queue the link-only refreshes a write left waiting (holders of a low-value value: a
+    subnet, or one held by more than VETTING_LINK_LOW_VALUE_HOLDERS), once they are
+    VETTING_LINK_REFRESH_GRACE_SECONDS old: the writes of a burst that share the value have
+    coalesced into one refresh per holder by then. On the reassessment queue, oldest first; one
+    the broker refuses is left for the next pass. What the assessment sweep does for lost work
+    it still does, after its own grace period."""
+    now = timezone.now()
+    before = now - timedelta(seconds=settings.VETTING_LINK_REFRESH_GRACE_SECONDS)
+    ids = list(
+        Assessment.objects.filter(
+            status=Assessment.Status.PENDING,
+            requested_at__lt=before,
+            queued_at__isnull=True,
+            scope=Assessment.Scope.LINKS,
+            trigger=Assessment.Trigger.LINK,
+        )
+        .order_by("requested_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    if not ids:
+        return 0
+    # Marked before they are sent: a refusal clears the mark of those not sent.
+    Assessment.objects.filter(id__in=ids, status=Assessment.Status.PENDING).update(queued_at=now)
+    queued = assessment_enqueue_many(assessment_ids=ids, trigger=Assessment.Trigger.LINK)
+    metrics.SWEEP_REQUEUED.labels("link_refresh").inc(queued)
     return queued
 
 

@@ -31,6 +31,11 @@ def assessment_sweep_task() -> int:
     return pipeline.assessment_sweep()
 
 
+@shared_task(ignore_result=True, soft_time_limit=60, time_limit=90)
+def link_refresh_sweep_task() -> int:
+    return pipeline.link_refresh_sweep()
+
+
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=30, time_limit=45)
 def webhook_deliver_task(event_id: str) -> None:
     webhooks.webhook_deliver(event_id=event_id)

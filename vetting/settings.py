@@ -217,6 +217,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "links.tasks.link_sweep_task",
         "schedule": env_int("VETTING_SWEEP_SECONDS", 60),
     },
+    "link-refresh-sweep": {  # low-value link refreshes a write left to wait (see below)
+        "task": "candidates.tasks.link_refresh_sweep_task",
+        "schedule": env_int("VETTING_LINK_REFRESH_SECONDS", 5),
+    },
     "webhook-sweep": {
         "task": "candidates.tasks.webhook_sweep_task",
         "schedule": env_int("VETTING_WEBHOOK_SWEEP_SECONDS", 15),
@@ -232,6 +236,10 @@ VETTING_LINK_REASSESS_CAP = env_int("VETTING_LINK_REASSESS_CAP", 200)
 # A changed value with more other holders than this (a campus network, a VPN egress) is low
 # value: its holders' link refresh waits for the sweep instead of being queued at once.
 VETTING_LINK_LOW_VALUE_HOLDERS = env_int("VETTING_LINK_LOW_VALUE_HOLDERS", 25)
+# Such a refresh waits this long after its request (the writes of a burst sharing the value
+# coalesce into it), then beat's link-refresh sweep, every VETTING_LINK_REFRESH_SECONDS, queues
+# it on the reassessment queue.
+VETTING_LINK_REFRESH_GRACE_SECONDS = env_int("VETTING_LINK_REFRESH_GRACE_SECONDS", 5)
 # "Same building" grouping of session IPs for link.ip_subnet_shared.
 VETTING_LINK_IPV4_PREFIX = env_int("VETTING_LINK_IPV4_PREFIX", 24)
 VETTING_LINK_IPV6_PREFIX = env_int("VETTING_LINK_IPV6_PREFIX", 64)

@@ -186,6 +186,26 @@ def test_referred_by_a_candidate_assessed_high_fires(ats):
     assert "link.referral_ring" not in signals(other)
 
 
+def test_a_referrer_assessed_high_later_refreshes_its_referral(ats):
+    """The referral was assessed while its referrer was low and unlinked: nothing to say. Then
+    the referrer turns high (another candidate is paid on its account): the referral's link
+    signals are refreshed, and say so, without a write to the referral."""
+    shared = {"routing_number": ROUTING, "account_number": "000999000222", "bank_country": "US"}
+    referrer = post(
+        ats, payload("Wes Ives", payout={**shared, "account_holder": "Wes Ives"}, documents=[])
+    )
+    referred = post(ats, payload("Yan King", referred_by={"external_id": referrer.external_id}))
+    assert referrer.risk_level not in ("high", "critical")
+    assert "link.referral_ring" not in signals(referred)
+    post(ats, payload("Xia Jones", payout={**shared, "account_holder": "Wes Ives"}))
+    referrer.refresh_from_db()
+    assert referrer.risk_level in ("high", "critical")
+    found = signals(referred)["link.referral_ring"]
+    assert found.evidence["referrer"] == f"assessed {referrer.risk_level}"
+    latest = referred.completed_assessment
+    assert (latest.trigger, latest.scope) == ("link", "links")
+
+
 # 5. link.resume_metadata_shared
 
 

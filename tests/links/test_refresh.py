@@ -243,7 +243,24 @@ def test_holders_of_a_subnet_or_a_crowded_value_are_refreshed_later_by_the_sweep
         c.pk for c in [*crowd, neighbour]
     }
     assert newcomer.assessments.get().status == "completed"
-    settings.VETTING_SWEEP_GRACE_SECONDS = 0
+    # Within their grace period they wait (a burst's later writes coalesce into them)...
+    assert pipeline.link_refresh_sweep() == 0
+    # ... then beat's link-refresh sweep queues them, on the reassessment queue; the assessment
+    # sweep, whose grace period is longer, finds nothing left.
+    settings.VETTING_LINK_REFRESH_GRACE_SECONDS = 0
     with run_queued():
-        assert pipeline.assessment_sweep() == 4
+        assert pipeline.link_refresh_sweep() == 4
+    settings.VETTING_SWEEP_GRACE_SECONDS = 0
+    assert pipeline.assessment_sweep() == 0
+    refreshed = Assessment.objects.filter(candidate__in=[*crowd, neighbour], scope="links")
+    assert set(refreshed.values_list("status", "trigger")) == {("completed", "link")}
     assert not Assessment.objects.exclude(status="completed").exists()
+
+
+def test_the_link_refresh_sweep_leaves_other_pending_work_to_the_assessment_sweep(settings):
+    """A write's own assessment the broker refused (pending, never queued) is not a low-value
+    refresh: the link-refresh sweep leaves it to the assessment sweep's checks."""
+    settings.VETTING_LINK_REFRESH_GRACE_SECONDS = 0
+    person = post(ApiClientFactory(), payload("Refused Once"))
+    Assessment.objects.filter(candidate=person).update(status="pending", queued_at=None)
+    assert pipeline.link_refresh_sweep() == 0
