@@ -134,18 +134,16 @@ def test_a_duplicate_delivery_leaves_one_assessment(queue, worker):
     assert Assessment.objects.get(pk=assessment.pk).attempts == 1
 
 
-def test_many_queued_at_once_while_the_broker_is_down_are_all_left_to_the_sweep(queue):
-    # Many assessments are published in one Redis pipeline; when that fails they are sent one
-    # by one, and at the broker's fault all are left to the sweep.
+def _with_the_broker_down(queue: str, body: str) -> subprocess.CompletedProcess:
+    """Run `body` (inside a transaction, with CandidateFactory and pipeline imported) in a
+    separate process whose broker is unreachable; it must succeed within 60 s (a save that
+    hung on the dead broker fails here)."""
     script = (
         "import django; django.setup()\n"
         "from django.db import transaction\n"
         "from tests.factories import CandidateFactory\n"
         "from candidates import pipeline\n"
-        "with transaction.atomic():\n"
-        "    ids = [CandidateFactory(phone='12').pk for _ in range(3)]\n"
-        "    pipeline.assessment_request_many(candidate_ids=ids, trigger='upsert')\n"
-        "print(' '.join(map(str, ids)))\n"
+        "with transaction.atomic():\n" + body
     )
     down = _env(
         queue,
@@ -162,6 +160,18 @@ def test_many_queued_at_once_while_the_broker_is_down_are_all_left_to_the_sweep(
         timeout=60,
     )
     assert out.returncode == 0, out.stderr
+    return out
+
+
+def test_many_queued_at_once_while_the_broker_is_down_are_all_left_to_the_sweep(queue):
+    # Many assessments are published in one Redis pipeline; when that fails they are sent one
+    # by one, and at the broker's fault all are left to the sweep.
+    out = _with_the_broker_down(
+        queue,
+        "    ids = [CandidateFactory(phone='12').pk for _ in range(3)]\n"
+        "    pipeline.assessment_request_many(candidate_ids=ids, trigger='upsert')\n"
+        "print(' '.join(map(str, ids)))\n",
+    )
     ids = out.stdout.strip().splitlines()[-1].split()
     assert "Queueing 3 assessments at once failed; one by one" in out.stderr
     assert "; the sweep will retry" in out.stderr
@@ -171,31 +181,12 @@ def test_many_queued_at_once_while_the_broker_is_down_are_all_left_to_the_sweep(
 
 def test_a_save_while_the_broker_is_down_is_kept_and_the_sweep_queues_it(queue, worker):
     # A separate process whose broker is unreachable saves a candidate: the save succeeds.
-    script = (
-        "import django; django.setup()\n"
-        "from django.db import transaction\n"
-        "from tests.factories import CandidateFactory\n"
-        "from candidates import pipeline\n"
-        "with transaction.atomic():\n"
+    out = _with_the_broker_down(
+        queue,
         "    c = CandidateFactory(phone='12')\n"
         "    a = pipeline.assessment_request(candidate=c, trigger='upsert')\n"
-        "print(a.id)\n"
+        "print(a.id)\n",
     )
-    down = _env(
-        queue,
-        _database_url(),
-        REDIS_URL="redis://127.0.0.1:1/0",
-        DJANGO_SETTINGS_MODULE="vetting.settings",
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=down,
-        capture_output=True,
-        text=True,
-        timeout=60,  # a save that hung on the dead broker fails here
-    )
-    assert out.returncode == 0, out.stderr
     assessment_id = out.stdout.strip().splitlines()[-1]
     # The enqueue gave up on the dead broker and left the assessment to the sweep: nothing was
     # sent anywhere a worker could take it from, and the request is kept.
