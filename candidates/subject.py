@@ -183,8 +183,9 @@ _STAND_IN_ARG = 2_000_000_011  # an int4 no seq reaches (a negative one the ORM 
 
 
 class _Prepared:
-    """A `values()` query compiled once, with its two stand-in values' places in the
-    parameters found, and run as raw SQL with the ORM's own converters applied to its row."""
+    """A `values()` query compiled once, with its stand-in values' places in the parameters
+    found (the candidate's id, and `arg` where the query has one), and run as raw SQL with the
+    ORM's own converters applied to its row."""
 
     _made: ClassVar[dict[tuple[str, str], _Prepared]] = {}
 
@@ -202,7 +203,8 @@ class _Prepared:
             for n, p in enumerate(params)
             if p in (stand_in_id, _STAND_IN_ARG)
         }
-        if sorted(self.slots.values()) != ["arg", "id"]:  # each in one place, or do not cache
+        # Each in one place (the id always), or do not cache.
+        if sorted(self.slots.values()) not in (["arg", "id"], ["id"]):
             raise ValueError(f"cannot prepare {self.sql!r}: stand-ins at {self.slots}")
 
     @classmethod
@@ -212,7 +214,7 @@ class _Prepared:
             cls._made[key] = cls(build())
         return cls._made[key]
 
-    def first(self, candidate_id: UUID, arg: int) -> dict[str, Any] | None:
+    def first(self, candidate_id: UUID, arg: int = 0) -> dict[str, Any] | None:
         values = {"id": Candidate._meta.pk.get_db_prep_value(candidate_id, connection), "arg": arg}
         params = list(self.params)
         for n, slot in self.slots.items():
@@ -231,12 +233,17 @@ class _Prepared:
 
 def subject_row(*, candidate_id: UUID) -> dict[str, Any] | None:
     """The candidate's row as `subject_load` reads it (one statement), with the columns its link
-    keys are derived from: the assessment's key step reads it once for both."""
+    keys are derived from: the assessment's key step reads it once for both. Every full run
+    reads it, so the statement is compiled once per process (`_Prepared`)."""
+    return _Prepared.get("subject_row", lambda: _row_query(_STAND_IN_ID)).first(candidate_id)
+
+
+def _row_query(candidate_id: UUID):
     return (
         Candidate.objects.filter(pk=candidate_id)
         .annotate(**{f"_{name}": _aggregated(name) for name in _RELATIONS})
         .values(*_COLUMNS, *_KEY_COLUMNS, *(f"_{name}" for name in _RELATIONS))
-        .first()
+        .order_by("pk")[:1]
     )
 
 
